@@ -1,0 +1,141 @@
+/**
+ * Request and answer shapes of the server's HTTP API (API.md §2), as the client sees them.
+ * Kept apart from the client so pages and tests can import the types alone.
+ */
+
+/** Who a person is to the BMS: staff of the company or a client-portal contact. */
+export type UserKind = 'employee' | 'contact';
+/** What a person may do: admins reach `/api/admin/*`. */
+export type UserRole = 'admin' | 'user';
+/** How a person signs in: a password (MFA applies) or SAML SSO (the IdP vouches). */
+export type AuthType = 'password' | 'saml';
+
+/** MFA state of the signed-in user. */
+export interface MfaState {
+  enabled: boolean;
+  /** ISO date-time of the last enrolment, or null when MFA is off. */
+  enrolledAt: string | null;
+  recoveryCodesLeft: number;
+}
+
+/** The signed-in user as `GET /api/me` and the login routes return it. */
+export interface User {
+  id: string;
+  username: string;
+  name: string;
+  kind: UserKind;
+  role: UserRole;
+  authType: AuthType;
+  mfa: MfaState;
+}
+
+/** Body of `POST /api/login`. */
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+/** Answer of `POST /api/login`: signed in, or one more step with the given challenge. */
+export type LoginResult =
+  | { status: 'authenticated'; user: User }
+  | { status: 'mfa_required'; challengeId: string }
+  | { status: 'mfa_setup_required'; challengeId: string };
+
+/** Answer of `POST /api/login/mfa`. */
+export interface MfaLoginResult {
+  status: 'authenticated';
+  user: User;
+  /** True when the code was a recovery code (now spent). */
+  usedRecoveryCode: boolean;
+}
+
+/** A new TOTP secret to show: the secret, its key URI and a QR of that URI. */
+export interface MfaSetup {
+  /** Base32 secret for "Show secret key for manual configuration". */
+  secret: string;
+  /** `otpauth://totp/…` URI, the QR's content. */
+  otpauthUri: string;
+  /** The QR as an SVG document (server-made; render it through the sanitizer of sdk/elements). */
+  qrSvg: string;
+  /** ISO date-time after which the pending secret is dropped (profile flow only). */
+  expiresAt?: string;
+}
+
+/** Answer of `POST /api/login/mfa/setup/verify`: signed in, with the first recovery codes. */
+export interface MfaSetupVerifyResult {
+  status: 'authenticated';
+  user: User;
+  recoveryCodes: string[];
+}
+
+/** Recovery codes, shown once. */
+export interface RecoveryCodes {
+  recoveryCodes: string[];
+}
+
+/** The company's MFA policy. */
+export interface Policy {
+  requireMfaForNonSsoUsers: boolean;
+}
+
+/** Filters and paging of `GET /api/admin/users`. */
+export interface ListUsersQuery {
+  kind?: UserKind;
+  mfa?: 'enabled' | 'disabled';
+  /** Free-text search on name and username. */
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** One row of the employee or contact listing. */
+export interface UserListItem {
+  id: string;
+  username: string;
+  name: string;
+  kind: UserKind;
+  authType: AuthType;
+  mfaEnabled: boolean;
+}
+
+/** A page of the user listing; `nextCursor` is null on the last page. */
+export interface UserPage {
+  users: UserListItem[];
+  nextCursor: string | null;
+}
+
+/** Per-item result of the batch "Disable MFA" action. */
+export interface BatchDisableResult {
+  disabled: string[];
+  skipped: { id: string; reason: string }[];
+}
+
+/** Paging of `GET /api/admin/audit`. */
+export interface AuditQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+/** One audit-log line. */
+export interface AuditEvent {
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+}
+
+/** A page of the audit log, newest first. */
+export interface AuditPage {
+  events: AuditEvent[];
+  nextCursor: string | null;
+}
+
+/** Answer of `GET /api/health`. */
+export interface Health {
+  ok: true;
+  store: 'sqlite' | 'postgres';
+}
+
+/** The OpenAPI document, as plain JSON. */
+export type OpenApiDocument = Record<string, unknown> & { openapi: string };
