@@ -1,0 +1,157 @@
+import type { OtpAccount } from '../../sdk/otp/index.ts';
+import {
+  appendRecords,
+  deleteRecord,
+  putRecord,
+  readAllRecords,
+  replaceSealed,
+  writeOrder,
+} from './accounts-store.ts';
+import { openJson, sealJson } from './record-cipher.ts';
+import { type AccountRecord, openVaultDb, type VaultDb } from './vault-db.ts';
+import { loadOrCreateVaultKey } from './vault-key.ts';
+
+/** One decrypted account with its vault id. */
+export interface VaultEntry {
+  id: string;
+  account: OtpAccount;
+  addedAt: number;
+}
+
+/** Why a stored record was skipped. */
+export const UnreadableReason = {
+  /** The record lacks fields or has the wrong types. */
+  MALFORMED: 'MALFORMED',
+  /** AES-GCM refused it: tampered, or sealed under another key. */
+  UNDECRYPTABLE: 'UNDECRYPTABLE',
+} as const;
+export type UnreadableReason = (typeof UnreadableReason)[keyof typeof UnreadableReason];
+
+/** A record that could not be read; reported to the user, never shown as an account. */
+export interface UnreadableRecord {
+  id: string;
+  reason: UnreadableReason;
+}
+
+interface SealedPayload {
+  account: OtpAccount;
+  addedAt: number;
+}
+
+function isRecord(value: unknown): value is AccountRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<AccountRecord>;
+  return (
+    typeof r.id === 'string' &&
+    typeof r.order === 'number' &&
+    r.iv instanceof Uint8Array &&
+    r.iv.byteLength === 12 &&
+    r.sealed instanceof ArrayBuffer
+  );
+}
+
+function isPayload(value: unknown): value is SealedPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const { account, addedAt } = value as Partial<SealedPayload>;
+  return (
+    typeof addedAt === 'number' &&
+    typeof account === 'object' &&
+    account !== null &&
+    (account.type === 'totp' || account.type === 'hotp') &&
+    typeof account.secret === 'string' &&
+    typeof account.label === 'string' &&
+    typeof account.digits === 'number' &&
+    typeof account.period === 'number'
+  );
+}
+
+/**
+ * The encrypted account vault. Secrets and labels are sealed with AES-GCM under a non-extractable
+ * key before any transaction opens; a fresh IV is drawn for every write.
+ *
+ * @example
+ * const vault = await Vault.open();
+ * await vault.add([parseKeyUri(uri)]);
+ * const { entries, unreadable } = await vault.list();
+ */
+export class Vault {
+  private constructor(
+    private readonly db: VaultDb,
+    private readonly key: CryptoKey,
+  ) {}
+
+  /** Opens the vault, creating the database and the key on first use. */
+  static async open(name?: string): Promise<Vault> {
+    const db = await openVaultDb(name);
+    return new Vault(db, await loadOrCreateVaultKey(db));
+  }
+
+  /** Every readable account in list order, plus the records that could not be read. */
+  async list(): Promise<{ entries: VaultEntry[]; unreadable: UnreadableRecord[] }> {
+    const raw = await readAllRecords(this.db);
+    const opened = await Promise.all(
+      raw.map(async (record): Promise<VaultEntry | UnreadableRecord> => {
+        if (!isRecord(record)) {
+          const id = (record as { id?: unknown } | null)?.id;
+          return { id: typeof id === 'string' ? id : '?', reason: UnreadableReason.MALFORMED };
+        }
+        const payload = await openJson(this.key, record.id, record.iv, record.sealed);
+        if (payload === null) return { id: record.id, reason: UnreadableReason.UNDECRYPTABLE };
+        if (!isPayload(payload)) return { id: record.id, reason: UnreadableReason.MALFORMED };
+        return { id: record.id, account: payload.account, addedAt: payload.addedAt };
+      }),
+    );
+    const entries: VaultEntry[] = [];
+    const unreadable: UnreadableRecord[] = [];
+    for (const item of opened) {
+      if ('reason' in item) unreadable.push(item);
+      else entries.push(item);
+    }
+    return { entries, unreadable };
+  }
+
+  /** Adds accounts at the end of the list: all of them, or (on any failure) none. */
+  async add(accounts: readonly OtpAccount[]): Promise<VaultEntry[]> {
+    const addedAt = Date.now();
+    const entries = accounts.map((account) => ({ id: crypto.randomUUID(), account, addedAt }));
+    const sealed = await Promise.all(
+      entries.map(async (e) => ({
+        id: e.id,
+        format: 1 as const,
+        ...(await sealJson(this.key, e.id, { account: e.account, addedAt })),
+      })),
+    );
+    await appendRecords(this.db, sealed);
+    return entries;
+  }
+
+  /**
+   * Replaces an account's content (edited issuer or label, advanced HOTP counter), re-sealed
+   * with a fresh IV. Returns false when the account no longer exists.
+   */
+  async update(entry: VaultEntry): Promise<boolean> {
+    const payload: SealedPayload = { account: entry.account, addedAt: entry.addedAt };
+    const sealed = await sealJson(this.key, entry.id, payload);
+    return (await replaceSealed(this.db, { id: entry.id, format: 1, ...sealed })) !== null;
+  }
+
+  /** Deletes an account; returns the sealed record so {@link restore} can undo it. */
+  remove(id: string): Promise<AccountRecord | null> {
+    return deleteRecord(this.db, id);
+  }
+
+  /** Puts back a record returned by {@link remove}. */
+  restore(record: AccountRecord): Promise<void> {
+    return putRecord(this.db, record);
+  }
+
+  /** Stores a new list order (ids first to last). */
+  reorder(ids: readonly string[]): Promise<void> {
+    return writeOrder(this.db, ids);
+  }
+
+  /** Closes the database connection. */
+  close(): void {
+    this.db.close();
+  }
+}
