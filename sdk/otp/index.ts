@@ -1,0 +1,11 @@
+/**
+ * sdk/otp — the OTP toolkit the PWA, the server and the SDK share (API.md §1).
+ * Isomorphic and synchronous: Web Crypto randomness, otpauth for HMAC, no Node built-ins.
+ */
+export { OTP_ERROR_CODES, OtpError, type OtpErrorCode } from './errors.ts';
+export { formatKeyUri } from './format-key-uri.ts';
+export { generateCode } from './generate-code.ts';
+export { parseKeyUri } from './parse-key-uri.ts';
+export { generateSecret, normalizeSecret, type RandomSource } from './secret.ts';
+export { ALGORITHMS, type Algorithm, LIMITS, type OtpAccount } from './types.ts';
+export { type VerifyOptions, type VerifyResult, verifyCode } from './verify-code.ts';
