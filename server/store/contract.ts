@@ -1,0 +1,181 @@
+/**
+ * The storage contract of the verification server. Every method is async so adapters for
+ * networked databases (PostgreSQL) fit the same shape as the embedded SQLite one, and every
+ * guarantee a caller relies on is written on the method. `test/store/contract-suite.ts` checks
+ * them against any adapter.
+ *
+ * Conventions:
+ * - Times are milliseconds since the epoch, always passed in by the caller (the store never reads
+ *   a clock), so tests and several instances agree on "now".
+ * - Session and challenge ids are the SHA-256 of the bearer token: the store never sees a token.
+ * - Secrets arrive already encrypted, recovery codes and passwords already hashed.
+ */
+import type {
+  AuditPage,
+  ChallengeRecord,
+  FactorRecord,
+  FailureKind,
+  FailureState,
+  NewAuditEvent,
+  NewChallenge,
+  NewSession,
+  NewUser,
+  Policy,
+  SessionRecord,
+  UserPage,
+  UserQuery,
+  UserRecord,
+} from './types.ts';
+
+export type * from './types.ts';
+
+/** Result of {@link Store.disableFactorsForUsers}: one entry per distinct id asked for. */
+export interface BatchDisableResult {
+  disabled: number[];
+  skipped: { id: number; reason: 'USER_NOT_FOUND' | 'MFA_NOT_ENABLED' }[];
+}
+
+export interface Store {
+  /** Which adapter this is, shown by `GET /api/health`. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending versioned migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  /** Waits for pending durable writes, then closes the database. */
+  close(): Promise<void>;
+
+  // ---- users ----
+  /** Creates a user; the username is stored lower-cased. Returns null when it is taken. */
+  createUser(user: NewUser, now: number): Promise<UserRecord | null>;
+  getUserById(id: number): Promise<UserRecord | null>;
+  /** Case-insensitive lookup. */
+  getUserByUsername(username: string): Promise<UserRecord | null>;
+  countUsers(): Promise<number>;
+  /** Replaces a password hash (admin CLI). Returns false for an unknown user. */
+  setPasswordHash(userId: number, hash: string | null): Promise<boolean>;
+  /** Pages of users ordered by id, filtered by kind, MFA state and a substring of username or name. */
+  listUsers(query: UserQuery): Promise<UserPage>;
+
+  // ---- the TOTP factor (one per user) ----
+  getFactor(userId: number): Promise<FactorRecord | null>;
+  /**
+   * Starts a set-up: replaces any pending factor of the user with a new pending one holding
+   * `secret`. Atomic: returns null, and changes nothing, when the user has an active factor.
+   */
+  startEnrolment(
+    userId: number,
+    secret: string,
+    now: number,
+    expiresAt: number,
+  ): Promise<FactorRecord | null>;
+  /**
+   * Activates the pending factor `factorId` with `lastStep` as its first accepted step, replaces
+   * the user's recovery codes with `recoveryCodeHashes` and clears "must set up MFA", in one
+   * transaction. Returns true only if that factor was still pending and unexpired at `now`; under
+   * concurrent calls for one factor exactly one caller gets true.
+   */
+  enableFactor(args: {
+    userId: number;
+    factorId: number;
+    lastStep: number;
+    recoveryCodeHashes: string[];
+    now: number;
+  }): Promise<boolean>;
+  /**
+   * The replay guard: moves the active factor's last accepted step to `step` only if `step` is
+   * greater than the stored one, in one conditional update. Under concurrent calls with the same
+   * step exactly one caller gets true. The promise resolves only after the write is durable
+   * (it survives a crash or power loss), so a caller may answer "accepted" right after it.
+   */
+  advanceLastStep(factorId: number, step: number): Promise<boolean>;
+  /**
+   * Removes the user's factor (pending or active) and recovery codes; with `mustSetupMfa` also
+   * marks the user to set MFA up at the next login. Atomic. Returns true if an active factor was removed.
+   */
+  removeFactor(userId: number, opts: { mustSetupMfa: boolean }): Promise<boolean>;
+  /**
+   * Batch disable in one transaction: for each distinct id, removes an active factor and the
+   * recovery codes, ends the user's sessions except `exceptSessionId`, and marks password users to
+   * set MFA up again when `markPasswordUsersForSetup`. Unknown ids and users without an active
+   * factor are skipped with a reason; ids are reported in first-seen order.
+   */
+  disableFactorsForUsers(
+    userIds: number[],
+    opts: { markPasswordUsersForSetup: boolean; exceptSessionId?: string },
+  ): Promise<BatchDisableResult>;
+
+  // ---- recovery codes ----
+  /**
+   * Marks one unused recovery code (by hash) used. Under concurrent calls with the same hash
+   * exactly one caller gets true; durable before it resolves, like {@link advanceLastStep}.
+   */
+  consumeRecoveryCode(userId: number, codeHash: string, now: number): Promise<boolean>;
+  /** Replaces all recovery codes of the user at once (regeneration); the old ones stop working. */
+  replaceRecoveryCodes(userId: number, codeHashes: string[]): Promise<void>;
+  countRecoveryCodesLeft(userId: number): Promise<number>;
+
+  // ---- failure counters and lockouts (per user, one counter per kind) ----
+  getFailureState(userId: number, kind: FailureKind): Promise<FailureState>;
+  /**
+   * Counts one failure atomically. When the count reaches `threshold` the counter restarts at 0
+   * and the user is locked until `now + lockMs`; the returned state shows the lock. Concurrent
+   * calls each count once.
+   */
+  recordFailure(
+    userId: number,
+    kind: FailureKind,
+    now: number,
+    opts: { threshold: number; lockMs: number },
+  ): Promise<FailureState>;
+  /** Resets the count (after a success); does not lift an active lock. */
+  clearFailures(userId: number, kind: FailureKind): Promise<void>;
+
+  // ---- per-address rate limits ----
+  /**
+   * Counts one hit on `key` in the fixed window containing `now`. Atomic across concurrent
+   * callers and instances: of N concurrent hits on a fresh window, exactly `limit` are allowed.
+   */
+  hitRateLimit(
+    key: string,
+    now: number,
+    opts: { limit: number; windowMs: number },
+  ): Promise<{ allowed: boolean; retryAfterMs: number }>;
+
+  // ---- login challenges ----
+  createChallenge(challenge: NewChallenge): Promise<void>;
+  getChallenge(id: string): Promise<ChallengeRecord | null>;
+  /** Counts one wrong code on the challenge atomically; `ended` once it reaches `maxFailures`. */
+  recordChallengeFailure(
+    id: string,
+    maxFailures: number,
+  ): Promise<{ failures: number; ended: boolean }>;
+  /**
+   * Ends the challenge at its first success. Returns true only for an unconsumed, unexpired
+   * challenge with fewer than `maxFailures` wrong codes; under concurrent calls exactly one gets true.
+   */
+  consumeChallenge(id: string, now: number, maxFailures: number): Promise<boolean>;
+
+  // ---- sessions ----
+  createSession(session: NewSession): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | null>;
+  /** Records activity (sliding idle timeout). */
+  touchSession(id: string, now: number): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+  /** Ends every session of the user except `exceptSessionId`; returns how many ended. */
+  endUserSessions(userId: number, exceptSessionId?: string): Promise<number>;
+
+  // ---- company policy ----
+  getPolicy(): Promise<Policy>;
+  /**
+   * Saves the policy. When it requires MFA for non-SSO users, in the same transaction ends the
+   * sessions of password users without an active factor, except `exceptSessionId`.
+   * Returns how many sessions ended.
+   */
+  setPolicy(policy: Policy, opts: { exceptSessionId?: string }): Promise<{ endedSessions: number }>;
+
+  // ---- audit log ----
+  appendAudit(events: NewAuditEvent[]): Promise<void>;
+  /** Newest first; `cursor` is the `nextCursor` of the previous page. */
+  listAudit(query: { limit: number; cursor?: number }): Promise<AuditPage>;
+  /** Deletes expired challenges, pending factors, sessions and rate-limit windows. */
+  pruneExpired(now: number, sessionIdleMs: number): Promise<void>;
+}

@@ -1,0 +1,119 @@
+import type Database from 'better-sqlite3';
+import type { Store } from '../contract.ts';
+import type { AuditEvent, Policy, SessionRecord } from '../types.ts';
+
+interface SessionRow {
+  id: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  ip: string;
+}
+
+type SessionMethods =
+  | 'createSession'
+  | 'getSession'
+  | 'touchSession'
+  | 'deleteSession'
+  | 'endUserSessions'
+  | 'getPolicy'
+  | 'setPolicy'
+  | 'appendAudit'
+  | 'listAudit'
+  | 'pruneExpired';
+
+const defaultPolicy: Policy = { requireMfaForNonSsoUsers: false };
+
+/** Sessions, the company policy, the audit log and housekeeping of the SQLite store. */
+export function sqliteSessions(db: Database.Database): Pick<Store, SessionMethods> {
+  const insert = db.prepare(
+    `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const get = db.prepare('SELECT * FROM sessions WHERE id = ?');
+  const touch = db.prepare(
+    'UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?',
+  );
+  const del = db.prepare('DELETE FROM sessions WHERE id = ?');
+  const endForUser = db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?');
+  const getPolicy = db.prepare("SELECT value FROM settings WHERE key = 'policy'");
+  const putPolicy = db.prepare(
+    `INSERT INTO settings (key, value) VALUES ('policy', ?)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  );
+  const endWithoutMfa = db.prepare(
+    `DELETE FROM sessions WHERE id IS NOT ? AND user_id IN (
+       SELECT u.id FROM users u WHERE u.auth_type = 'password' AND NOT EXISTS (
+         SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active'))`,
+  );
+  const insertAudit = db.prepare(
+    'INSERT INTO audit_events (at, actor, action, target, ip) VALUES (?, ?, ?, ?, ?)',
+  );
+  const listAudit = db.prepare(
+    'SELECT id, at, actor, action, target, ip FROM audit_events WHERE id < ? ORDER BY id DESC LIMIT ?',
+  );
+
+  return {
+    async createSession(s) {
+      insert.run(s.id, s.userId, s.createdAt, s.createdAt, s.expiresAt, s.ip);
+    },
+    async getSession(id) {
+      const r = get.get(id) as SessionRow | undefined;
+      if (!r) return null;
+      const session: SessionRecord = {
+        id: r.id,
+        userId: r.user_id,
+        createdAt: r.created_at,
+        lastSeenAt: r.last_seen_at,
+        expiresAt: r.expires_at,
+        ip: r.ip,
+      };
+      return session;
+    },
+    async touchSession(id, now) {
+      touch.run(now, id, now);
+    },
+    async deleteSession(id) {
+      del.run(id);
+    },
+    async endUserSessions(userId, exceptSessionId) {
+      return endForUser.run(userId, exceptSessionId ?? null).changes;
+    },
+    async getPolicy() {
+      const row = getPolicy.get() as { value: string } | undefined;
+      return row
+        ? { ...defaultPolicy, ...(JSON.parse(row.value) as Partial<Policy>) }
+        : defaultPolicy;
+    },
+    async setPolicy(policy, { exceptSessionId }) {
+      return db.transaction(() => {
+        putPolicy.run(JSON.stringify(policy));
+        if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
+        return { endedSessions: endWithoutMfa.run(exceptSessionId ?? null).changes };
+      })();
+    },
+    async appendAudit(events) {
+      db.transaction(() => {
+        for (const e of events) insertAudit.run(e.at, e.actor, e.action, e.target, e.ip);
+      })();
+    },
+    async listAudit({ limit, cursor }) {
+      const rows = listAudit.all(cursor ?? Number.MAX_SAFE_INTEGER, limit + 1) as AuditEvent[];
+      const events = rows.slice(0, limit);
+      const last = events.at(-1);
+      return { events, nextCursor: rows.length > limit && last ? last.id : null };
+    },
+    async pruneExpired(now, sessionIdleMs) {
+      db.transaction(() => {
+        db.prepare('DELETE FROM challenges WHERE expires_at <= ?').run(now);
+        db.prepare("DELETE FROM factors WHERE status = 'pending' AND expires_at <= ?").run(now);
+        db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(
+          now,
+          now - sessionIdleMs,
+        );
+        db.prepare('DELETE FROM rate_limits WHERE window_end <= ?').run(now);
+      })();
+    },
+  };
+}

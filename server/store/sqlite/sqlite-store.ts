@@ -1,0 +1,80 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { Store } from '../contract.ts';
+import { createDurableBarrier } from './durable-barrier.ts';
+import { migrate } from './migrate.ts';
+import { sqliteFactors } from './sqlite-factors.ts';
+import { sqliteGuards } from './sqlite-guards.ts';
+import { sqliteSessions } from './sqlite-sessions.ts';
+import { sqliteUsers } from './sqlite-users.ts';
+
+const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export interface SqliteStoreOptions {
+  /** Database file, or `:memory:` (tests). */
+  path: string;
+  /** Replaces the WAL fsync (tests observe durability through it). */
+  fsync?: () => Promise<void>;
+}
+
+/**
+ * Opens the embedded store: SQLite in WAL mode through better-sqlite3. Writes use
+ * `synchronous=NORMAL`; the writes that must survive a power loss before the server answers
+ * (replay guard, recovery-code use, enabling a factor, batch disable) wait on a group-commit
+ * fsync of the WAL (see `durable-barrier.ts`), which gives them `synchronous=FULL` durability.
+ * Migrations are applied on open; `migrate()` repeats that (idempotent) and makes the files durable.
+ *
+ * @example
+ * const store = openSqliteStore({ path: 'data/mfa.db' });
+ * await store.migrate();
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const db = new Database(options.path);
+  const inMemory = options.path === ':memory:';
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  // Statements are prepared up front, so the schema must exist before the methods are built.
+  migrate(db, migrationsDir);
+
+  let wal: Promise<FileHandle> | null = null;
+  const fsyncWal = async () => {
+    // The WAL exists from the first write on and stays while this connection is open.
+    wal ??= open(`${options.path}-wal`, 'r');
+    await (await wal).sync();
+  };
+  const durable = createDurableBarrier(
+    options.fsync ?? (inMemory ? () => Promise.resolve() : fsyncWal),
+  );
+  let pending: Promise<void> = Promise.resolve();
+  const tracked = () => {
+    const p = durable();
+    pending = p.catch(() => undefined);
+    return p;
+  };
+
+  return {
+    kind: 'sqlite',
+    async migrate() {
+      migrate(db, migrationsDir);
+      if (!inMemory) {
+        // Make the WAL's directory entry durable once, so later WAL fsyncs are enough.
+        db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES ('created', '1')").run();
+        const dir = await open(dirname(options.path), 'r');
+        await dir.sync().finally(() => dir.close());
+      }
+    },
+    async close() {
+      await pending;
+      if (wal) await (await wal).close();
+      db.close();
+    },
+    ...sqliteUsers(db),
+    ...sqliteFactors(db, tracked),
+    ...sqliteGuards(db),
+    ...sqliteSessions(db),
+  };
+}

@@ -1,0 +1,125 @@
+/** Records exchanged through the store contract (see `contract.ts`). */
+
+export type UserKind = 'employee' | 'contact';
+export type Role = 'admin' | 'user';
+export type AuthType = 'password' | 'saml';
+
+export interface NewUser {
+  username: string;
+  name: string;
+  kind: UserKind;
+  role: Role;
+  authType: AuthType;
+  /** argon2id PHC string, or null for SSO users. */
+  passwordHash: string | null;
+}
+
+export interface UserRecord extends NewUser {
+  id: number;
+  /** Set by an admin reset: the next password login must set MFA up. */
+  mustSetupMfa: boolean;
+  createdAt: number;
+}
+
+export interface UserQuery {
+  kind?: UserKind;
+  mfa?: 'enabled' | 'disabled';
+  /** Substring of username or name, case-insensitive. */
+  q?: string;
+  limit: number;
+  /** Id after which the page starts. */
+  cursor?: number;
+}
+
+export interface UserListItem {
+  id: number;
+  username: string;
+  name: string;
+  kind: UserKind;
+  role: Role;
+  authType: AuthType;
+  mfaEnabled: boolean;
+}
+
+export interface UserPage {
+  users: UserListItem[];
+  nextCursor: number | null;
+}
+
+export interface FactorRecord {
+  id: number;
+  userId: number;
+  status: 'pending' | 'active';
+  /** The TOTP secret, encrypted (`v1.<keyId>.…`). */
+  secret: string;
+  /** Last accepted time step; null before the first. */
+  lastStep: number | null;
+  createdAt: number;
+  /** Pending factors expire; active ones do not. */
+  expiresAt: number | null;
+  enabledAt: number | null;
+}
+
+export type FailureKind = 'password' | 'mfa';
+
+export interface FailureState {
+  /** Failures in a row since the last success or lock. */
+  count: number;
+  /** Epoch ms until which the user is locked, or null. */
+  lockedUntil: number | null;
+}
+
+export type ChallengeKind = 'mfa' | 'setup';
+
+export interface NewChallenge {
+  /** SHA-256 of the challenge token. */
+  id: string;
+  userId: number;
+  kind: ChallengeKind;
+  /** SHA-256 of the binding token held by the client that made it. */
+  binding: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ChallengeRecord extends NewChallenge {
+  failures: number;
+  consumedAt: number | null;
+}
+
+export interface NewSession {
+  /** SHA-256 of the session token. */
+  id: string;
+  userId: number;
+  createdAt: number;
+  /** Absolute end of the session. */
+  expiresAt: number;
+  ip: string;
+}
+
+export interface SessionRecord extends NewSession {
+  lastSeenAt: number;
+}
+
+export interface Policy {
+  requireMfaForNonSsoUsers: boolean;
+}
+
+export interface NewAuditEvent {
+  at: number;
+  /** Username of who acted, or `anonymous`. */
+  actor: string;
+  action: string;
+  /** Username or other label of what was acted on, or null. */
+  target: string | null;
+  ip: string;
+}
+
+export interface AuditEvent extends NewAuditEvent {
+  id: number;
+}
+
+export interface AuditPage {
+  events: AuditEvent[];
+  nextCursor: number | null;
+}

@@ -1,0 +1,471 @@
+/**
+ * The store contract suite: every adapter (SQLite now, PostgreSQL later) must pass it unchanged.
+ *
+ * @example
+ * runStoreContract('sqlite', async () => {
+ *   const store = openSqliteStore({ path: ':memory:' });
+ *   await store.migrate();
+ *   return { store, close: () => store.close() };
+ * });
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewUser, Store } from '../../server/store/contract.ts';
+
+export type MakeStore = () => Promise<{ store: Store; close(): Promise<void> }>;
+
+const T0 = 1_700_000_000_000;
+const MIN = 60_000;
+
+const person = (username: string, extra: Partial<NewUser> = {}): NewUser => ({
+  username,
+  name: username.split('@')[0] ?? username,
+  kind: 'employee',
+  role: 'user',
+  authType: 'password',
+  passwordHash: '$argon2id$fake',
+  ...extra,
+});
+
+export function runStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let close: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, close } = await makeStore());
+    });
+    afterEach(async () => {
+      await close();
+    });
+
+    const activeFactor = async (username = 'a@x.test') => {
+      const user = (await store.createUser(person(username), T0))!;
+      const pending = (await store.startEnrolment(user.id, 'v1.k.secret', T0, T0 + 10 * MIN))!;
+      expect(
+        await store.enableFactor({
+          userId: user.id,
+          factorId: pending.id,
+          lastStep: 100,
+          recoveryCodeHashes: ['h1', 'h2'],
+          now: T0,
+        }),
+      ).toBe(true);
+      return { user, factor: (await store.getFactor(user.id))! };
+    };
+
+    describe('users', () => {
+      it('creates users with lower-cased unique usernames and finds them case-insensitively', async () => {
+        const u = await store.createUser(person('Alice@Demo.test'), T0);
+        expect(u).toMatchObject({
+          username: 'alice@demo.test',
+          mustSetupMfa: false,
+          createdAt: T0,
+        });
+        expect(await store.createUser(person('ALICE@demo.test'), T0)).toBeNull();
+        expect((await store.getUserByUsername('ALICE@DEMO.TEST'))?.id).toBe(u!.id);
+        expect((await store.getUserById(u!.id))?.username).toBe('alice@demo.test');
+        expect(await store.getUserById(999_999)).toBeNull();
+        expect(await store.countUsers()).toBe(1);
+      });
+
+      it('replaces a password hash only for a known user', async () => {
+        const u = (await store.createUser(person('a@x.test'), T0))!;
+        expect(await store.setPasswordHash(u.id, 'new')).toBe(true);
+        expect((await store.getUserById(u.id))?.passwordHash).toBe('new');
+        expect(await store.setPasswordHash(424242, 'x')).toBe(false);
+      });
+
+      it('lists users by kind, MFA state and substring, in pages', async () => {
+        await activeFactor('mfa@x.test');
+        await store.createUser(
+          person('carol@client.test', { kind: 'contact', name: 'Carol 50%' }),
+          T0,
+        );
+        await store.createUser(person('dave@client.test', { kind: 'contact' }), T0);
+        const contacts = await store.listUsers({ kind: 'contact', limit: 10 });
+        expect(contacts.users.map((u) => u.username)).toEqual([
+          'carol@client.test',
+          'dave@client.test',
+        ]);
+        expect((await store.listUsers({ mfa: 'enabled', limit: 10 })).users).toMatchObject([
+          { username: 'mfa@x.test', mfaEnabled: true },
+        ]);
+        expect((await store.listUsers({ mfa: 'disabled', limit: 10 })).users).toHaveLength(2);
+        expect((await store.listUsers({ q: '50%', limit: 10 })).users).toHaveLength(1);
+        expect((await store.listUsers({ q: '%', limit: 10 })).users).toHaveLength(1);
+        const first = await store.listUsers({ limit: 2 });
+        expect(first.users).toHaveLength(2);
+        const second = await store.listUsers({ limit: 2, cursor: first.nextCursor! });
+        expect(second).toMatchObject({ nextCursor: null });
+        expect(second.users.map((u) => u.username)).toEqual(['dave@client.test']);
+      });
+    });
+
+    describe('factors', () => {
+      it('keeps one pending factor per user, replaced by each new set-up', async () => {
+        const u = (await store.createUser(person('a@x.test'), T0))!;
+        const one = await store.startEnrolment(u.id, 'v1.k.one', T0, T0 + MIN);
+        const two = await store.startEnrolment(u.id, 'v1.k.two', T0 + 1, T0 + MIN);
+        expect(two).toMatchObject({ status: 'pending', secret: 'v1.k.two', lastStep: null });
+        expect(two!.id).toBe(one!.id);
+        expect((await store.getFactor(u.id))?.secret).toBe('v1.k.two');
+      });
+
+      it('refuses a set-up while a factor is active', async () => {
+        const { user, factor } = await activeFactor();
+        expect(await store.startEnrolment(user.id, 'v1.k.other', T0, T0 + MIN)).toBeNull();
+        expect(await store.getFactor(user.id)).toEqual(factor);
+      });
+
+      it('enables only an unexpired pending factor, once', async () => {
+        const u = (await store.createUser(person('a@x.test'), T0))!;
+        const p = (await store.startEnrolment(u.id, 'v1.k.s', T0, T0 + MIN))!;
+        const args = { userId: u.id, factorId: p.id, lastStep: 5, recoveryCodeHashes: ['h'] };
+        expect(await store.enableFactor({ ...args, now: T0 + MIN })).toBe(false);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => store.enableFactor({ ...args, now: T0 })),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.getFactor(u.id)).toMatchObject({
+          status: 'active',
+          lastStep: 5,
+          enabledAt: T0,
+        });
+        expect(await store.countRecoveryCodesLeft(u.id)).toBe(1);
+      });
+
+      it('clears "must set up" on enable and sets it on a reset removal', async () => {
+        const { user } = await activeFactor();
+        expect(await store.removeFactor(user.id, { mustSetupMfa: true })).toBe(true);
+        expect(await store.getFactor(user.id)).toBeNull();
+        expect(await store.countRecoveryCodesLeft(user.id)).toBe(0);
+        expect((await store.getUserById(user.id))?.mustSetupMfa).toBe(true);
+        expect(await store.removeFactor(user.id, { mustSetupMfa: false })).toBe(false);
+        const p = (await store.startEnrolment(user.id, 'v1.k.s', T0, T0 + MIN))!;
+        await store.enableFactor({
+          userId: user.id,
+          factorId: p.id,
+          lastStep: 1,
+          recoveryCodeHashes: [],
+          now: T0,
+        });
+        expect((await store.getUserById(user.id))?.mustSetupMfa).toBe(false);
+      });
+    });
+
+    describe('replay guard', () => {
+      it('advances the last step only forwards', async () => {
+        const { factor } = await activeFactor();
+        expect(await store.advanceLastStep(factor.id, 100)).toBe(false);
+        expect(await store.advanceLastStep(factor.id, 99)).toBe(false);
+        expect(await store.advanceLastStep(factor.id, 101)).toBe(true);
+        expect(await store.advanceLastStep(factor.id, 101)).toBe(false);
+        expect((await store.getFactor(factor.userId))?.lastStep).toBe(101);
+      });
+
+      it('gives exactly one success to 20 concurrent advances with the same step', async () => {
+        const { factor } = await activeFactor();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.advanceLastStep(factor.id, 200)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('does not advance a pending factor', async () => {
+        const u = (await store.createUser(person('a@x.test'), T0))!;
+        const p = (await store.startEnrolment(u.id, 'v1.k.s', T0, T0 + MIN))!;
+        expect(await store.advanceLastStep(p.id, 5)).toBe(false);
+      });
+    });
+
+    describe('recovery codes', () => {
+      it('consumes each code once, even under 20 concurrent calls', async () => {
+        const { user } = await activeFactor();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.consumeRecoveryCode(user.id, 'h1', T0)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.countRecoveryCodesLeft(user.id)).toBe(1);
+        expect(await store.consumeRecoveryCode(user.id, 'nope', T0)).toBe(false);
+      });
+
+      it('replaces all codes on regeneration', async () => {
+        const { user } = await activeFactor();
+        await store.replaceRecoveryCodes(user.id, ['n1', 'n2', 'n3']);
+        expect(await store.consumeRecoveryCode(user.id, 'h2', T0)).toBe(false);
+        expect(await store.consumeRecoveryCode(user.id, 'n3', T0)).toBe(true);
+        expect(await store.countRecoveryCodesLeft(user.id)).toBe(2);
+      });
+
+      it("does not accept another user's code", async () => {
+        await activeFactor('a@x.test');
+        const b = (await store.createUser(person('b@x.test'), T0))!;
+        expect(await store.consumeRecoveryCode(b.id, 'h1', T0)).toBe(false);
+      });
+    });
+
+    describe('failure counters', () => {
+      const opts = { threshold: 3, lockMs: 15 * MIN };
+      it('counts per user and kind, locks at the threshold and restarts the count', async () => {
+        const { user } = await activeFactor();
+        expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({
+          count: 1,
+          lockedUntil: null,
+        });
+        expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({
+          count: 2,
+          lockedUntil: null,
+        });
+        expect(await store.getFailureState(user.id, 'password')).toEqual({
+          count: 0,
+          lockedUntil: null,
+        });
+        const locked = await store.recordFailure(user.id, 'mfa', T0, opts);
+        expect(locked).toEqual({ count: 0, lockedUntil: T0 + 15 * MIN });
+        expect(await store.getFailureState(user.id, 'mfa')).toEqual(locked);
+      });
+
+      it('clears the count on success without lifting a lock', async () => {
+        const { user } = await activeFactor();
+        await store.recordFailure(user.id, 'password', T0, opts);
+        await store.clearFailures(user.id, 'password');
+        expect(await store.getFailureState(user.id, 'password')).toEqual({
+          count: 0,
+          lockedUntil: null,
+        });
+      });
+
+      it('counts every one of concurrent failures', async () => {
+        const { user } = await activeFactor();
+        const big = { threshold: 100, lockMs: MIN };
+        await Promise.all(
+          Array.from({ length: 20 }, () => store.recordFailure(user.id, 'mfa', T0, big)),
+        );
+        expect((await store.getFailureState(user.id, 'mfa')).count).toBe(20);
+      });
+    });
+
+    describe('rate limits', () => {
+      it('allows `limit` hits per window and key, then says when to retry', async () => {
+        const opts = { limit: 3, windowMs: MIN };
+        const hits = await Promise.all(
+          Array.from({ length: 5 }, () => store.hitRateLimit('login|1.2.3.4', T0 + 10_000, opts)),
+        );
+        expect(hits.filter((h) => h.allowed)).toHaveLength(3);
+        const start = Math.floor((T0 + 10_000) / MIN) * MIN;
+        expect(hits.find((h) => !h.allowed)?.retryAfterMs).toBe(start + MIN - (T0 + 10_000));
+        expect((await store.hitRateLimit('login|5.6.7.8', T0 + 10_000, opts)).allowed).toBe(true);
+        expect((await store.hitRateLimit('login|1.2.3.4', start + MIN, opts)).allowed).toBe(true);
+      });
+    });
+
+    describe('challenges', () => {
+      const make = async () => {
+        const u = (await store.createUser(person('a@x.test'), T0))!;
+        await store.createChallenge({
+          id: 'c1',
+          userId: u.id,
+          kind: 'mfa',
+          binding: 'b1',
+          createdAt: T0,
+          expiresAt: T0 + 5 * MIN,
+        });
+        return u;
+      };
+
+      it('stores and returns a challenge', async () => {
+        const u = await make();
+        expect(await store.getChallenge('c1')).toEqual({
+          id: 'c1',
+          userId: u.id,
+          kind: 'mfa',
+          binding: 'b1',
+          createdAt: T0,
+          expiresAt: T0 + 5 * MIN,
+          failures: 0,
+          consumedAt: null,
+        });
+        expect(await store.getChallenge('nope')).toBeNull();
+      });
+
+      it('is consumed once under 20 concurrent calls', async () => {
+        await make();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.consumeChallenge('c1', T0 + 1, 5)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.getChallenge('c1'))?.consumedAt).toBe(T0 + 1);
+      });
+
+      it('cannot be consumed after expiry or after the maximum of failures', async () => {
+        await make();
+        expect(await store.consumeChallenge('c1', T0 + 5 * MIN, 5)).toBe(false);
+        for (let i = 1; i <= 4; i++)
+          expect(await store.recordChallengeFailure('c1', 5)).toEqual({
+            failures: i,
+            ended: false,
+          });
+        expect(await store.recordChallengeFailure('c1', 5)).toEqual({ failures: 5, ended: true });
+        expect(await store.consumeChallenge('c1', T0 + 1, 5)).toBe(false);
+      });
+    });
+
+    describe('sessions', () => {
+      const session = (id: string, userId: number) => ({
+        id,
+        userId,
+        createdAt: T0,
+        expiresAt: T0 + 12 * 60 * MIN,
+        ip: '127.0.0.1',
+      });
+
+      it('creates, touches and deletes sessions', async () => {
+        const u = (await store.createUser(person('a@x.test'), T0))!;
+        await store.createSession(session('s1', u.id));
+        expect(await store.getSession('s1')).toMatchObject({
+          userId: u.id,
+          lastSeenAt: T0,
+          ip: '127.0.0.1',
+        });
+        await store.touchSession('s1', T0 + MIN);
+        expect((await store.getSession('s1'))?.lastSeenAt).toBe(T0 + MIN);
+        await store.deleteSession('s1');
+        expect(await store.getSession('s1')).toBeNull();
+      });
+
+      it("ends all of a user's sessions but the one kept", async () => {
+        const a = (await store.createUser(person('a@x.test'), T0))!;
+        const b = (await store.createUser(person('b@x.test'), T0))!;
+        for (const id of ['a1', 'a2', 'a3']) await store.createSession(session(id, a.id));
+        await store.createSession(session('b1', b.id));
+        expect(await store.endUserSessions(a.id, 'a2')).toBe(2);
+        expect(await store.getSession('a2')).not.toBeNull();
+        expect(await store.getSession('b1')).not.toBeNull();
+        expect(await store.endUserSessions(a.id)).toBe(1);
+      });
+
+      it('turning the policy on ends sessions of password users without MFA, but the kept one', async () => {
+        const { user: withMfa } = await activeFactor('mfa@x.test');
+        const noMfa = (await store.createUser(person('no@x.test'), T0))!;
+        const admin = (await store.createUser(person('admin@x.test', { role: 'admin' }), T0))!;
+        const sso = (await store.createUser(
+          person('sso@x.test', { authType: 'saml', passwordHash: null }),
+          T0,
+        ))!;
+        for (const [id, u] of [
+          ['m', withMfa],
+          ['n', noMfa],
+          ['a', admin],
+          ['a2', admin],
+          ['s', sso],
+        ] as const) {
+          await store.createSession(session(id, u.id));
+        }
+        expect(await store.getPolicy()).toEqual({ requireMfaForNonSsoUsers: false });
+        expect(
+          await store.setPolicy({ requireMfaForNonSsoUsers: true }, { exceptSessionId: 'a' }),
+        ).toEqual({ endedSessions: 2 });
+        expect(await store.getPolicy()).toEqual({ requireMfaForNonSsoUsers: true });
+        const left = await Promise.all(
+          ['m', 'n', 'a', 'a2', 's'].map((id) => store.getSession(id)),
+        );
+        expect(left.map((s) => s !== null)).toEqual([true, false, true, false, true]);
+        expect(await store.setPolicy({ requireMfaForNonSsoUsers: false }, {})).toEqual({
+          endedSessions: 0,
+        });
+      });
+    });
+
+    describe('batch disable', () => {
+      it('disables each distinct id once and reports the rest with reasons', async () => {
+        const { user: a } = await activeFactor('a@x.test');
+        const { user: b } = await activeFactor('b@x.test');
+        const sso = (await store.createUser(
+          person('s@x.test', { authType: 'saml', passwordHash: null }),
+          T0,
+        ))!;
+        const p = (await store.startEnrolment(sso.id, 'v1.k.s', T0, T0 + MIN))!;
+        await store.enableFactor({
+          userId: sso.id,
+          factorId: p.id,
+          lastStep: 1,
+          recoveryCodeHashes: [],
+          now: T0,
+        });
+        const none = (await store.createUser(person('n@x.test'), T0))!;
+        await store.createSession({
+          id: 'sa',
+          userId: a.id,
+          createdAt: T0,
+          expiresAt: T0 + MIN,
+          ip: 'x',
+        });
+        const result = await store.disableFactorsForUsers(
+          [a.id, 999, b.id, a.id, none.id, sso.id],
+          {
+            markPasswordUsersForSetup: true,
+          },
+        );
+        expect(result).toEqual({
+          disabled: [a.id, b.id, sso.id],
+          skipped: [
+            { id: 999, reason: 'USER_NOT_FOUND' },
+            { id: none.id, reason: 'MFA_NOT_ENABLED' },
+          ],
+        });
+        expect(await store.getSession('sa')).toBeNull();
+        expect((await store.getUserById(a.id))?.mustSetupMfa).toBe(true);
+        expect((await store.getUserById(sso.id))?.mustSetupMfa).toBe(false);
+        expect(await store.getFactor(b.id)).toBeNull();
+      });
+    });
+
+    describe('audit log', () => {
+      it('lists events newest first in pages', async () => {
+        await store.appendAudit(
+          [1, 2, 3].map((i) => ({
+            at: T0 + i,
+            actor: 'admin',
+            action: `a${i}`,
+            target: null,
+            ip: '::1',
+          })),
+        );
+        const first = await store.listAudit({ limit: 2 });
+        expect(first.events.map((e) => e.action)).toEqual(['a3', 'a2']);
+        const second = await store.listAudit({ limit: 2, cursor: first.nextCursor! });
+        expect(second.events).toMatchObject([
+          { action: 'a1', at: T0 + 1, actor: 'admin', target: null, ip: '::1' },
+        ]);
+        expect(second.nextCursor).toBeNull();
+      });
+    });
+
+    describe('housekeeping', () => {
+      it('prunes expired challenges, pending factors, sessions and rate windows', async () => {
+        const u = (await store.createUser(person('a@x.test'), T0))!;
+        await store.createChallenge({
+          id: 'c',
+          userId: u.id,
+          kind: 'mfa',
+          binding: 'b',
+          createdAt: T0,
+          expiresAt: T0 + MIN,
+        });
+        await store.startEnrolment(u.id, 'v1.k.s', T0, T0 + MIN);
+        await store.createSession({
+          id: 's',
+          userId: u.id,
+          createdAt: T0,
+          expiresAt: T0 + 60 * MIN,
+          ip: 'x',
+        });
+        await store.pruneExpired(T0 + 2 * MIN, 30 * MIN);
+        expect(await store.getChallenge('c')).toBeNull();
+        expect(await store.getFactor(u.id)).toBeNull();
+        expect(await store.getSession('s')).not.toBeNull();
+        await store.pruneExpired(T0 + 31 * MIN, 30 * MIN);
+        expect(await store.getSession('s')).toBeNull();
+      });
+    });
+  });
+}
