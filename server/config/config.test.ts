@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, OWASP_ARGON2ID } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has the documented defaults, with OWASP argon2id parameters', () => {
+    const c = loadConfig({}, '/srv');
+    expect(c).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      dataDir: '/srv/data',
+      encryptionKey: null,
+      seedDemo: true,
+      demoPassword: 'demo-password',
+      rateLimitPerMinute: 60,
+      sessionIdleMs: 30 * 60_000,
+      sessionAbsoluteMs: 12 * 3_600_000,
+      cookieSecure: 'auto',
+      argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
+    });
+    expect(c.argon2).toBe(OWASP_ARGON2ID);
+  });
+
+  it('reads every variable', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const c = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/tmp/x',
+      MFA_ENCRYPTION_KEY: key,
+      SEED_DEMO: '0',
+      DEMO_PASSWORD: 'another-pass',
+      RATE_LIMIT_PER_MINUTE: '5',
+      SESSION_IDLE_MINUTES: '10',
+      SESSION_ABSOLUTE_HOURS: '2',
+      TRUST_PROXY: 'true',
+      COOKIE_SECURE: 'never',
+      PUBLIC_ORIGIN: 'https://mfa.example.com/, http://10.0.0.2:8787',
+    });
+    expect(c).toMatchObject({
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/tmp/x',
+      seedDemo: false,
+      demoPassword: 'another-pass',
+      rateLimitPerMinute: 5,
+      sessionIdleMs: 600_000,
+      sessionAbsoluteMs: 7_200_000,
+      trustProxy: true,
+      cookieSecure: 'never',
+      publicOrigins: ['https://mfa.example.com', 'http://10.0.0.2:8787'],
+    });
+    expect(c.encryptionKey?.equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT must be a whole number/],
+    [{ PORT: '70000' }, /^PORT must/],
+    [{ RATE_LIMIT_PER_MINUTE: '0' }, /^RATE_LIMIT_PER_MINUTE/],
+    [{ SEED_DEMO: 'maybe' }, /^SEED_DEMO must be 1 or 0/],
+    [{ MFA_ENCRYPTION_KEY: 'c2hvcnQ=' }, /^MFA_ENCRYPTION_KEY must be 32 random bytes/],
+    [{ COOKIE_SECURE: 'sometimes' }, /^COOKIE_SECURE/],
+    [{ PUBLIC_ORIGIN: 'ftp://x' }, /^PUBLIC_ORIGIN/],
+    [{ DEMO_PASSWORD: 'short' }, /^DEMO_PASSWORD/],
+    [{ HOST: 'a b' }, /^HOST/],
+  ])('refuses %o with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

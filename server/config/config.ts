@@ -1,0 +1,155 @@
+/**
+ * The server's configuration: read from the environment in one place (`readConfig`), validated,
+ * then passed down. A bad value stops the start with one line naming the variable.
+ */
+import { resolve } from 'node:path';
+
+export interface Argon2Params {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path of the data directory (SQLite file, key file). */
+  dataDir: string;
+  /** 32-byte AES key from MFA_ENCRYPTION_KEY, or null to use the key file in dataDir. */
+  encryptionKey: Buffer | null;
+  /** Older keys still accepted for decryption (MFA_OLD_ENCRYPTION_KEYS, comma-separated base64). */
+  oldEncryptionKeys: Buffer[];
+  seedDemo: boolean;
+  demoPassword: string;
+  rateLimitPerMinute: number;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  /** Trust the first X-Forwarded-For address (behind a reverse proxy). */
+  trustProxy: boolean;
+  /** 'auto': Secure cookies unless the request host is localhost or a loopback address. */
+  cookieSecure: 'auto' | 'always' | 'never';
+  /** Extra origins accepted by the CSRF check (PUBLIC_ORIGIN, comma-separated). */
+  publicOrigins: string[];
+  issuer: string;
+  /** Where the PWA build lives (served at /app/ when present). */
+  pwaDir: string;
+  /** argon2id cost; OWASP's minimum (19 MiB, t=2, p=1) by default. Tests inject cheaper values. */
+  argon2: Argon2Params;
+  /** Policy constants of the issue; fixed in production, injectable for tests. */
+  limits: {
+    mfaMaxFailures: number;
+    passwordMaxFailures: number;
+    lockoutMs: number;
+    challengeTtlMs: number;
+    challengeMaxFailures: number;
+    enrolmentTtlMs: number;
+    recoveryCodeCount: number;
+    bodyLimitBytes: number;
+  };
+}
+
+/** A configuration value that cannot be used; `message` is the one line to print. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const OWASP_ARGON2ID: Argon2Params = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be 1 or 0 (true/false), got "${raw}"`);
+}
+
+function key(name: string, raw: string): Buffer {
+  const bytes = Buffer.from(raw.trim(), 'base64');
+  if (bytes.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw.trim())) {
+    throw new ConfigError(`${name} must be 32 random bytes in base64 (openssl rand -base64 32)`);
+  }
+  return bytes;
+}
+
+function origins(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw.split(',').map((o) => {
+    try {
+      const url = new URL(o.trim());
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+      return url.origin;
+    } catch {
+      throw new ConfigError(
+        `PUBLIC_ORIGIN must be a comma-separated list of http(s) origins, got "${o}"`,
+      );
+    }
+  });
+}
+
+/**
+ * Validates a configuration from an environment-like record.
+ *
+ * @throws ConfigError with one line naming the bad variable
+ * @example const config = loadConfig({ PORT: '8080', DATA_DIR: '/var/lib/mfa' });
+ */
+export function loadConfig(env: Env, cwd = process.cwd()): Config {
+  const cookieSecure = env.COOKIE_SECURE || 'auto';
+  if (cookieSecure !== 'auto' && cookieSecure !== 'always' && cookieSecure !== 'never') {
+    throw new ConfigError(`COOKIE_SECURE must be auto, always or never, got "${cookieSecure}"`);
+  }
+  const host = env.HOST || '127.0.0.1';
+  if (!/^[\w.:-]+$/.test(host))
+    throw new ConfigError(`HOST must be a host name or address, got "${host}"`);
+  const demoPassword = env.DEMO_PASSWORD ?? 'demo-password';
+  if (demoPassword.length < 8) throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
+  return {
+    port: int(env, 'PORT', 8787, 0, 65_535),
+    host,
+    dataDir: resolve(cwd, env.DATA_DIR || './data'),
+    encryptionKey: env.MFA_ENCRYPTION_KEY
+      ? key('MFA_ENCRYPTION_KEY', env.MFA_ENCRYPTION_KEY)
+      : null,
+    oldEncryptionKeys: (env.MFA_OLD_ENCRYPTION_KEYS || '')
+      .split(',')
+      .filter((k) => k.trim() !== '')
+      .map((k) => key('MFA_OLD_ENCRYPTION_KEYS', k)),
+    seedDemo: bool(env, 'SEED_DEMO', true),
+    demoPassword,
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000_000),
+    sessionIdleMs: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 7 * 24 * 60) * 60_000,
+    sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 365) * 3_600_000,
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    cookieSecure,
+    publicOrigins: origins(env.PUBLIC_ORIGIN),
+    issuer: env.MFA_ISSUER || 'MFA Companion',
+    pwaDir: resolve(cwd, env.PWA_DIR || './dist/pwa'),
+    argon2: OWASP_ARGON2ID,
+    limits: {
+      mfaMaxFailures: 10,
+      passwordMaxFailures: 10,
+      lockoutMs: 15 * 60_000,
+      challengeTtlMs: 5 * 60_000,
+      challengeMaxFailures: 5,
+      enrolmentTtlMs: 10 * 60_000,
+      recoveryCodeCount: 10,
+      bodyLimitBytes: 16 * 1024,
+    },
+  };
+}
+
+/** Reads and validates `process.env` — the only place the server touches the environment. */
+export function readConfig(): Config {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,59 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/config.ts';
+
+/** The AES-256-GCM keys: one to encrypt with, any number (old ones) to decrypt with, by id. */
+export interface Keyring {
+  current: { id: string; key: Buffer };
+  byId: Map<string, Buffer>;
+}
+
+/** A key's id: a short fingerprint, so rotation needs no extra configuration. */
+export const keyId = (key: Buffer): string =>
+  `k${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+
+/**
+ * Builds a keyring from keys; the first one encrypts.
+ *
+ * @example const ring = keyringOf([newKey, oldKey]);
+ */
+export function keyringOf(keys: Buffer[]): Keyring {
+  const [first] = keys;
+  if (!first) throw new Error('keyringOf needs at least one key');
+  return {
+    current: { id: keyId(first), key: first },
+    byId: new Map(keys.map((k) => [keyId(k), k])),
+  };
+}
+
+/**
+ * The keyring of a deployment: MFA_ENCRYPTION_KEY when set, otherwise `encryption.key` in the
+ * data directory, created with mode 0600 on first start. Old keys stay usable for decryption.
+ */
+export function loadKeyring(
+  config: Pick<Config, 'encryptionKey' | 'oldEncryptionKeys' | 'dataDir'>,
+): Keyring {
+  const key = config.encryptionKey ?? keyFromFile(config.dataDir);
+  return keyringOf([key, ...config.oldEncryptionKeys]);
+}
+
+/** Creates the data directory owner-only (0700) if needed. */
+export function ensureDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+}
+
+function keyFromFile(dataDir: string): Buffer {
+  ensureDataDir(dataDir);
+  const path = join(dataDir, 'encryption.key');
+  try {
+    // 'wx' fails if the file exists, so two first starts cannot overwrite each other's key.
+    writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key`);
+  return key;
+}
