@@ -1,0 +1,40 @@
+import type { MfaApiError } from '../client/index.ts';
+
+/** Words for the error codes a person can meet in these elements; others show the server's text. */
+const MESSAGES: Record<string, string> = {
+  INVALID_CODE: 'That code is not right. Check your authenticator app and try again.',
+  CHALLENGE_EXPIRED: 'This sign-in has expired. Please sign in again.',
+  NETWORK_ERROR: 'The server could not be reached. Check your connection and try again.',
+  UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
+  SETUP_EXPIRED: 'This set-up has expired. Start again to get a new key.',
+};
+
+/**
+ * The message an element shows for an API error: our wording for known codes, else the server's.
+ *
+ * @example messageFor(error) // 'That code is not right. …'
+ */
+export function messageFor(error: Pick<MfaApiError, 'code' | 'message' | 'status'>): string {
+  if (error.status === 429) return 'Too many attempts.';
+  return MESSAGES[error.code] ?? error.message;
+}
+
+/** Codes after which retrying on the same challenge or set-up cannot succeed. */
+export const FINAL_CODES: ReadonlySet<string> = new Set(['CHALLENGE_EXPIRED', 'UNAUTHENTICATED']);
+
+/**
+ * Any rejection as an {@link MfaApiError}-shaped value, so render code has one case to handle.
+ *
+ * @example catch (e) { this.error = asApiError(e); }
+ */
+export function asApiError(
+  error: unknown,
+): Pick<MfaApiError, 'code' | 'message' | 'status' | 'retryAfter'> {
+  if (error instanceof Error && 'code' in error && 'status' in error) return error as MfaApiError;
+  return {
+    code: 'UNEXPECTED_ERROR',
+    message: 'Something went wrong. Please try again.',
+    status: 0,
+    retryAfter: undefined,
+  };
+}

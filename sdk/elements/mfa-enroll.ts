@@ -1,0 +1,208 @@
+import { css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { MfaSetup } from '../client/index.ts';
+import { ClientElement } from './client-property.ts';
+import { CountdownController, formatSeconds } from './countdown-controller.ts';
+import { asApiError, FINAL_CODES, messageFor } from './error-messages.ts';
+import { emit } from './events.ts';
+import './mfa-recovery-codes.ts';
+import { sanitizeQrSvg } from './sanitize-qr-svg.ts';
+import { theme } from './theme.ts';
+
+type Step = 'idle' | 'starting' | 'scan' | 'codes' | 'done' | 'failed';
+
+/**
+ * `<mfa-enroll>`: sets MFA up. Shows the QR, the "Show secret key for manual configuration"
+ * toggle, an "Add to this phone" link to the PWA, the "Verify MFA Code" box and Enable, then the
+ * recovery codes. Without `challenge-id` it enrols the signed-in user (profile flow:
+ * `/api/me/mfa/setup` + `/enable`); with it, a user the policy sends to set-up during login
+ * (`/api/login/mfa/setup` + `/setup/verify`, which also signs them in).
+ *
+ * @example
+ * <mfa-enroll pwa-url="/app/"></mfa-enroll>
+ * <script type="module">
+ *   document.querySelector('mfa-enroll')
+ *     .addEventListener('mfa-recovery-codes-saved', () => location.reload());
+ * </script>
+ */
+@customElement('mfa-enroll')
+export class MfaEnroll extends ClientElement {
+  static override styles = [
+    theme,
+    css`
+      .scan {
+        display: grid;
+        gap: var(--mfa-gap, 0.75rem);
+      }
+      img {
+        width: var(--mfa-qr-size, 12rem);
+        height: var(--mfa-qr-size, 12rem);
+        image-rendering: pixelated;
+        background: #fff;
+        padding: 0.5rem;
+        border: 1px solid var(--mfa-color-border, #b8c0cc);
+        border-radius: var(--mfa-radius, 0.5rem);
+      }
+      code {
+        font: 1.1em/1.4 var(--mfa-font-mono, ui-monospace, monospace);
+        word-spacing: 0.3em;
+        overflow-wrap: anywhere;
+        user-select: all;
+      }
+      ol {
+        margin: 0;
+        padding-left: 1.25rem;
+      }
+    `,
+  ];
+
+  /** Login set-up flow: the challenge from `{ status: 'mfa_setup_required', challengeId }`. */
+  @property({ attribute: 'challenge-id' }) challengeId = '';
+  /** Where the PWA lives; the "Add to this phone" link opens `<pwa-url>#/add?uri=…`. */
+  @property({ attribute: 'pwa-url' }) pwaUrl = '/app/';
+  /** Do not start on connect; call `start()` yourself. */
+  @property({ type: Boolean }) manual = false;
+
+  @state() private step: Step = 'idle';
+  @state() private setup: (MfaSetup & { qrUrl: string | null }) | undefined;
+  @state() private showSecret = false;
+  @state() private busy = false;
+  @state() private error = '';
+  @state() private final = false;
+  @state() private recoveryCodes: string[] = [];
+  @query('input') private input!: HTMLInputElement;
+
+  private lockout = new CountdownController(this, () => {
+    this.error = '';
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.manual && this.step === 'idle') void this.start();
+  }
+
+  /** Asks the server for a new secret and shows it; also what "Try again" does. */
+  async start(): Promise<void> {
+    this.step = 'starting';
+    this.error = '';
+    this.final = false;
+    this.showSecret = false;
+    try {
+      const setup = this.challengeId
+        ? await this.api.loginMfaSetup({ challengeId: this.challengeId })
+        : await this.api.startMfaSetup();
+      this.setup = { ...setup, qrUrl: sanitizeQrSvg(setup.qrSvg) };
+      this.step = 'scan';
+    } catch (caught) {
+      this.fail(caught);
+      this.step = 'failed';
+    }
+  }
+
+  override render() {
+    switch (this.step) {
+      case 'idle':
+        return nothing;
+      case 'starting':
+        return html`<p class="status" role="status" part="status">Preparing your key…</p>`;
+      case 'failed':
+        return html`<p class="error" part="error" role="alert">${this.error}</p>
+          ${this.final ? nothing : html`<button class="primary" part="button" @click=${this.start}>Try again</button>`}`;
+      case 'scan':
+        return this.renderScan();
+      case 'codes':
+        return html`<mfa-recovery-codes part="recovery-codes" .codes=${this.recoveryCodes}
+          @mfa-recovery-codes-saved=${this.saved}></mfa-recovery-codes>`;
+      case 'done':
+        return html`<p class="status" role="status" part="status">MFA is on.</p>`;
+    }
+  }
+
+  private renderScan() {
+    const setup = this.setup!;
+    const locked = this.lockout.running;
+    const addUrl = `${this.pwaUrl}#/add?uri=${encodeURIComponent(setup.otpauthUri)}`;
+    return html`<div class="scan">
+      <ol>
+        <li>Scan this QR code with your authenticator app.</li>
+        <li>Type the code the app shows, then press Enable.</li>
+      </ol>
+      ${setup.qrUrl ? html`<img part="qr" src=${setup.qrUrl} alt="QR code of your MFA key" />` : nothing}
+      <button class="link" part="secret-toggle" type="button" aria-expanded=${this.showSecret}
+        aria-controls="secret" @click=${() => (this.showSecret = !this.showSecret)}>
+        ${this.showSecret ? 'Hide secret key' : 'Show secret key for manual configuration'}
+      </button>
+      <p id="secret" ?hidden=${!this.showSecret}>
+        <code part="secret" aria-label="Secret key">${groupSecret(setup.secret)}</code>
+      </p>
+      <a part="add-link" href=${addUrl}>Add to this phone</a>
+      <form part="form" novalidate @submit=${this.verify}>
+        <label for="code" part="label">Verify MFA Code</label>
+        <input id="code" part="input" name="code" autocomplete="one-time-code" inputmode="numeric"
+          pattern="[0-9 ]*" maxlength="12" required aria-describedby="error"
+          aria-invalid=${this.error ? 'true' : 'false'} ?disabled=${this.final || locked} />
+        <p class="error" id="error" part="error" role="alert">${this.error}</p>
+        ${locked ? html`<p part="countdown" role="timer">Try again in ${formatSeconds(this.lockout.remaining)}</p>` : nothing}
+        <button class="primary" part="button" type="submit" ?disabled=${this.busy || this.final || locked}>
+          ${this.busy ? 'Enabling…' : 'Enable'}
+        </button>
+      </form>
+    </div>`;
+  }
+
+  private async verify(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const code = this.input.value.replace(/\s/g, '');
+    if (!code) {
+      this.error = 'Type the code from your authenticator app first.';
+      return;
+    }
+    this.busy = true;
+    this.error = '';
+    try {
+      if (this.challengeId) {
+        const { user, recoveryCodes } = await this.api.loginMfaSetupVerify({
+          challengeId: this.challengeId,
+          code,
+        });
+        this.recoveryCodes = recoveryCodes;
+        emit(this, 'mfa-enrolled', { user });
+      } else {
+        this.recoveryCodes = (await this.api.enableMfa({ code })).recoveryCodes;
+        emit(this, 'mfa-enrolled', { user: null });
+      }
+      this.setup = undefined;
+      this.step = 'codes';
+    } catch (caught) {
+      this.fail(caught);
+      this.input.value = '';
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private fail(caught: unknown): void {
+    const error = asApiError(caught);
+    this.error = messageFor(error);
+    this.final = FINAL_CODES.has(error.code);
+    if (error.status === 429) this.lockout.start(error.retryAfter ?? 60);
+    emit(this, 'mfa-error', { code: error.code, message: this.error });
+  }
+
+  private saved(): void {
+    // The inner element's event is composed and bubbles on past this one by itself.
+    this.recoveryCodes = [];
+    this.step = 'done';
+  }
+}
+
+/** Groups a base32 secret in fours, as authenticator apps show it: `JBSW Y3DP EHPK 3PXP`. */
+function groupSecret(secret: string): string {
+  return secret.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mfa-enroll': MfaEnroll;
+  }
+}
