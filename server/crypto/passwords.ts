@@ -1,4 +1,4 @@
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { hash, verify } from '@node-rs/argon2';
 import type { Argon2Params } from '../config/config.ts';
 
 /** Hashes and checks passwords with argon2id. */
@@ -16,7 +16,8 @@ export interface PasswordHasher {
  * @example const hasher = createPasswordHasher(config.argon2);
  */
 export function createPasswordHasher(params: Argon2Params): PasswordHasher {
-  const options = { algorithm: Algorithm.Argon2id, ...params };
+  // Algorithm.Argon2id is an ambient const enum (unusable under verbatimModuleSyntax); its value is 2.
+  const options = { algorithm: 2 as const, ...params };
   let dummy: Promise<string> | null = null;
   const check = async (h: string, password: string) => {
     try {
