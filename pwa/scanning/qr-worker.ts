@@ -10,7 +10,8 @@ addEventListener('message', (event: MessageEvent<QrDecodeRequest>) => {
   const { id, width, height, pixels } = event.data;
   let text: string | null = null;
   try {
-    // attemptBoth also reads light-on-dark codes (dark-mode screenshots, inverted prints).
+    // attemptBoth also reads light-on-dark codes (dark-mode screenshots, inverted prints). Named
+    // on every call because jsqr 1.4 merges options into one shared default object.
     const code = jsQR(new Uint8ClampedArray(pixels), width, height, {
       inversionAttempts: 'attemptBoth',
     });
