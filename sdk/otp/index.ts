@@ -2,6 +2,13 @@
  * sdk/otp — the OTP toolkit the PWA, the server and the SDK share (API.md §1).
  * Isomorphic and synchronous: Web Crypto randomness, otpauth for HMAC, no Node built-ins.
  */
+
+export {
+  decodeMigrationPayload,
+  decodeMigrationUri,
+  type MigrationPayload,
+} from './decode-migration-uri.ts';
+export { type EncodeMigrationOptions, encodeMigrationUris } from './encode-migration-uris.ts';
 export { OTP_ERROR_CODES, OtpError, type OtpErrorCode } from './errors.ts';
 export { formatKeyUri } from './format-key-uri.ts';
 export { generateCode } from './generate-code.ts';
