@@ -13,6 +13,11 @@ export { OTP_ERROR_CODES, OtpError, type OtpErrorCode } from './errors.ts';
 export { formatKeyUri } from './format-key-uri.ts';
 export { generateCode } from './generate-code.ts';
 export { parseKeyUri } from './parse-key-uri.ts';
+export {
+  formatRecoveryCode,
+  generateRecoveryCodes,
+  normalizeRecoveryCode,
+} from './recovery-codes.ts';
 export { generateSecret, normalizeSecret, type RandomSource } from './secret.ts';
 export { ALGORITHMS, type Algorithm, LIMITS, type OtpAccount } from './types.ts';
 export { type VerifyOptions, type VerifyResult, verifyCode } from './verify-code.ts';
