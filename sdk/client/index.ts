@@ -7,6 +7,7 @@
 export { type ClientErrorCode, ClientErrorCodes } from './client-error-codes.ts';
 export { type CookieJar, createCookieJar } from './cookie-jar.ts';
 export { createMfaClient, type MfaClient, type MfaClientOptions } from './create-mfa-client.ts';
+export { type ApiErrorBody, ErrorCode } from './error-codes.ts';
 export {
   MfaApiError,
   type MfaApiErrorInit,

@@ -1,11 +1,12 @@
 import type { ClientErrorCode } from './client-error-codes.ts';
+import type { ErrorCode } from './error-codes.ts';
 
 /**
  * Code of an {@link MfaApiError}: one of the server's UPPER_SNAKE codes (`error-codes.ts`, e.g.
  * `INVALID_CODE`, `CHALLENGE_EXPIRED`), or a client code (`NETWORK_ERROR`, `INVALID_RESPONSE`).
  * Typed as string as well, so a newer server's codes still come through.
  */
-export type MfaErrorCode = ClientErrorCode | (string & {});
+export type MfaErrorCode = ErrorCode | ClientErrorCode | (string & {});
 
 /** Fields of an {@link MfaApiError}. */
 export interface MfaApiErrorInit {

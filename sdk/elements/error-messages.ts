@@ -6,7 +6,8 @@ const MESSAGES: Record<string, string> = {
   CHALLENGE_EXPIRED: 'This sign-in has expired. Please sign in again.',
   NETWORK_ERROR: 'The server could not be reached. Check your connection and try again.',
   UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
-  SETUP_EXPIRED: 'This set-up has expired. Start again to get a new key.',
+  ENROLMENT_NOT_STARTED: 'This set-up has expired. Start again to get a new key.',
+  MFA_ALREADY_ENABLED: 'MFA is already on for this account.',
 };
 
 /**
@@ -15,12 +16,17 @@ const MESSAGES: Record<string, string> = {
  * @example messageFor(error) // 'That code is not right. …'
  */
 export function messageFor(error: Pick<MfaApiError, 'code' | 'message' | 'status'>): string {
-  if (error.status === 429) return 'Too many attempts.';
+  if (error.status === 429) return 'Too many attempts. Please wait before trying again.';
   return MESSAGES[error.code] ?? error.message;
 }
 
 /** Codes after which retrying on the same challenge or set-up cannot succeed. */
-export const FINAL_CODES: ReadonlySet<string> = new Set(['CHALLENGE_EXPIRED', 'UNAUTHENTICATED']);
+export const FINAL_CODES: ReadonlySet<string> = new Set([
+  'CHALLENGE_EXPIRED',
+  'UNAUTHENTICATED',
+  'ENROLMENT_NOT_STARTED',
+  'MFA_ALREADY_ENABLED',
+]);
 
 /**
  * Any rejection as an {@link MfaApiError}-shaped value, so render code has one case to handle.

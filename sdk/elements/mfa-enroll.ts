@@ -69,6 +69,7 @@ export class MfaEnroll extends ClientElement {
   @state() private busy = false;
   @state() private error = '';
   @state() private final = false;
+  @state() private errorCode = '';
   @state() private recoveryCodes: string[] = [];
   @query('input') private input!: HTMLInputElement;
 
@@ -85,6 +86,7 @@ export class MfaEnroll extends ClientElement {
   async start(): Promise<void> {
     this.step = 'starting';
     this.error = '';
+    this.errorCode = '';
     this.final = false;
     this.showSecret = false;
     try {
@@ -146,6 +148,11 @@ export class MfaEnroll extends ClientElement {
         <button class="primary" part="button" type="submit" ?disabled=${this.busy || this.final || locked}>
           ${this.busy ? 'Enabling…' : 'Enable'}
         </button>
+        ${
+          this.errorCode === 'ENROLMENT_NOT_STARTED'
+            ? html`<button class="link" part="restart" type="button" @click=${this.start}>Start again</button>`
+            : nothing
+        }
       </form>
     </div>`;
   }
@@ -184,6 +191,7 @@ export class MfaEnroll extends ClientElement {
   private fail(caught: unknown): void {
     const error = asApiError(caught);
     this.error = messageFor(error);
+    this.errorCode = error.code;
     this.final = FINAL_CODES.has(error.code);
     if (error.status === 429) this.lockout.start(error.retryAfter ?? 60);
     emit(this, 'mfa-error', { code: error.code, message: this.error });
