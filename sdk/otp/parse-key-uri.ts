@@ -110,8 +110,15 @@ export function parseKeyUri(uri: string): OtpAccount {
   checkPeriod(period);
 
   const [issuer, name] = splitLabel(label, params.get('issuer'));
-  const account: OtpAccount = { type, secret, label: name, algorithm, digits, period };
-  if (issuer !== undefined) account.issuer = issuer;
+  const account: OtpAccount = {
+    type,
+    secret,
+    ...(issuer !== undefined && { issuer }),
+    label: name,
+    algorithm,
+    digits,
+    period,
+  };
   if (type === 'hotp') {
     const counter = integerParam(params.get('counter'), Number.NaN);
     checkCounter(counter);
