@@ -1,0 +1,95 @@
+import {
+  decodeMigrationUri,
+  formatKeyUri,
+  normalizeSecret,
+  type OtpAccount,
+  OtpError,
+  parseKeyUri,
+} from '../../sdk/otp/index.ts';
+
+/** What adding from a piece of text (pasted, scanned, linked or typed) gives. */
+export type KeyTextResult =
+  | { ok: true; accounts: OtpAccount[] }
+  | { ok: false; code: string; message: string };
+
+/** Codes of failures found by the add screen itself (the rest come from sdk/otp). */
+export const ADD_ERROR_CODES = {
+  /** The text (or QR code) is something else: a web link, plain text. It is never opened. */
+  NOT_A_KEY: 'NOT_A_KEY',
+  /** Manual entry with neither an issuer nor an account name. */
+  MISSING_NAME: 'MISSING_NAME',
+} as const;
+
+function failure(error: unknown): KeyTextResult {
+  if (error instanceof OtpError) return { ok: false, code: error.code, message: error.message };
+  throw error;
+}
+
+/**
+ * Reads text that should hold a key: an `otpauth://` URI (one account) or an
+ * `otpauth-migration://` export (all of its accounts). Anything else is NOT_A_KEY.
+ *
+ * @example readKeyText(scanned) // { ok: true, accounts: [...] } | { ok: false, code, message }
+ */
+export function readKeyText(text: string): KeyTextResult {
+  const trimmed = text.trim();
+  const scheme = trimmed.slice(0, trimmed.indexOf(':') + 1).toLowerCase();
+  try {
+    if (scheme === 'otpauth:') return { ok: true, accounts: [parseKeyUri(trimmed)] };
+    if (scheme === 'otpauth-migration:') return { ok: true, accounts: decodeMigrationUri(trimmed) };
+  } catch (error) {
+    return failure(error);
+  }
+  return {
+    ok: false,
+    code: ADD_ERROR_CODES.NOT_A_KEY,
+    message:
+      'This is not an authenticator key. A key starts with otpauth:// (or otpauth-migration:// for an export).',
+  };
+}
+
+/** The fields of the manual-entry form, as typed. */
+export interface ManualFields {
+  issuer: string;
+  label: string;
+  secret: string;
+  type: 'totp' | 'hotp';
+  algorithm: OtpAccount['algorithm'];
+  digits: number;
+  period: number;
+  counter: number;
+}
+
+/**
+ * Builds an account from the manual-entry form. The secret may be typed as a BMS shows it
+ * (groups, dashes, lower case); every field is checked by sdk/otp's own parser.
+ *
+ * @example readManualFields({ issuer: 'BMS', label: 'ann', secret: 'jbsw y3dp ehpk 3pxp', ... })
+ */
+export function readManualFields(fields: ManualFields): KeyTextResult {
+  const issuer = fields.issuer.trim();
+  const label = fields.label.trim() || issuer;
+  if (!label) {
+    return {
+      ok: false,
+      code: ADD_ERROR_CODES.MISSING_NAME,
+      message: 'Enter the service (issuer) or the account name, so you can tell the code apart.',
+    };
+  }
+  try {
+    const account: OtpAccount = {
+      type: fields.type,
+      secret: normalizeSecret(fields.secret),
+      label,
+      algorithm: fields.algorithm,
+      digits: fields.digits,
+      period: fields.period,
+      ...(issuer ? { issuer } : {}),
+      ...(fields.type === 'hotp' ? { counter: fields.counter } : {}),
+    };
+    // Round trip through the shared parser: one set of rules for every way of adding.
+    return { ok: true, accounts: [parseKeyUri(formatKeyUri(account))] };
+  } catch (error) {
+    return failure(error);
+  }
+}

@@ -1,0 +1,139 @@
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import './components/toast-host.ts';
+import './components/update-prompt.ts';
+import './pages/codes-page.ts';
+import { parseRoute, type Route } from './router/hash-route.ts';
+import { accountsModel } from './state/app-model.ts';
+import { tokens } from './styles/tokens.ts';
+import { watchForUpdates } from './update/watch-updates.ts';
+
+/** Non-home screens, loaded on first visit so the first paint carries only the codes list. */
+const lazyPages: Record<'add' | 'account' | 'settings', () => Promise<unknown>> = {
+  add: () => import('./pages/add-page.ts'),
+  account: () => import('./pages/account-page.ts'),
+  settings: () => import('./pages/settings-page.ts'),
+};
+
+const titles: Record<Route['name'], string> = {
+  codes: 'Codes',
+  add: 'Add account',
+  account: 'Account',
+  settings: 'Settings',
+  'not-found': 'Not found',
+};
+
+/**
+ * The app frame: header and navigation, the screen for the current hash route, toasts and the
+ * update prompt. Starts loading the vault at once.
+ *
+ * @example html`<app-shell></app-shell>`
+ */
+@customElement('app-shell')
+export class AppShell extends LitElement {
+  static override styles = [
+    tokens,
+    css`
+      :host { display: block; min-height: 100vh; background: var(--bg); }
+      header { position: sticky; top: 0; z-index: 5; background: var(--surface); border-bottom: 1px solid var(--border); }
+      .bar, main { max-width: 640px; margin: 0 auto; padding: 0 12px; box-sizing: border-box; }
+      .bar { display: flex; align-items: center; gap: 8px; min-height: 56px; }
+      h1 { font-size: 1.15rem; margin: 0; flex: 1; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+      nav { display: flex; gap: 4px; }
+      nav a { display: inline-flex; align-items: center; min-height: 44px; padding: 0 10px; border-radius: 10px;
+        color: var(--fg); text-decoration: none; font-weight: 600; }
+      nav a[aria-current='page'] { background: var(--accent); color: var(--accent-fg); }
+      main { padding-top: 12px; padding-bottom: 96px; }
+      main:focus { outline: none; }
+    `,
+  ];
+
+  @state() private route: Route = parseRoute(window.location.hash);
+  @state() private loaded = new Set<string>(['codes', 'not-found']);
+  @state() private loadFailed = false;
+  @state() private applyUpdate: (() => void) | null = null;
+
+  private readonly onHashChange = (): void => {
+    this.route = parseRoute(window.location.hash);
+    void this.ensurePage();
+    // Move focus to the new screen so keyboard and screen-reader users start there.
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>('main')?.focus(),
+    );
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHashChange);
+    void accountsModel.load();
+    void this.ensurePage();
+    void watchForUpdates((apply) => {
+      this.applyUpdate = apply;
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
+  }
+
+  private async ensurePage(): Promise<void> {
+    const name = this.route.name;
+    if (this.loaded.has(name) || name === 'codes' || name === 'not-found') return;
+    this.loadFailed = false;
+    try {
+      await lazyPages[name]();
+      this.loaded = new Set([...this.loaded, name]);
+    } catch {
+      this.loadFailed = true;
+    }
+  }
+
+  private page(): TemplateResult {
+    const route = this.route;
+    if (!this.loaded.has(route.name)) {
+      return this.loadFailed
+        ? html`<p class="error" role="alert">This screen could not be loaded. Check the connection and try again.</p>`
+        : html`<p aria-busy="true">Loading…</p>`;
+    }
+    switch (route.name) {
+      case 'codes':
+        return html`<codes-page></codes-page>`;
+      case 'add':
+        return html`<add-page .params=${route.params}></add-page>`;
+      case 'account':
+        return html`<account-page .accountId=${route.id}></account-page>`;
+      case 'settings':
+        return html`<settings-page></settings-page>`;
+      case 'not-found':
+        return html`<p>There is no screen here. <a href="#/">Back to your codes</a></p>`;
+    }
+  }
+
+  override render() {
+    const name = this.route.name;
+    const link = (href: string, label: string, current: boolean) =>
+      html`<a href=${href} aria-current=${current ? 'page' : 'false'}>${label}</a>`;
+    return html`<header>
+        <div class="bar">
+          <h1>${titles[name]}</h1>
+          <nav aria-label="Main">
+            ${link('#/', 'Codes', name === 'codes')} ${link('#/add', 'Add', name === 'add')}
+            ${link('#/settings', 'Settings', name === 'settings')}
+          </nav>
+        </div>
+      </header>
+      <main tabindex="-1">
+        <update-prompt ?open=${this.applyUpdate !== null} @update-accepted=${() => this.applyUpdate?.()}></update-prompt>
+        ${this.page()}
+      </main>
+      ${nothing}
+      <toast-host></toast-host>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'app-shell': AppShell;
+  }
+}

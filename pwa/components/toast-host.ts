@@ -1,0 +1,73 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { tokens } from '../styles/tokens.ts';
+import { TOAST_EVENT, type ToastRequest } from './toast.ts';
+
+/** How long a toast stays, long enough to reach its Undo. */
+const SHOW_MS = 6000;
+
+/**
+ * Shows the toasts requested with `showToast`, one at a time, in a polite live region.
+ *
+ * @example html`<toast-host></toast-host>`
+ */
+@customElement('toast-host')
+export class ToastHost extends LitElement {
+  static override styles = [
+    tokens,
+    css`
+      :host { position: fixed; left: 0; right: 0; bottom: 16px; display: flex; justify-content: center;
+        pointer-events: none; z-index: 10; }
+      .toast { pointer-events: auto; display: flex; align-items: center; gap: 12px; max-width: min(92vw, 480px);
+        background: var(--fg); color: var(--bg); border-radius: 12px; padding: 8px 8px 8px 16px;
+        box-shadow: 0 4px 16px rgb(0 0 0 / 0.3); }
+      .toast button { background: transparent; color: var(--bg); border-color: var(--bg); }
+    `,
+  ];
+
+  @state() private current: ToastRequest | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  private readonly onToast = (event: Event): void => {
+    this.current = (event as CustomEvent<ToastRequest>).detail;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.current = null;
+    }, SHOW_MS);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener(TOAST_EVENT, this.onToast);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener(TOAST_EVENT, this.onToast);
+    clearTimeout(this.timer);
+  }
+
+  private async act(): Promise<void> {
+    const action = this.current?.action;
+    this.current = null;
+    await action?.run();
+  }
+
+  override render() {
+    // The live region stays in the DOM so screen readers notice new content.
+    return html`<div role="status" aria-live="polite">
+      ${
+        this.current
+          ? html`<div class="toast"><span>${this.current.message}</span>
+            ${this.current.action ? html`<button @click=${this.act}>${this.current.action.label}</button>` : nothing}</div>`
+          : nothing
+      }
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'toast-host': ToastHost;
+  }
+}

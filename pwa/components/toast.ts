@@ -1,0 +1,17 @@
+/** A short message shown at the bottom of the screen, optionally with one action (Undo). */
+export interface ToastRequest {
+  message: string;
+  action?: { label: string; run: () => void | Promise<void> };
+}
+
+/** Name of the window event `<toast-host>` listens to. */
+export const TOAST_EVENT = 'app-toast';
+
+/**
+ * Shows a toast from anywhere. Never pass a code or a secret: toasts are announced aloud.
+ *
+ * @example showToast({ message: 'Deleted', action: { label: 'Undo', run: undo } });
+ */
+export function showToast(request: ToastRequest): void {
+  window.dispatchEvent(new CustomEvent<ToastRequest>(TOAST_EVENT, { detail: request }));
+}

@@ -1,0 +1,104 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { showToast } from '../components/toast.ts';
+import { accountsModel, ModelController } from '../state/app-model.ts';
+import { tokens } from '../styles/tokens.ts';
+
+/**
+ * Details of one account: its parameters, editing of issuer and account name, and deletion
+ * (confirmed in a dialog, then undoable from the toast). The secret is never shown here.
+ *
+ * @example html`<account-page .accountId=${id}></account-page>`
+ */
+@customElement('account-page')
+export class AccountPage extends LitElement {
+  static override styles = [
+    tokens,
+    css`
+      :host { display: block; }
+      form { display: grid; gap: 14px; margin-bottom: 24px; }
+      dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 16px; margin: 0 0 20px; }
+      dt { color: var(--muted); }
+      dd { margin: 0; }
+      dialog { border: 1px solid var(--border); border-radius: var(--radius); background: var(--surface); color: var(--fg);
+        max-width: min(92vw, 420px); }
+      dialog::backdrop { background: rgb(0 0 0 / 0.5); }
+      .buttons { display: flex; gap: 8px; flex-wrap: wrap; }
+    `,
+  ];
+
+  @property({ attribute: false }) accountId = '';
+  @state() private error = '';
+  @query('dialog') private dialog!: HTMLDialogElement | null;
+  private readonly model = new ModelController(this);
+
+  private async save(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const entry = accountsModel.get(this.accountId);
+    if (!entry) return;
+    const data = new FormData(event.target as HTMLFormElement);
+    const issuer = String(data.get('issuer') ?? '').trim();
+    const label = String(data.get('label') ?? '').trim() || issuer;
+    if (!label) {
+      this.error = 'Enter the service (issuer) or the account name.';
+      return;
+    }
+    const { issuer: _old, ...rest } = entry.account;
+    try {
+      await accountsModel.update({
+        ...entry,
+        account: { ...rest, label, ...(issuer ? { issuer } : {}) },
+      });
+      showToast({ message: 'Saved' });
+      window.location.hash = '#/';
+    } catch {
+      this.error = 'The change could not be stored.';
+    }
+  }
+
+  private async deleteAccount(): Promise<void> {
+    this.dialog?.close();
+    const undo = await accountsModel.remove(this.accountId);
+    window.location.hash = '#/';
+    showToast({ message: 'Account deleted', action: { label: 'Undo', run: undo } });
+  }
+
+  override render() {
+    if (this.model.model.status === 'loading')
+      return html`<p aria-busy="true">Opening your vault…</p>`;
+    const entry = accountsModel.get(this.accountId);
+    if (!entry)
+      return html`<p>This account does not exist (any more). <a href="#/">Back to your codes</a></p>`;
+    const a = entry.account;
+    return html`<h2>${a.issuer ?? a.label}</h2>
+      <dl>
+        <dt>Type</dt><dd>${a.type === 'totp' ? 'Time-based (TOTP)' : 'Counter-based (HOTP)'}</dd>
+        <dt>Algorithm</dt><dd>${a.algorithm}</dd>
+        <dt>Digits</dt><dd>${a.digits}</dd>
+        ${a.type === 'totp' ? html`<dt>Period</dt><dd>${a.period} s</dd>` : html`<dt>Counter</dt><dd>${a.counter ?? 0}</dd>`}
+        <dt>Added</dt><dd>${new Date(entry.addedAt).toLocaleString()}</dd>
+      </dl>
+      <form @submit=${this.save}>
+        <div><label for="issuer">Service (issuer)</label><input id="issuer" name="issuer" .value=${a.issuer ?? ''} autocomplete="off" /></div>
+        <div><label for="label">Account name</label><input id="label" name="label" .value=${a.label} autocomplete="off" /></div>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        <div class="buttons"><button class="primary" type="submit">Save</button><a href="#/">Cancel</a></div>
+      </form>
+      <button class="danger" @click=${() => this.dialog?.showModal()}>Delete account</button>
+      <dialog aria-labelledby="confirm-title">
+        <h3 id="confirm-title">Delete ${a.issuer ?? a.label}?</h3>
+        <p>Sign-in with this account needs its codes. Only delete it after turning two-factor sign-in off
+          there, or when you have another way in.</p>
+        <div class="buttons">
+          <button @click=${() => this.dialog?.close()}>Keep</button>
+          <button class="danger" @click=${this.deleteAccount}>Delete</button>
+        </div>
+      </dialog>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'account-page': AccountPage;
+  }
+}

@@ -1,0 +1,206 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { type Candidate, markDuplicates } from '../add/find-duplicates.ts';
+import {
+  ADD_ERROR_CODES,
+  type KeyTextResult,
+  type ManualFields,
+  readKeyText,
+  readManualFields,
+} from '../add/read-key-text.ts';
+import '../components/account-preview.ts';
+import '../components/manual-entry-form.ts';
+import { showToast } from '../components/toast.ts';
+import type { ScanErrorDetail } from '../scanning/scan-errors.ts';
+import { accountsModel } from '../state/app-model.ts';
+import { tokens } from '../styles/tokens.ts';
+
+/** The ways of adding, in tab order. */
+const TABS = [
+  { id: 'scan', label: 'Scan QR' },
+  { id: 'image', label: 'QR image' },
+  { id: 'paste', label: 'Paste link' },
+  { id: 'manual', label: 'Enter key' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
+
+/** Words for a QR code that holds something else: it is reported, never opened. */
+const NOT_A_KEY_QR = 'This QR code is not an authenticator key, so it was not opened or stored.';
+
+/**
+ * The add screen: camera, QR image, pasted link, typed key, or a deep link
+ * `#/add?uri=<percent-encoded otpauth URI>`; every path ends in the same preview-and-confirm step.
+ * Every failure shows its message and stores nothing.
+ *
+ * @example html`<add-page .params=${new URLSearchParams('tab=manual')}></add-page>`
+ */
+@customElement('add-page')
+export class AddPage extends LitElement {
+  static override styles = [
+    tokens,
+    css`
+      :host { display: block; }
+      [role='tablist'] { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4px; margin-bottom: 14px; }
+      [role='tab'] { padding: 0 6px; }
+      [role='tab'][aria-selected='true'] { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); }
+      .error { border-left: 4px solid var(--danger); padding: 6px 10px; margin: 0 0 12px; }
+      .alternatives { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
+      textarea { min-height: 96px; margin-bottom: 10px; }
+    `,
+  ];
+
+  /** The route's query: `tab` picks the first way shown, `uri` hands over a key. */
+  @property({ attribute: false }) params = new URLSearchParams();
+  @state() private tab: Tab = 'scan';
+  @state() private error: { code: string; message: string } | null = null;
+  @state() private candidates: Candidate[] | null = null;
+  @state() private scanAttempt = 0;
+  @state() private scanningReady: 'scan' | 'image' | null = null;
+  private loadingScanning: 'scan' | 'image' | null = null;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('params')) return;
+    const tab = this.params.get('tab');
+    if (TABS.some((t) => t.id === tab)) this.tab = tab as Tab;
+    const uri = this.params.get('uri');
+    if (uri !== null) {
+      // The key must not linger in the address bar or the history.
+      history.replaceState(history.state, '', '#/add');
+      this.accept(readKeyText(uri));
+    }
+  }
+
+  protected override updated(): void {
+    if ((this.tab === 'scan' || this.tab === 'image') && !this.candidates)
+      void this.loadScanning(this.tab);
+  }
+
+  private async loadScanning(tab: 'scan' | 'image'): Promise<void> {
+    if (this.scanningReady === tab || this.loadingScanning === tab) return;
+    this.loadingScanning = tab;
+    try {
+      // jsqr and the camera code load only now, never for the first paint.
+      await (tab === 'scan'
+        ? import('../scanning/qr-scanner.ts')
+        : import('../scanning/qr-image-input.ts'));
+      this.scanningReady = tab;
+    } catch {
+      this.error = {
+        code: 'LOAD_FAILED',
+        message: 'The scanner could not be loaded. Paste the link or enter the key instead.',
+      };
+    } finally {
+      this.loadingScanning = null;
+    }
+  }
+
+  private accept(result: KeyTextResult, fromQr = false): void {
+    if (!result.ok) {
+      this.error = {
+        code: result.code,
+        message:
+          fromQr && result.code === ADD_ERROR_CODES.NOT_A_KEY ? NOT_A_KEY_QR : result.message,
+      };
+      return;
+    }
+    this.error = null;
+    this.candidates = markDuplicates(result.accounts, accountsModel.entries);
+  }
+
+  private async store(event: CustomEvent<OtpAccount[]>): Promise<void> {
+    try {
+      const added = await accountsModel.add(event.detail);
+      showToast({
+        message: added.length === 1 ? 'Account added' : `${added.length} accounts added`,
+      });
+      window.location.hash = '#/';
+    } catch {
+      this.error = {
+        code: 'STORE_FAILED',
+        message: 'The account could not be stored. Nothing was saved.',
+      };
+      this.renderRoot.querySelector('account-preview')?.reset();
+    }
+  }
+
+  private select(tab: Tab): void {
+    if (tab === 'scan') this.scanAttempt++;
+    this.tab = tab;
+    this.error = null;
+  }
+
+  private onTabKey(event: KeyboardEvent): void {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const i = (TABS.findIndex((t) => t.id === this.tab) + step + TABS.length) % TABS.length;
+    this.select(TABS[i]!.id);
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>('[aria-selected="true"]')?.focus(),
+    );
+  }
+
+  override render() {
+    const error = this.error
+      ? html`<p class="error" role="alert" data-code=${this.error.code}>${this.error.message}</p>`
+      : nothing;
+    if (this.candidates) {
+      return html`${error}<account-preview .candidates=${this.candidates} @confirm-add=${this.store}
+        @cancel-add=${() => (this.candidates = null)}></account-preview>`;
+    }
+    return html`<div role="tablist" aria-label="Ways to add an account" @keydown=${this.onTabKey}>
+        ${TABS.map(
+          (
+            t,
+          ) => html`<button role="tab" id="tab-${t.id}" aria-controls="panel" aria-selected=${t.id === this.tab}
+            tabindex=${t.id === this.tab ? 0 : -1} @click=${() => this.select(t.id)}>${t.label}</button>`,
+        )}
+      </div>
+      ${error}
+      <section id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${this.panel()}</section>`;
+  }
+
+  private panel() {
+    switch (this.tab) {
+      case 'scan':
+        if (this.scanningReady !== 'scan')
+          return html`<p aria-busy="true">Starting the camera…</p>`;
+        return keyed(
+          this.scanAttempt,
+          html`<qr-scanner @qr-detected=${(e: CustomEvent<{ text: string }>) => this.accept(readKeyText(e.detail.text), true)}
+            @scan-error=${(e: CustomEvent<ScanErrorDetail>) => (this.error = e.detail)}
+            @scan-cancel=${() => (window.location.hash = '#/')}>
+            <div slot="alternatives" class="alternatives">
+              <button @click=${() => this.select('image')}>Use a QR image</button>
+              <button @click=${() => this.select('paste')}>Paste a link</button>
+              <button @click=${() => this.select('manual')}>Enter the key</button>
+            </div>
+          </qr-scanner>`,
+        );
+      case 'image':
+        if (this.scanningReady !== 'image') return html`<p aria-busy="true">Loading…</p>`;
+        return html`<qr-image-input @qr-detected=${(e: CustomEvent<{ text: string }>) => this.accept(readKeyText(e.detail.text), true)}
+          @qr-not-found=${() => (this.error = null)}></qr-image-input>`;
+      case 'paste':
+        return html`<form @submit=${(e: SubmitEvent) => {
+          e.preventDefault();
+          const text = new FormData(e.target as HTMLFormElement).get('uri');
+          this.accept(readKeyText(String(text ?? '')));
+        }}>
+          <label for="uri">Key link (otpauth:// or otpauth-migration://)</label>
+          <textarea id="uri" name="uri" autocomplete="off" spellcheck="false" required></textarea>
+          <button class="primary" type="submit">Continue</button>
+        </form>`;
+      case 'manual':
+        return html`<manual-entry-form @manual-submit=${(e: CustomEvent<ManualFields>) =>
+          this.accept(readManualFields(e.detail))}></manual-entry-form>`;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'add-page': AddPage;
+  }
+}

@@ -1,0 +1,151 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import '../components/account-card.ts';
+import type { MoveRequest } from '../components/account-card.ts';
+import { showToast } from '../components/toast.ts';
+import { accountsModel, ModelController } from '../state/app-model.ts';
+import { tokens } from '../styles/tokens.ts';
+import type { VaultEntry } from '../vault/vault.ts';
+
+/** Cards computed before their first visibility report: about a screenful. */
+const EAGER_CARDS = 12;
+
+function matches(entry: VaultEntry, query: string): boolean {
+  const { issuer = '', label } = entry.account;
+  return `${issuer}\n${label}`.toLocaleLowerCase().includes(query);
+}
+
+/**
+ * The home screen: every account's code, a search field, reordering (buttons, Alt+↑/↓, drag and
+ * drop), and the records that could not be read. New users get an empty state that explains how
+ * to add a first account.
+ *
+ * @example html`<codes-page></codes-page>`
+ */
+@customElement('codes-page')
+export class CodesPage extends LitElement {
+  static override styles = [
+    tokens,
+    css`
+      :host { display: block; }
+      ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+      li[draggable='true'] { cursor: grab; }
+      li.drop-target { outline: 2px dashed var(--accent); border-radius: var(--radius); }
+      .search { margin: 4px 0 12px; }
+      .empty { text-align: center; padding: 32px 12px; }
+      .empty a { display: inline-block; margin-top: 12px; padding: 12px 20px; border-radius: 10px;
+        background: var(--accent); color: var(--accent-fg); text-decoration: none; font-weight: 600; }
+      .warning { border: 1px solid var(--danger); border-radius: var(--radius); padding: 8px 12px; margin-bottom: 12px; }
+      .warning ul { display: block; }
+    `,
+  ];
+
+  private readonly model = new ModelController(this);
+  @state() private query = '';
+  @state() private dropTarget: string | null = null;
+  private dragged: string | null = null;
+
+  private async onMove(event: CustomEvent<MoveRequest>): Promise<void> {
+    const { id, delta } = event.detail;
+    await accountsModel.move(id, delta);
+    await this.updateComplete;
+    // The card's node moved, which drops focus; put it back on the same control.
+    const card = this.renderRoot.querySelector<HTMLElementTagNameMap['account-card']>(
+      `account-card[data-id="${CSS.escape(id)}"]`,
+    );
+    await card?.updateComplete;
+    card?.focusControl(delta < 0 ? 'up' : 'down');
+  }
+
+  private async onDrop(target: VaultEntry): Promise<void> {
+    const from = accountsModel.entries.findIndex((e) => e.id === this.dragged);
+    const to = accountsModel.entries.indexOf(target);
+    this.dropTarget = null;
+    if (this.dragged && from >= 0 && to >= 0) await accountsModel.move(this.dragged, to - from);
+    this.dragged = null;
+  }
+
+  private async discard(id: string): Promise<void> {
+    const undo = await accountsModel.remove(id);
+    showToast({ message: 'Unreadable record deleted', action: { label: 'Undo', run: undo } });
+  }
+
+  override render() {
+    const { status, entries, unreadable } = this.model.model;
+    if (status === 'loading') return html`<p aria-busy="true">Opening your vault…</p>`;
+    if (status === 'unavailable') {
+      return html`<p class="error" role="alert">This browser does not let the app store data here
+        (a private window, or storage is blocked), so accounts cannot be kept.</p>`;
+    }
+    return html`${unreadable.length ? this.renderUnreadable() : nothing}
+      ${entries.length === 0 ? this.renderEmpty() : this.renderList(entries)}`;
+  }
+
+  private renderEmpty() {
+    return html`<section class="empty" aria-labelledby="empty-title">
+      <h2 id="empty-title">No accounts yet</h2>
+      <p>Turn on two-factor sign-in at a service (for the BMS: My Profile › Enable MFA), then scan
+        the QR code it shows, or type the secret key it gives you.</p>
+      <a href="#/add">Add your first account</a>
+    </section>`;
+  }
+
+  private renderUnreadable() {
+    const { unreadable } = this.model.model;
+    return html`<div class="warning" role="alert">
+      <p><strong>${unreadable.length} stored ${unreadable.length === 1 ? 'record' : 'records'} could not be read</strong>
+        (damaged, or written with another key) and ${unreadable.length === 1 ? 'is' : 'are'} skipped.</p>
+      <ul>${unreadable.map(
+        (u, i) =>
+          html`<li>Record ${i + 1} <button @click=${() => this.discard(u.id)}>Delete record ${i + 1}</button></li>`,
+      )}</ul>
+    </div>`;
+  }
+
+  private renderList(entries: VaultEntry[]) {
+    const query = this.query.trim().toLocaleLowerCase();
+    const shown = query ? entries.filter((e) => matches(e, query)) : entries;
+    // Reordering a filtered list would be ambiguous; it is offered on the full list only.
+    const reorder = !query;
+    return html`<div class="search">
+        <label for="search">Search accounts</label>
+        <input id="search" type="search" autocomplete="off" placeholder="Issuer or account"
+          .value=${this.query} @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
+      </div>
+      ${shown.length === 0 ? html`<p>No account matches “${this.query}”.</p>` : nothing}
+      <ul aria-label="Accounts" @move-account=${this.onMove}
+        @advance-counter=${(e: CustomEvent<{ id: string }>) => accountsModel.advanceCounter(e.detail.id)}>
+        ${repeat(
+          shown,
+          (e) => e.id,
+          (
+            e,
+            i,
+          ) => html`<li draggable=${reorder ? 'true' : 'false'} class=${this.dropTarget === e.id ? 'drop-target' : ''}
+              @dragstart=${(ev: DragEvent) => {
+                this.dragged = e.id;
+                ev.dataTransfer?.setData('text/plain', '');
+              }}
+              @dragover=${(ev: DragEvent) => {
+                if (!this.dragged) return;
+                ev.preventDefault();
+                this.dropTarget = e.id;
+              }}
+              @drop=${(ev: DragEvent) => {
+                ev.preventDefault();
+                void this.onDrop(e);
+              }}>
+            <account-card data-id=${e.id} .entry=${e} ?eager=${i < EAGER_CARDS}
+              ?first=${!reorder || i === 0} ?last=${!reorder || i === shown.length - 1}></account-card>
+          </li>`,
+        )}
+      </ul>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'codes-page': CodesPage;
+  }
+}

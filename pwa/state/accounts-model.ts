@@ -1,0 +1,115 @@
+import type { OtpAccount } from '../../sdk/otp/index.ts';
+import type { UnreadableRecord, Vault, VaultEntry } from '../vault/vault.ts';
+
+/** Where loading the vault stands. */
+export type ModelStatus = 'loading' | 'ready' | 'unavailable';
+
+/**
+ * The accounts the app shows, kept in step with the vault. Every change is written to the vault
+ * first and only then shown, so the screen never claims what storage does not hold. Dispatches
+ * `change` after each.
+ *
+ * @example
+ * await accountsModel.load();
+ * accountsModel.addEventListener('change', () => render(accountsModel.entries));
+ */
+export class AccountsModel extends EventTarget {
+  entries: VaultEntry[] = [];
+  unreadable: UnreadableRecord[] = [];
+  status: ModelStatus = 'loading';
+  private vault: Vault | null = null;
+  private loading: Promise<void> | null = null;
+
+  constructor(private readonly openVault: () => Promise<Vault>) {
+    super();
+  }
+
+  /** Opens the vault and reads every account (once; later calls share the first load). */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        this.vault = await this.openVault();
+        const { entries, unreadable } = await this.vault.list();
+        this.entries = entries;
+        this.unreadable = unreadable;
+        this.status = 'ready';
+      } catch {
+        // Private windows and blocked storage have no IndexedDB: say so instead of crashing.
+        this.status = 'unavailable';
+      }
+      this.changed();
+    })();
+    return this.loading;
+  }
+
+  /** The entry with `id`, if loaded. */
+  get(id: string): VaultEntry | undefined {
+    return this.entries.find((e) => e.id === id);
+  }
+
+  /** Adds accounts, all or none. */
+  async add(accounts: readonly OtpAccount[]): Promise<VaultEntry[]> {
+    const added = await this.requireVault().add(accounts);
+    this.entries = [...this.entries, ...added];
+    this.changed();
+    return added;
+  }
+
+  /** Stores an edited account (issuer, label, counter). */
+  async update(entry: VaultEntry): Promise<void> {
+    if (!(await this.requireVault().update(entry))) throw new Error('NOT_FOUND');
+    this.entries = this.entries.map((e) => (e.id === entry.id ? entry : e));
+    this.changed();
+  }
+
+  /** Advances an HOTP counter by one and stores it before the new code is shown. */
+  async advanceCounter(id: string): Promise<void> {
+    const entry = this.get(id);
+    if (entry?.account.type !== 'hotp') return;
+    const counter = (entry.account.counter ?? 0) + 1;
+    await this.update({ ...entry, account: { ...entry.account, counter } });
+  }
+
+  /**
+   * Deletes an account (or an unreadable record).
+   *
+   * @returns undo: puts the record back where it was
+   */
+  async remove(id: string): Promise<() => Promise<void>> {
+    const vault = this.requireVault();
+    const record = await vault.remove(id);
+    this.entries = this.entries.filter((e) => e.id !== id);
+    this.unreadable = this.unreadable.filter((u) => u.id !== id);
+    this.changed();
+    return async () => {
+      if (!record) return;
+      await vault.restore(record);
+      const { entries, unreadable } = await vault.list();
+      this.entries = entries;
+      this.unreadable = unreadable;
+      this.changed();
+    };
+  }
+
+  /** Moves an account `delta` places (−1 up, +1 down) and stores the new order. */
+  async move(id: string, delta: number): Promise<void> {
+    const from = this.entries.findIndex((e) => e.id === id);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= this.entries.length) return;
+    const next = [...this.entries];
+    const [moved] = next.splice(from, 1);
+    if (moved) next.splice(to, 0, moved);
+    await this.requireVault().reorder(next.map((e) => e.id));
+    this.entries = next;
+    this.changed();
+  }
+
+  private requireVault(): Vault {
+    if (!this.vault) throw new Error('VAULT_UNAVAILABLE');
+    return this.vault;
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The service worker: precaches the app shell so the app starts, and shows codes, with the
+ * network off. It never sees a secret: secrets live only in the page's IndexedDB vault, and the
+ * precache holds nothing but the build's static files.
+ */
+import {
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  precacheAndRoute,
+} from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+/** The parts of ServiceWorkerGlobalScope used here (the DOM lib of this project lacks the type). */
+interface ServiceWorkerScope {
+  __WB_MANIFEST: Array<{ url: string; revision: string | null } | string>;
+  skipWaiting(): Promise<void>;
+  addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
+}
+
+const sw = self as unknown as ServiceWorkerScope;
+
+// Written out as `self.__WB_MANIFEST`: the build replaces exactly that expression with the file list.
+precacheAndRoute((self as unknown as ServiceWorkerScope).__WB_MANIFEST);
+cleanupOutdatedCaches();
+// Hash routes mean every navigation inside the scope is the one shell page.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+
+// A new version waits until the user accepts the update prompt; it never takes over by itself.
+sw.addEventListener('message', (event) => {
+  const data = event.data as { type?: unknown } | null;
+  if (data?.type === 'SKIP_WAITING') void sw.skipWaiting();
+});
