@@ -13,6 +13,7 @@ import type {
   MfaSetupVerifyResult,
   OpenApiDocument,
   Policy,
+  PolicyResult,
   RecoveryCodes,
   User,
   UserPage,
@@ -60,13 +61,13 @@ export interface MfaClient {
   /** `GET /api/admin/policy`. */
   getPolicy(): Promise<Policy>;
   /** `PUT /api/admin/policy`. */
-  setPolicy(policy: Policy): Promise<Policy>;
+  setPolicy(policy: Policy): Promise<PolicyResult>;
   /** `GET /api/admin/users`: filtered, paged listing. */
   listUsers(query?: ListUsersQuery): Promise<UserPage>;
   /** `POST /api/admin/users/:id/mfa/reset`: the user sets MFA up at the next login. */
-  resetUserMfa(userId: string): Promise<void>;
+  resetUserMfa(userId: number): Promise<void>;
   /** `POST /api/admin/users/mfa/disable`: batch action with a per-item result. */
-  batchDisableMfa(userIds: string[]): Promise<BatchDisableResult>;
+  batchDisableMfa(userIds: number[]): Promise<BatchDisableResult>;
   /** `GET /api/admin/audit`: newest first. */
   audit(query?: AuditQuery): Promise<AuditPage>;
   /** `GET /api/health`. */
@@ -119,7 +120,8 @@ export function createMfaClient({
     getPolicy: () => get('/api/admin/policy'),
     setPolicy: (policy) => send({ method: 'PUT', path: '/api/admin/policy', body: policy }),
     listUsers: (query = {}) => get('/api/admin/users', { ...query }),
-    resetUserMfa: (userId) => post(`/api/admin/users/${encodeURIComponent(userId)}/mfa/reset`),
+    resetUserMfa: (userId) =>
+      post(`/api/admin/users/${encodeURIComponent(String(userId))}/mfa/reset`),
     batchDisableMfa: (userIds) => post('/api/admin/users/mfa/disable', { userIds }),
     audit: (query = {}) => get('/api/admin/audit', { ...query }),
     health: () => get('/api/health'),

@@ -20,7 +20,7 @@ export interface MfaState {
 
 /** The signed-in user as `GET /api/me` and the login routes return it. */
 export interface User {
-  id: string;
+  id: number;
   username: string;
   name: string;
   kind: UserKind;
@@ -57,8 +57,8 @@ export interface MfaSetup {
   otpauthUri: string;
   /** The QR as an SVG document (server-made; render it through the sanitizer of sdk/elements). */
   qrSvg: string;
-  /** ISO date-time after which the pending secret is dropped (profile flow only). */
-  expiresAt?: string;
+  /** ISO date-time after which the pending secret is dropped. */
+  expiresAt: string;
 }
 
 /** Answer of `POST /api/login/mfa/setup/verify`: signed in, with the first recovery codes. */
@@ -78,22 +78,31 @@ export interface Policy {
   requireMfaForNonSsoUsers: boolean;
 }
 
+/** Answer of `PUT /api/admin/policy`. */
+export interface PolicyResult extends Policy {
+  /** True when the acting admin (without MFA) must set MFA up at the next login. */
+  adminMustSetUp?: boolean;
+}
+
 /** Filters and paging of `GET /api/admin/users`. */
 export interface ListUsersQuery {
   kind?: UserKind;
   mfa?: 'enabled' | 'disabled';
   /** Free-text search on name and username. */
   q?: string;
+  /** Page size, 1–200 (default 50). */
   limit?: number;
-  cursor?: string;
+  /** `nextCursor` of the previous page. */
+  cursor?: number;
 }
 
 /** One row of the employee or contact listing. */
 export interface UserListItem {
-  id: string;
+  id: number;
   username: string;
   name: string;
   kind: UserKind;
+  role: UserRole;
   authType: AuthType;
   mfaEnabled: boolean;
 }
@@ -101,34 +110,38 @@ export interface UserListItem {
 /** A page of the user listing; `nextCursor` is null on the last page. */
 export interface UserPage {
   users: UserListItem[];
-  nextCursor: string | null;
+  nextCursor: number | null;
 }
 
 /** Per-item result of the batch "Disable MFA" action. */
 export interface BatchDisableResult {
-  disabled: string[];
-  skipped: { id: string; reason: string }[];
+  disabled: number[];
+  /** Why an id was not disabled: `USER_NOT_FOUND` or `MFA_NOT_ENABLED`. */
+  skipped: { id: number; reason: string }[];
 }
 
 /** Paging of `GET /api/admin/audit`. */
 export interface AuditQuery {
+  /** Page size, 1–200 (default 50). */
   limit?: number;
-  cursor?: string;
+  /** `nextCursor` of the previous page. */
+  cursor?: number;
 }
 
 /** One audit-log line. */
 export interface AuditEvent {
+  /** ISO date-time. */
   at: string;
-  actor: string | null;
+  actor: string;
   action: string;
   target: string | null;
-  ip: string | null;
+  ip: string;
 }
 
 /** A page of the audit log, newest first. */
 export interface AuditPage {
   events: AuditEvent[];
-  nextCursor: string | null;
+  nextCursor: number | null;
 }
 
 /** Answer of `GET /api/health`. */

@@ -18,7 +18,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * Serves the component test page and the real API on one origin (so the session cookie and the
