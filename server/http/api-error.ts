@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ErrorCode } from '../../sdk/client/error-codes.ts';
+import type { Logger } from '../logger.ts';
+
+/**
+ * An error the API answers with: an HTTP status, a stable code from `ErrorCode` and a message
+ * safe to show (never a secret, code, password or hash). Thrown anywhere, rendered by {@link renderError}.
+ *
+ * @example throw new ApiError(410, 'CHALLENGE_EXPIRED', 'Start the login again.');
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    /** Seconds, sent as `Retry-After` (429). */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A 429 with the seconds to wait, rounded up. */
+export const tooMany = (code: ErrorCode, message: string, retryAfterMs: number) =>
+  new ApiError(429, code, message, Math.max(1, Math.ceil(retryAfterMs / 1000)));
+
+// Hono's own exceptions (body parsing, size cap, media type) mapped to our codes.
+const fromHttpException: Partial<Record<number, [ErrorCode, string]>> = {
+  400: [ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON.'],
+  413: [ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.'],
+  415: [ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send the body as application/json.'],
+};
+
+/**
+ * The one place errors become answers: `{ error: { code, message } }` with the status.
+ * Unexpected errors are logged (message and stack only) and answered as a bare 500.
+ */
+export function renderError(logger: Logger) {
+  return (err: Error, c: Context): Response => {
+    let error: ApiError;
+    if (err instanceof ApiError) error = err;
+    else if (err instanceof HTTPException && fromHttpException[err.status]) {
+      const [code, message] = fromHttpException[err.status]!;
+      error = new ApiError(err.status as ContentfulStatusCode, code, message);
+    } else {
+      logger.error('unhandled error', { path: c.req.path, error: err.name, stack: err.stack });
+      error = new ApiError(500, ErrorCode.INTERNAL, 'Something went wrong on the server.');
+    }
+    if (error.retryAfter !== undefined) c.header('Retry-After', String(error.retryAfter));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ error: { code: error.code, message: error.message } }, error.status);
+  };
+}

@@ -1,0 +1,79 @@
+import { ErrorCode } from '../../sdk/client/error-codes.ts';
+import { ApiError } from '../http/api-error.ts';
+import type { BatchDisableResult, Policy, UserRecord } from '../store/contract.ts';
+import { AuditAction, audit } from './audit.ts';
+import type { Actor, Deps } from './deps.ts';
+
+/**
+ * Saves the company policy. Turning "require MFA for non-SSO users" on ends the sessions of the
+ * password users it now affects, except the acting admin's current one; `adminMustSetUp` tells
+ * that admin their next login will ask for the set-up.
+ */
+export async function updatePolicy(
+  deps: Deps,
+  admin: UserRecord,
+  policy: Policy,
+  actor: Actor,
+  currentSessionId: string,
+): Promise<Policy & { adminMustSetUp: boolean }> {
+  const before = await deps.store.getPolicy();
+  const { endedSessions } = await deps.store.setPolicy(policy, {
+    exceptSessionId: currentSessionId,
+  });
+  if (before.requireMfaForNonSsoUsers !== policy.requireMfaForNonSsoUsers) {
+    await audit(
+      deps,
+      actor,
+      AuditAction.POLICY_CHANGED,
+      `requireMfaForNonSsoUsers=${policy.requireMfaForNonSsoUsers}`,
+    );
+  }
+  if (endedSessions > 0) deps.logger.info('policy ended sessions', { count: endedSessions });
+  const factor = await deps.store.getFactor(admin.id);
+  return {
+    ...policy,
+    adminMustSetUp:
+      policy.requireMfaForNonSsoUsers &&
+      admin.authType === 'password' &&
+      factor?.status !== 'active',
+  };
+}
+
+/**
+ * An admin's reset of a user's MFA: removes the factor and recovery codes, marks the user to set
+ * MFA up at the next login and ends their sessions (all but the acting admin's current one).
+ */
+export async function resetUserMfa(
+  deps: Deps,
+  targetId: number,
+  actor: Actor,
+  currentSessionId: string,
+): Promise<void> {
+  const target = await deps.store.getUserById(targetId);
+  if (!target) throw new ApiError(404, ErrorCode.USER_NOT_FOUND, 'No such user.');
+  await deps.store.removeFactor(target.id, { mustSetupMfa: true });
+  await deps.store.endUserSessions(target.id, currentSessionId);
+  await audit(deps, actor, AuditAction.MFA_RESET, target.username);
+}
+
+/**
+ * Batch disable (contacts or employees): each distinct id is reported as disabled or skipped with
+ * a reason; whatever the policy, and when it requires MFA the password users set it up again.
+ */
+export async function batchDisableMfa(
+  deps: Deps,
+  userIds: number[],
+  actor: Actor,
+  currentSessionId: string,
+): Promise<BatchDisableResult> {
+  const policy = await deps.store.getPolicy();
+  const result = await deps.store.disableFactorsForUsers(userIds, {
+    markPasswordUsersForSetup: policy.requireMfaForNonSsoUsers,
+    exceptSessionId: currentSessionId,
+  });
+  const names = await Promise.all(
+    result.disabled.map(async (id) => (await deps.store.getUserById(id))?.username ?? String(id)),
+  );
+  await audit(deps, actor, AuditAction.BATCH_MFA_DISABLED, names.length > 0 ? names : null);
+  return result;
+}

@@ -1,0 +1,43 @@
+import type { Actor, Deps } from './deps.ts';
+
+/** The audited actions (the list). */
+export const AuditAction = {
+  LOGIN_SUCCEEDED: 'login.succeeded',
+  LOGIN_FAILED: 'login.failed',
+  LOGIN_LOCKED: 'login.locked',
+  MFA_FAILED: 'mfa.failed',
+  MFA_LOCKED: 'mfa.locked',
+  MFA_ENABLED: 'mfa.enabled',
+  MFA_DISABLED: 'mfa.disabled',
+  MFA_RESET: 'mfa.reset',
+  RECOVERY_CODE_USED: 'mfa.recovery_code_used',
+  RECOVERY_CODES_REGENERATED: 'mfa.recovery_codes_regenerated',
+  POLICY_CHANGED: 'policy.changed',
+  BATCH_MFA_DISABLED: 'batch.mfa_disabled',
+  LOGOUT: 'logout',
+} as const;
+export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+
+/**
+ * Appends audit events and logs them (labels only: usernames, actions, addresses).
+ *
+ * @example await audit(deps, actor, AuditAction.MFA_RESET, 'bob@demo.test');
+ */
+export async function audit(
+  deps: Deps,
+  actor: Actor,
+  action: AuditAction,
+  targets: string | null | string[] = null,
+): Promise<void> {
+  const at = deps.clock.now();
+  const list = Array.isArray(targets) ? targets : [targets];
+  await deps.store.appendAudit(
+    list.map((target) => ({ at, actor: actor.username, action, target, ip: actor.ip })),
+  );
+  deps.logger.info('audit', {
+    actor: actor.username,
+    action,
+    target: list.join(','),
+    ip: actor.ip,
+  });
+}

@@ -1,0 +1,147 @@
+import { ErrorCode } from '../../sdk/client/error-codes.ts';
+import { newToken, sha256 } from '../crypto/tokens.ts';
+import { ApiError, tooMany } from '../http/api-error.ts';
+import type { ChallengeKind, ChallengeRecord, UserRecord } from '../store/contract.ts';
+import { AuditAction, audit } from './audit.ts';
+import type { Deps } from './deps.ts';
+
+export type PasswordLoginResult =
+  | { status: 'authenticated'; user: UserRecord }
+  | {
+      status: 'mfa_required' | 'mfa_setup_required';
+      user: UserRecord;
+      /** Returned to the client as `challengeId`. */
+      challengeToken: string;
+      /** Kept by the client in an HttpOnly cookie: binds the challenge to it. */
+      bindingToken: string;
+    };
+
+const invalid = () =>
+  new ApiError(401, ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password.');
+
+/**
+ * The first login step. Checks the password with argon2id (spending the same time for unknown
+ * and SSO-only users), under the per-user password lockout, then decides what comes next: a
+ * session, a code, or the MFA set-up that the policy or an admin reset requires.
+ */
+export async function passwordLogin(
+  deps: Deps,
+  username: string,
+  password: string,
+  ip: string,
+): Promise<PasswordLoginResult> {
+  const { store, clock, config, hasher } = deps;
+  const user = await store.getUserByUsername(username);
+  if (!user?.passwordHash || user.authType !== 'password') {
+    await hasher.burn(password);
+    await audit(
+      deps,
+      { username: 'anonymous', ip },
+      AuditAction.LOGIN_FAILED,
+      user?.username ?? null,
+    );
+    throw invalid();
+  }
+  const actor = { username: user.username, ip };
+  const state = await store.getFailureState(user.id, 'password');
+  const now = clock.now();
+  if (state.lockedUntil !== null && state.lockedUntil > now) {
+    throw tooMany(
+      ErrorCode.LOGIN_LOCKED,
+      'Too many wrong passwords: try again later.',
+      state.lockedUntil - now,
+    );
+  }
+  if (!(await hasher.verify(user.passwordHash, password))) {
+    const after = await store.recordFailure(user.id, 'password', now, {
+      threshold: config.limits.passwordMaxFailures,
+      lockMs: config.limits.lockoutMs,
+    });
+    await audit(deps, actor, AuditAction.LOGIN_FAILED, user.username);
+    if (after.lockedUntil !== null)
+      await audit(deps, actor, AuditAction.LOGIN_LOCKED, user.username);
+    throw invalid();
+  }
+  if (state.count > 0) await store.clearFailures(user.id, 'password');
+
+  const factor = await store.getFactor(user.id);
+  if (factor?.status === 'active') return challenge(deps, user, 'mfa');
+  const policy = await store.getPolicy();
+  if (user.mustSetupMfa || policy.requireMfaForNonSsoUsers) return challenge(deps, user, 'setup');
+  return { status: 'authenticated', user };
+}
+
+async function challenge(
+  deps: Deps,
+  user: UserRecord,
+  kind: ChallengeKind,
+): Promise<PasswordLoginResult> {
+  const challengeToken = newToken(deps.random);
+  const bindingToken = newToken(deps.random);
+  const now = deps.clock.now();
+  await deps.store.createChallenge({
+    id: sha256(challengeToken),
+    userId: user.id,
+    kind,
+    binding: sha256(bindingToken),
+    createdAt: now,
+    expiresAt: now + deps.config.limits.challengeTtlMs,
+  });
+  return {
+    status: kind === 'mfa' ? 'mfa_required' : 'mfa_setup_required',
+    user,
+    challengeToken,
+    bindingToken,
+  };
+}
+
+/**
+ * The live challenge of this client, or 410 `CHALLENGE_EXPIRED`: unknown, of another kind, held
+ * by another client (binding cookie), succeeded already, expired, or out of attempts.
+ */
+export async function openChallenge(
+  deps: Deps,
+  challengeToken: string,
+  bindingToken: string | undefined,
+  kind: ChallengeKind,
+): Promise<{ challenge: ChallengeRecord; user: UserRecord }> {
+  const { store, clock, config } = deps;
+  const challenge = await store.getChallenge(sha256(challengeToken));
+  const live =
+    challenge &&
+    challenge.kind === kind &&
+    bindingToken !== undefined &&
+    challenge.binding === sha256(bindingToken) &&
+    challenge.consumedAt === null &&
+    challenge.expiresAt > clock.now() &&
+    challenge.failures < config.limits.challengeMaxFailures;
+  const user = live ? await store.getUserById(challenge.userId) : null;
+  if (!live || !user) {
+    throw new ApiError(
+      410,
+      ErrorCode.CHALLENGE_EXPIRED,
+      'This login attempt has ended: log in again.',
+    );
+  }
+  return { challenge, user };
+}
+
+/** Ends the challenge at its success; 410 if another request won it first. */
+export async function finishChallenge(deps: Deps, challenge: ChallengeRecord): Promise<void> {
+  const ok = await deps.store.consumeChallenge(
+    challenge.id,
+    deps.clock.now(),
+    deps.config.limits.challengeMaxFailures,
+  );
+  if (!ok)
+    throw new ApiError(
+      410,
+      ErrorCode.CHALLENGE_EXPIRED,
+      'This login attempt has ended: log in again.',
+    );
+}
+
+/** Counts a wrong code against the challenge (it ends after the maximum). */
+export const challengeFailure = (deps: Deps, challenge: ChallengeRecord) => async () => {
+  await deps.store.recordChallengeFailure(challenge.id, deps.config.limits.challengeMaxFailures);
+};

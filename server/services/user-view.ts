@@ -1,0 +1,32 @@
+import type { UserRecord } from '../store/contract.ts';
+import type { Deps } from './deps.ts';
+
+/** The user as the API shows it (`GET /api/me`, login answers). */
+export interface UserView {
+  id: number;
+  username: string;
+  name: string;
+  kind: UserRecord['kind'];
+  role: UserRecord['role'];
+  authType: UserRecord['authType'];
+  mfa: { enabled: boolean; enrolledAt: string | null; recoveryCodesLeft: number };
+}
+
+/** Builds the API view of a user, with the state of their factor. */
+export async function userView(deps: Deps, user: UserRecord): Promise<UserView> {
+  const factor = await deps.store.getFactor(user.id);
+  const enabled = factor?.status === 'active';
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    kind: user.kind,
+    role: user.role,
+    authType: user.authType,
+    mfa: {
+      enabled,
+      enrolledAt: enabled && factor.enabledAt ? new Date(factor.enabledAt).toISOString() : null,
+      recoveryCodesLeft: enabled ? await deps.store.countRecoveryCodesLeft(user.id) : 0,
+    },
+  };
+}
