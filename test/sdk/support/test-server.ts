@@ -44,7 +44,12 @@ export async function startTestServer(
   overrides: { rateLimitPerMinute?: number; limits?: Partial<Config['limits']> } = {},
 ): Promise<TestServer> {
   let time = Date.parse('2025-06-01T09:00:00Z');
-  const clock: TestClock = { now: () => time, advance: (ms) => void (time += ms) };
+  const clock: TestClock = {
+    now: () => time,
+    advance(ms) {
+      time += ms;
+    },
+  };
   const base = loadConfig({
     MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     SEED_DEMO: '0',
