@@ -1,3 +1,4 @@
+import type { Secret } from 'otpauth';
 import { OtpError } from './errors.ts';
 import { secretKey } from './secret.ts';
 import { ALGORITHMS, type Algorithm, LIMITS, type OtpAccount } from './types.ts';
@@ -62,6 +63,11 @@ function checkText(value: unknown, what: string): void {
  * @throws {OtpError} with the code of the first field that is wrong.
  */
 export function assertAccount(account: unknown): asserts account is OtpAccount {
+  checkAccount(account);
+}
+
+/** {@link assertAccount} that also returns the decoded key, so hot paths look it up once. */
+export function checkAccount(account: unknown): Secret {
   if (typeof account !== 'object' || account === null) {
     throw new OtpError('INVALID_ARGUMENT', 'An account is required.');
   }
@@ -71,8 +77,8 @@ export function assertAccount(account: unknown): asserts account is OtpAccount {
   }
   if (typeof a.secret !== 'string')
     throw new OtpError('MISSING_SECRET', 'The secret key is missing.');
-  secretKey(a.secret);
-  if (typeof a.algorithm !== 'string' || !ALGORITHMS.some((x) => x === a.algorithm)) {
+  const key = secretKey(a.secret);
+  if (a.algorithm !== 'SHA1' && a.algorithm !== 'SHA256' && a.algorithm !== 'SHA512') {
     throw new OtpError(
       'UNSUPPORTED_ALGORITHM',
       'This algorithm is not supported: use SHA1, SHA256 or SHA512.',
@@ -83,4 +89,5 @@ export function assertAccount(account: unknown): asserts account is OtpAccount {
   if (a.type === 'hotp') checkCounter(a.counter);
   checkText(a.label, 'account name');
   if (a.issuer !== undefined) checkText(a.issuer, 'issuer');
+  return key;
 }

@@ -1,16 +1,15 @@
-import { HOTP } from 'otpauth';
-import { assertAccount } from './account.ts';
+import { HOTP, type Secret } from 'otpauth';
+import { checkAccount } from './account.ts';
 import { OtpError } from './errors.ts';
-import { secretKey } from './secret.ts';
 import type { OtpAccount } from './types.ts';
 
 // Date's own range; keeps every step a safe integer.
 const MAX_TIME = 8.64e15;
 
 /** The code of a checked account at one counter value (RFC 4226 §5.3). */
-export function codeAt(account: OtpAccount, counter: number): string {
+export function codeAt(key: Secret, account: OtpAccount, counter: number): string {
   return HOTP.generate({
-    secret: secretKey(account.secret),
+    secret: key,
     algorithm: account.algorithm,
     digits: account.digits,
     counter,
@@ -42,8 +41,8 @@ export function timeStep(at: number, period: number): number {
  * generateCode(account, Date.UTC(2030, 0, 1)); // e.g. '492039'
  */
 export function generateCode(account: OtpAccount, at: number = Date.now()): string {
-  assertAccount(account);
+  const key = checkAccount(account);
   const counter =
     account.type === 'hotp' ? (account.counter as number) : timeStep(at, account.period);
-  return codeAt(account, counter);
+  return codeAt(key, account, counter);
 }

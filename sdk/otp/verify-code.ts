@@ -1,4 +1,4 @@
-import { assertAccount } from './account.ts';
+import { checkAccount } from './account.ts';
 import { constantTimeEqual } from './constant-time.ts';
 import { codeAt, timeStep } from './generate-code.ts';
 import { LIMITS, type OtpAccount } from './types.ts';
@@ -57,7 +57,7 @@ export function verifyCode(
     if (typeof opts !== 'object' || opts === null) return FAIL;
     const { at = Date.now(), window = 1, afterStep } = opts;
     if (!validOptions(window, afterStep)) return FAIL;
-    assertAccount(account);
+    const key = checkAccount(account);
     if (typeof code !== 'string' || code.length !== account.digits) return FAIL;
     if (!/^[0-9]+$/.test(code)) return FAIL;
     // NaN never compares true, so a NaN guard must refuse everything rather than nothing.
@@ -65,7 +65,7 @@ export function verifyCode(
     if (Number.isNaN(guard)) return FAIL;
     for (const step of candidates(account, at, window)) {
       if (step < 0 || step <= guard || !Number.isSafeInteger(step)) continue;
-      if (constantTimeEqual(codeAt(account, step), code)) return { ok: true, step };
+      if (constantTimeEqual(codeAt(key, account, step), code)) return { ok: true, step };
     }
     return FAIL;
   } catch {
