@@ -165,7 +165,7 @@ export class Client {
 
   async request(
     path: string,
-    init: RequestInit & { headers?: Record<string, string> } = {},
+    init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const headers: Record<string, string> = { 'x-forwarded-for': this.ip, ...init.headers };
