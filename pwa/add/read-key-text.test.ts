@@ -27,6 +27,17 @@ describe('readKeyText', () => {
     expect(readKeyText(exported ?? '')).toEqual({ ok: true, accounts });
   });
 
+  it('reads a plain-text export, one URI per line, and refuses it whole when a line is bad', () => {
+    const second = uri.replace('ann', 'bob').replace('JBSW', 'GEZD');
+    expect(readKeyText(`${uri}\r\n\n${second}\n`)).toEqual({
+      ok: true,
+      accounts: [otp.parseKeyUri(uri), otp.parseKeyUri(second)],
+    });
+    const bad = readKeyText(`${uri}\nhttps://example.com`);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.message.startsWith('Line 2:')).toBe(true);
+  });
+
   it.each(['https://example.com/otpauth://totp', 'hello', '', 'mailto:a@b.c'])(
     'refuses %j as not an authenticator key',
     (text) => {

@@ -26,12 +26,30 @@ function failure(error: unknown): KeyTextResult {
 }
 
 /**
- * Reads text that should hold a key: an `otpauth://` URI (one account) or an
- * `otpauth-migration://` export (all of its accounts). Anything else is NOT_A_KEY.
+ * Reads text that should hold a key: an `otpauth://` URI (one account), an
+ * `otpauth-migration://` export (all of its accounts), or several of these one per line (a
+ * plain-text export): all of them, or on any error none. Anything else is NOT_A_KEY.
  *
  * @example readKeyText(scanned) // { ok: true, accounts: [...] } | { ok: false, code, message }
  */
 export function readKeyText(text: string): KeyTextResult {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  // A plain-text export of another app is one URI per line; read all of them or none.
+  if (lines.length > 1) return readKeyLines(lines);
+  return readOneKey(text);
+}
+
+function readKeyLines(lines: string[]): KeyTextResult {
+  const accounts: OtpAccount[] = [];
+  for (const [i, line] of lines.entries()) {
+    const result = readOneKey(line);
+    if (!result.ok) return { ...result, message: `Line ${i + 1}: ${result.message}` };
+    accounts.push(...result.accounts);
+  }
+  return { ok: true, accounts };
+}
+
+function readOneKey(text: string): KeyTextResult {
   const trimmed = text.trim();
   const scheme = trimmed.slice(0, trimmed.indexOf(':') + 1).toLowerCase();
   try {

@@ -188,7 +188,7 @@ export class AddPage extends LitElement {
           const text = new FormData(e.target as HTMLFormElement).get('uri');
           this.accept(readKeyText(String(text ?? '')));
         }}>
-          <label for="uri">Key link (otpauth:// or otpauth-migration://)</label>
+          <label for="uri">Key link (otpauth:// or otpauth-migration://; several, one per line)</label>
           <textarea id="uri" name="uri" autocomplete="off" spellcheck="false" required></textarea>
           <button class="primary" type="submit">Continue</button>
         </form>`;
