@@ -33,18 +33,24 @@ const messages: Record<Phase, string> = {
  */
 @customElement('qr-image-input')
 export class QrImageInput extends LitElement {
+  // Colours come from the app's shared tokens (pwa/styles/tokens.ts) when the host defines them.
   static override styles = css`
     :host { display: block; }
     .zone {
       display: grid; place-items: center; gap: 0.5rem; padding: 1.25rem; text-align: center;
-      border: var(--qr-image-input-border, 2px dashed currentColor); border-radius: 12px;
-      cursor: pointer;
+      border: var(--qr-image-input-border, 2px dashed var(--border, currentColor));
+      border-radius: var(--radius, 12px); cursor: pointer;
     }
     .zone.over { background: var(--qr-image-input-active, rgb(127 127 127 / 0.2)); }
-    button:focus-visible { outline: 3px solid currentColor; outline-offset: 2px; }
-    button { font: inherit; min-height: 44px; padding: 0 1.25rem; cursor: pointer; }
+    button {
+      font: inherit; min-height: 44px; padding: 0 1.25rem; cursor: pointer;
+      color: var(--accent-fg, #fff); background: var(--accent, #1b4d8c); border: 0;
+      border-radius: var(--radius, 12px);
+    }
+    button:focus-visible { outline: 3px solid var(--focus, currentColor); outline-offset: 2px; }
     input { display: none; }
     .message { min-height: 1.5em; margin: 0.5rem 0 0; }
+    [role='alert'] { color: var(--danger, #a4161a); }
   `;
 
   @state() private phase: Phase = 'idle';

@@ -31,21 +31,30 @@ export interface QrDetectedDetail {
  */
 @customElement('qr-scanner')
 export class QrScanner extends LitElement {
+  // Colours come from the app's shared tokens (pwa/styles/tokens.ts) when the host defines them.
   static override styles = css`
     :host { display: block; }
+    [hidden] { display: none !important; }
     .viewport {
       position: relative; overflow: hidden; aspect-ratio: 3 / 4; max-height: 70vh; margin: 0 auto;
-      background: var(--qr-scanner-background, #000); border-radius: var(--qr-scanner-radius, 12px);
+      background: var(--qr-scanner-background, #000);
+      border-radius: var(--qr-scanner-radius, var(--radius, 12px));
     }
     video { width: 100%; height: 100%; object-fit: cover; display: block; }
     .guide {
       position: absolute; inset: 0; margin: auto; width: 65%; aspect-ratio: 1; height: auto;
       border: 3px solid var(--qr-scanner-guide-color, #fff); border-radius: 8px;
-      box-shadow: 0 0 0 100vmax rgb(0 0 0 / 0.35);
+      box-shadow: 0 0 0 100vmax rgb(0 0 0 / 0.4);
     }
-    .actions { display: flex; gap: 0.5rem; justify-content: center; margin-top: 0.75rem; }
-    button { font: inherit; min-height: 44px; padding: 0 1.25rem; cursor: pointer; }
-    button:focus-visible { outline: 3px solid currentColor; outline-offset: 2px; }
+    [part='status'] { text-align: center; color: var(--muted, inherit); }
+    .actions { display: flex; gap: var(--gap, 12px); justify-content: center; margin-top: 0.75rem; }
+    button {
+      font: inherit; min-height: 44px; padding: 0 1.25rem; cursor: pointer; color: inherit;
+      background: var(--surface, transparent); border: 1px solid var(--border, currentColor);
+      border-radius: var(--radius, 12px);
+    }
+    button:focus-visible { outline: 3px solid var(--focus, currentColor); outline-offset: 2px; }
+    .error p:first-child { color: var(--danger, #a4161a); font-weight: 600; }
     .error p { margin: 0.5rem 0; }
   `;
 

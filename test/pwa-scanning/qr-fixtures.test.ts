@@ -48,7 +48,10 @@ describe('noQrPng', () => {
   it('is a readable PNG without a QR in it', () => {
     const image = decodePng(noQrPng(120, 80));
     expect([image.width, image.height]).toEqual([120, 80]);
-    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)).toBeNull();
+    const { width, height, data } = image;
+    expect(
+      jsQR(new Uint8ClampedArray(data), width, height, { inversionAttempts: 'attemptBoth' }),
+    ).toBeNull();
   });
 });
 
@@ -83,14 +86,26 @@ describe('writeQrY4m', () => {
     const { header, w, h, rgba, frames } = await firstFrame(path);
     expect(header).toContain('C420jpeg');
     expect([w, h, frames]).toEqual([640, 480, 2]);
-    expect(jsQR(rgba, w, h)?.data).toBe(uri);
+    expect(jsQR(rgba, w, h, { inversionAttempts: 'attemptBoth' })?.data).toBe(uri);
+  });
+
+  it('films a PNG picture, inverted or larger than the frame', async () => {
+    for (const [name, png] of [
+      ['inverted.y4m', await qrPng(uri, { inverted: true })],
+      ['large.y4m', await qrPng(uri, { width: 900 })],
+    ] as const) {
+      const path = join(dir, name);
+      await writeQrY4m(png, path);
+      const { w, h, rgba } = await firstFrame(path);
+      expect(jsQR(rgba, w, h, { inversionAttempts: 'attemptBoth' })?.data).toBe(uri);
+    }
   });
 
   it('films a blank wall when given no modules', async () => {
     const path = join(dir, 'blank.y4m');
     await writeQrY4m({ size: 0, data: [] }, path);
     const { w, h, rgba } = await firstFrame(path);
-    expect(jsQR(rgba, w, h)).toBeNull();
+    expect(jsQR(rgba, w, h, { inversionAttempts: 'attemptBoth' })).toBeNull();
   });
 
   it('refuses a code too large for the frame', async () => {
