@@ -1,6 +1,6 @@
 // The page the component tests drive: defines the elements and records every event they
 // dispatch, so a test can read what a developer's page would have received.
-import '../../../sdk/elements/index.ts';
+import { createMfaClient, type MfaClient } from '../../../sdk/client/index.ts';
 import { sanitizeQrSvg } from '../../../sdk/elements/index.ts';
 
 interface Recorded {
@@ -21,6 +21,8 @@ declare global {
       events: Recorded[];
       mount(markup: string): void;
       sanitizeQrSvg: typeof sanitizeQrSvg;
+      /** The page's own client (same origin, browser cookies), for the password step. */
+      client: MfaClient;
     };
   }
 }
@@ -33,5 +35,6 @@ window.sdkHarness = {
     stage.innerHTML = markup;
   },
   sanitizeQrSvg,
+  client: createMfaClient(),
 };
 document.body.dataset.ready = 'true';
