@@ -282,6 +282,46 @@ describe.skipIf(!browserAvailable)('<qr-scanner> in Chromium', () => {
       });
     });
 
+    it('stops a camera that opens only after the element was already removed', async () => {
+      await page.evaluate(() => {
+        for (const stream of window.harness.streams.splice(0)) {
+          for (const track of stream.getTracks()) track.stop();
+        }
+        const scanner = document.createElement('qr-scanner');
+        document.body.replaceChildren(scanner);
+        scanner.remove(); // getUserMedia is still pending here
+      });
+      await expect.poll(() => trackStates(page)).toEqual([['ended']]);
+    });
+
+    it('says the camera is busy, and "Try again" opens it once it is free', async () => {
+      const busyPage = await allowed.newPage();
+      await busyPage.addInitScript(() => {
+        const media = navigator.mediaDevices;
+        const real = media.getUserMedia.bind(media);
+        let busy = true;
+        Object.assign(window, { freeCamera: () => (busy = false) });
+        // Only the device's answer is replaced: another app holds the camera.
+        media.getUserMedia = (constraints) =>
+          busy
+            ? Promise.reject(new DOMException('Could not start video source', 'NotReadableError'))
+            : real(constraints);
+      });
+      await openHarness(busyPage, harness.url);
+      await mountScanner(busyPage);
+      await expect
+        .poll(() => harnessEvents(busyPage))
+        .toEqual([
+          { type: 'scan-error', detail: { code: 'CAMERA_BUSY', message: expect.any(String) } },
+        ]);
+      expect(await alert(busyPage)).toContain('in use by another app');
+      await busyPage.evaluate(() => (window as unknown as { freeCamera(): void }).freeCamera());
+      await busyPage.getByRole('button', { name: 'Try again' }).click();
+      await expect.poll(() => status(busyPage)).toBe('Point the camera at the QR code');
+      expect(await trackStates(busyPage)).toEqual([['live']]);
+      await busyPage.close();
+    });
+
     it('shows the denial, offers the other ways to add, and fires PERMISSION_DENIED', async () => {
       const denied = await browser.newContext(); // no camera permission granted
       const deniedPage = await denied.newPage();
