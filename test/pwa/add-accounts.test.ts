@@ -29,7 +29,7 @@ function messageOf(fn: () => unknown): string {
   throw new Error('expected an OtpError');
 }
 
-describe.skipIf(!browserAvailable)('PWA: adding accounts', () => {
+describe.skipIf(!browserAvailable)('PWA: adding accounts', { timeout: 90_000 }, () => {
   let browser: Browser;
   let app: AppServer;
 

@@ -16,7 +16,7 @@ const uris = [
 const accounts = uris.map(parseKeyUri);
 const codesAt = (at: number) => accounts.map((a) => generateCode(a, at));
 
-describe.skipIf(!browserAvailable)('PWA: codes over time', () => {
+describe.skipIf(!browserAvailable)('PWA: codes over time', { timeout: 90_000 }, () => {
   let browser: Browser;
   let app: AppServer;
 
