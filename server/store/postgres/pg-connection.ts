@@ -1,0 +1,65 @@
+import postgres from 'postgres';
+import { isRetryable } from './pg-errors.ts';
+
+export type Sql = postgres.Sql;
+export type TxSql = postgres.TransactionSql;
+
+export interface PgConnectionOptions {
+  url: string;
+  /** Connections in the pool (DATABASE_POOL_SIZE). */
+  poolSize: number;
+  /** Seconds to wait for a connection before the query fails as unavailable. */
+  connectTimeout?: number;
+}
+
+/**
+ * Opens a lazy postgres.js pool tuned for the store: int8 columns (epoch-ms times) parsed as
+ * numbers, `synchronous_commit=on` forced per connection so a committed replay-guard write is on
+ * disk before the commit returns whatever the server's default, and an `application_name` that
+ * operators (and the restart test) can find in `pg_stat_activity`.
+ *
+ * @example const sql = openPool({ url: process.env.DATABASE_URL, poolSize: 10 });
+ */
+export function openPool(options: PgConnectionOptions): Sql {
+  return postgres(options.url, {
+    max: options.poolSize,
+    connect_timeout: options.connectTimeout ?? 5,
+    idle_timeout: 60,
+    onnotice: () => {},
+    types: {
+      int8: {
+        to: 20,
+        from: [20],
+        serialize: (x: number) => String(x),
+        parse: (x: string) => Number(x),
+      },
+    },
+    connection: { application_name: 'mfa-companion', synchronous_commit: 'on' },
+  });
+}
+
+/**
+ * Runs `fn` in a transaction (READ COMMITTED unless `serializable`), running it again on a
+ * serialization failure or deadlock, which PostgreSQL guarantees rolled everything back. Other
+ * errors, including a lost connection, are not retried: the commit may have happened.
+ *
+ * @example const ok = await transaction(sql, async (tx) => (await tx`update …`).count === 1);
+ */
+export async function transaction<T>(
+  sql: Sql,
+  fn: (tx: TxSql) => Promise<T>,
+  { serializable = false, attempts = 8 } = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = serializable
+        ? await sql.begin('isolation level serializable', fn)
+        : await sql.begin(fn);
+      return result as T;
+    } catch (error) {
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      // Jittered backoff so the contenders do not collide again in lockstep.
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}

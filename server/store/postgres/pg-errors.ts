@@ -1,0 +1,89 @@
+import { StoreUnavailableError } from '../store-unavailable.ts';
+
+// Driver-level failures of the connection itself (Node socket errors and postgres.js' own).
+const connectionCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+// SQLSTATEs that mean "the server went away or will not take us now": class 08 (connection
+// exception), admin/crash shutdown, starting up, too many connections.
+const unavailableStates = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/** SQLSTATEs after which the whole transaction was rolled back and may simply run again. */
+const retryableStates = new Set(['40001', '40P01']);
+
+const codeOf = (error: unknown): string | undefined => {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** Whether the error is a serialization failure or deadlock (safe to retry the transaction). */
+export function isRetryable(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== undefined && retryableStates.has(code);
+}
+
+/**
+ * Maps a driver error to {@link StoreUnavailableError} when it means the database is down or the
+ * connection broke; any other error is returned unchanged. The new error carries only the code:
+ * postgres.js errors hold the query parameters (hashes, encrypted secrets) and must not reach a log.
+ */
+export function translateError(error: unknown): unknown {
+  const code = codeOf(error);
+  if (code === undefined) return error;
+  if (connectionCodes.has(code) || unavailableStates.has(code) || code.startsWith('08')) {
+    return new StoreUnavailableError(code);
+  }
+  // Retries exhausted under contention: transient as well, so the client may try again.
+  if (retryableStates.has(code)) return new StoreUnavailableError(code);
+  return error;
+}
+
+/**
+ * Wraps every method of `methods` so driver errors leave the store already translated by
+ * {@link translateError}. Methods named in `readOnly` run once more when the first try lost its
+ * connection: a pooled connection whose backend was just terminated fails the query sent on it,
+ * and a read is safe to repeat on a fresh one. Writes are never repeated, because the lost
+ * answer may have followed a commit.
+ *
+ * @example const store = translated({ async getUserById(id) { … } }, new Set(['getUserById']));
+ */
+export function translated<T extends object>(methods: T, readOnly: ReadonlySet<string>): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(methods)) {
+    if (typeof fn !== 'function') {
+      out[name] = fn;
+      continue;
+    }
+    const call = (args: unknown[]) =>
+      (fn as (...a: unknown[]) => Promise<unknown>).apply(methods, args);
+    out[name] = async (...args: unknown[]) => {
+      try {
+        return await call(args);
+      } catch (error) {
+        const translatedError = translateError(error);
+        if (!(translatedError instanceof StoreUnavailableError) || !readOnly.has(name)) {
+          throw translatedError;
+        }
+      }
+      try {
+        return await call(args);
+      } catch (error) {
+        throw translateError(error);
+      }
+    };
+  }
+  return out as T;
+}

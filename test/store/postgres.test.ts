@@ -1,0 +1,196 @@
+/**
+ * The store contract against the machine's PostgreSQL (a fresh database per run, dropped after),
+ * plus what only a networked store has to show: the same guarantees across two pools (two server
+ * instances), migrations under an advisory lock, and "unavailable" instead of a wrong answer
+ * when the database goes away.
+ */
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewUser, Store } from '../../server/store/contract.ts';
+import { openPostgresStore } from '../../server/store/postgres/postgres-store.ts';
+import { StoreUnavailableError } from '../../server/store/store-unavailable.ts';
+import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import { runStoreContract } from './contract-suite.ts';
+
+const available = await postgresAvailable();
+let db: { url: string; drop: () => Promise<void> };
+const tables =
+  'users, factors, recovery_codes, failure_counters, rate_limits, challenges, sessions, settings, audit_events';
+
+if (available) {
+  beforeAll(async () => {
+    db = await createTestDatabase('mfa_store');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  // One database for the run; every test starts from empty tables (a database per test would
+  // cost a CREATE DATABASE each).
+  runStoreContract('postgres', async () => {
+    const store = openPostgresStore({ url: db.url, poolSize: 10 });
+    await store.migrate();
+    const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+    await admin.end();
+    return { store, close: () => store.close() };
+  });
+} else {
+  it.skip('store contract: postgres (PostgreSQL unreachable)', () => {});
+}
+
+const T0 = 1_700_000_000_000;
+const person = (username: string): NewUser => ({
+  username,
+  name: username,
+  kind: 'employee',
+  role: 'user',
+  authType: 'password',
+  passwordHash: null,
+});
+
+describe.skipIf(!available)('postgres store across instances', () => {
+  let a: Store;
+  let b: Store;
+  beforeAll(async () => {
+    a = openPostgresStore({ url: db.url, poolSize: 5 });
+    b = openPostgresStore({ url: db.url, poolSize: 5 });
+    await Promise.all([a.migrate(), b.migrate()]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  });
+  // Alternates the two instances' pools, like a round-robin load balancer.
+  const both = <T>(n: number, call: (s: Store) => Promise<T>) =>
+    Promise.all(Array.from({ length: n }, (_, i) => call(i % 2 === 0 ? a : b)));
+
+  const activeUser = async (username: string) => {
+    const user = (await a.createUser(person(username), T0))!;
+    const p = (await b.startEnrolment(user.id, 'v1.k.s', T0, T0 + 60_000))!;
+    expect(
+      await a.enableFactor({
+        userId: user.id,
+        factorId: p.id,
+        lastStep: 10,
+        recoveryCodeHashes: ['r1', 'r2'],
+        now: T0,
+      }),
+    ).toBe(true);
+    return { user, factorId: p.id };
+  };
+
+  it('gives one success to 40 advances of one step split across two pools', async () => {
+    const { factorId } = await activeUser('replay@x.test');
+    const results = await both(40, (s) => s.advanceLastStep(factorId, 11));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('consumes a recovery code once across two pools', async () => {
+    const { user } = await activeUser('codes@x.test');
+    const results = await both(40, (s) => s.consumeRecoveryCode(user.id, 'r2', T0));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await b.countRecoveryCodesLeft(user.id)).toBe(1);
+  });
+
+  it('reserves at most the threshold of attempts across two pools', async () => {
+    const { user } = await activeUser('brute@x.test');
+    const results = await both(40, (s) => s.reserveAttempt(user.id, 'mfa', T0, { threshold: 10 }));
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+  });
+
+  it('consumes a challenge once and rate-limits exactly across two pools', async () => {
+    const user = (await a.createUser(person('chal@x.test'), T0))!;
+    const challenge = { userId: user.id, kind: 'mfa' as const, binding: 'b', createdAt: T0 };
+    await a.createChallenge({ ...challenge, id: 'cx', expiresAt: T0 + 300_000 });
+    const consumed = await both(40, (s) => s.consumeChallenge('cx', T0 + 1));
+    expect(consumed.filter(Boolean)).toHaveLength(1);
+    const hits = await both(40, (s) =>
+      s.hitRateLimit('x|1.1.1.1', T0, { limit: 7, windowMs: 60_000 }),
+    );
+    expect(hits.filter((h) => h.allowed)).toHaveLength(7);
+  });
+
+  it('sees a session revoked by the other instance at once', async () => {
+    const user = (await a.createUser(person('sess@x.test'), T0))!;
+    await a.createSession({
+      id: 'sx',
+      userId: user.id,
+      createdAt: T0,
+      expiresAt: T0 + 1e6,
+      ip: 'x',
+    });
+    expect(await b.getSession('sx')).not.toBeNull();
+    expect(await b.endUserSessions(user.id)).toBe(1);
+    expect(await a.getSession('sx')).toBeNull();
+  });
+});
+
+describe.skipIf(!available)('postgres migrations', () => {
+  it('applies each version once when four instances start at the same moment', async () => {
+    const fresh = await createTestDatabase('mfa_migrate');
+    const stores = Array.from({ length: 4 }, () =>
+      openPostgresStore({ url: fresh.url, poolSize: 2 }),
+    );
+    try {
+      await Promise.all(stores.map((s) => s.migrate()));
+      const sql = postgres(fresh.url, { max: 1, onnotice: () => {} });
+      const rows = await sql<{ version: number; n: number }[]>`
+        SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version`;
+      await sql.end();
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+      expect(await stores[3]!.countUsers()).toBe(0);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      await fresh.drop();
+    }
+  });
+});
+
+describe.skipIf(!available)('postgres unavailability', () => {
+  it('rejects with StoreUnavailableError when nothing listens', async () => {
+    const store = openPostgresStore({
+      url: 'postgres://postgres@127.0.0.1:1/none',
+      connectTimeout: 2,
+    });
+    await expect(store.getPolicy()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await store.close();
+  });
+
+  it('fails in-flight queries as unavailable when backends are killed, then recovers', async () => {
+    const store = openPostgresStore({ url: db.url, poolSize: 3 });
+    await store.migrate();
+    const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      // Three writes wait on a table lock, holding the pool's connections, while their
+      // backends are terminated.
+      let locked: () => void = () => {};
+      const lockTaken = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const lock = admin.begin(async (tx) => {
+        await tx`LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE`;
+        locked();
+        await tx`SELECT pg_sleep(0.3)`;
+        await tx`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND application_name = 'mfa-companion'`;
+      });
+      await lockTaken;
+      const slow = Array.from({ length: 3 }, () =>
+        store.appendAudit([{ at: T0, actor: 'x', action: 'y', target: null, ip: 'z' }]).then(
+          () => 'ok',
+          (e: unknown) => e,
+        ),
+      );
+      const outcomes = await Promise.all(slow);
+      await lock;
+      expect(outcomes.filter((o) => o instanceof StoreUnavailableError).length).toBeGreaterThan(0);
+      expect(outcomes.every((o) => o === 'ok' || o instanceof StoreUnavailableError)).toBe(true);
+      // No restart: the pool reconnects on the next query.
+      expect(await store.getPolicy()).toEqual({ requireMfaForNonSsoUsers: false });
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
+});
