@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import type { Logger } from '../logger.ts';
+import { StoreUnavailableError } from '../store/store-unavailable.ts';
 
 /**
  * An error the API answers with: an HTTP status, a stable code from `ErrorCode` and a message
@@ -41,7 +42,11 @@ export function renderError(logger: Logger) {
   return (err: Error, c: Context): Response => {
     let error: ApiError;
     if (err instanceof ApiError) error = err;
-    else if (err instanceof HTTPException && fromHttpException[err.status]) {
+    else if (err instanceof StoreUnavailableError) {
+      // The database is down or restarting: nothing was answered as done, the client may retry.
+      logger.warn('store unavailable', { path: c.req.path, reason: err.reason });
+      error = new ApiError(503, ErrorCode.STORE_UNAVAILABLE, 'Service unavailable; try again.', 1);
+    } else if (err instanceof HTTPException && fromHttpException[err.status]) {
       const [code, message] = fromHttpException[err.status]!;
       error = new ApiError(err.status as ContentfulStatusCode, code, message);
     } else {

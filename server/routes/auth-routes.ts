@@ -12,7 +12,7 @@ import { AuditAction, audit } from '../services/audit.ts';
 import type { Deps } from '../services/deps.ts';
 import { completeEnrolment, startEnrolment } from '../services/enrolment.ts';
 import {
-  challengeFailure,
+  beginChallengeAttempt,
   finishChallenge,
   openChallenge,
   passwordLogin,
@@ -102,13 +102,8 @@ export function authRoutes(deps: Deps) {
     const { challengeId, code } = c.req.valid('json');
     const { challenge, user } = await openChallenge(deps, challengeId, readBindingToken(c), 'mfa');
     const actor = { username: user.username, ip: c.get('ip') };
-    const { usedRecoveryCode } = await verifySecondFactor(
-      deps,
-      user,
-      code,
-      actor,
-      challengeFailure(deps, challenge),
-    );
+    await beginChallengeAttempt(deps, challenge);
+    const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor);
     await finishChallenge(deps, challenge);
     return c.json(
       { status: 'authenticated' as const, user: await signIn(c, user), usedRecoveryCode },
@@ -132,13 +127,8 @@ export function authRoutes(deps: Deps) {
       'setup',
     );
     const actor = { username: user.username, ip: c.get('ip') };
-    const recoveryCodes = await completeEnrolment(
-      deps,
-      user,
-      code,
-      actor,
-      challengeFailure(deps, challenge),
-    );
+    await beginChallengeAttempt(deps, challenge);
+    const recoveryCodes = await completeEnrolment(deps, user, code, actor);
     await finishChallenge(deps, challenge);
     await deps.store.endUserSessions(user.id);
     const view = await signIn(c, (await deps.store.getUserById(user.id)) ?? user);

@@ -60,7 +60,6 @@ export async function completeEnrolment(
   user: UserRecord,
   code: string,
   actor: Actor,
-  onFailure?: () => Promise<void>,
 ): Promise<string[]> {
   const { store, clock, config } = deps;
   const factor = await store.getFactor(user.id);
@@ -71,19 +70,13 @@ export async function completeEnrolment(
       'Start the MFA set-up again: it was not started or has expired.',
     );
   if (factor?.status !== 'pending' || (factor.expiresAt ?? 0) <= clock.now()) throw notStarted();
-  const step = await underLockout(
-    deps,
-    user,
-    actor,
-    async () => {
-      const result = verifyCode(accountOf(deps, user, factor), code.replace(/\s+/g, ''), {
-        at: clock.now(),
-        window: 1,
-      });
-      return result.ok ? result.step : null;
-    },
-    onFailure,
-  );
+  const step = await underLockout(deps, user, actor, async () => {
+    const result = verifyCode(accountOf(deps, user, factor), code.replace(/\s+/g, ''), {
+      at: clock.now(),
+      window: 1,
+    });
+    return result.ok ? result.step : null;
+  });
   const { codes, hashes } = newRecoveryCodes(user.id, config.limits.recoveryCodeCount, deps.random);
   const enabled = await store.enableFactor({
     userId: user.id,

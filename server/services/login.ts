@@ -16,6 +16,8 @@ export type PasswordLoginResult =
       bindingToken: string;
     };
 
+const expired = () =>
+  new ApiError(410, ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
 const invalid = () =>
   new ApiError(401, ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password.');
 
@@ -43,26 +45,24 @@ export async function passwordLogin(
     throw invalid();
   }
   const actor = { username: user.username, ip };
-  const state = await store.getFailureState(user.id, 'password');
   const now = clock.now();
-  if (state.lockedUntil !== null && state.lockedUntil > now) {
+  const limits = { threshold: config.limits.passwordMaxFailures, lockMs: config.limits.lockoutMs };
+  const reserved = await store.reserveAttempt(user.id, 'password', now, limits);
+  if (!reserved.allowed) {
     throw tooMany(
       ErrorCode.LOGIN_LOCKED,
       'Too many wrong passwords: try again later.',
-      state.lockedUntil - now,
+      reserved.retryAfterMs,
     );
   }
   if (!(await hasher.verify(user.passwordHash, password))) {
-    const after = await store.recordFailure(user.id, 'password', now, {
-      threshold: config.limits.passwordMaxFailures,
-      lockMs: config.limits.lockoutMs,
-    });
+    const after = await store.recordFailure(user.id, 'password', now, limits);
     await audit(deps, actor, AuditAction.LOGIN_FAILED, user.username);
     if (after.lockedUntil !== null)
       await audit(deps, actor, AuditAction.LOGIN_LOCKED, user.username);
     throw invalid();
   }
-  if (state.count > 0) await store.clearFailures(user.id, 'password');
+  await store.clearFailures(user.id, 'password');
 
   const factor = await store.getFactor(user.id);
   if (factor?.status === 'active') return challenge(deps, user, 'mfa');
@@ -114,7 +114,7 @@ export async function openChallenge(
     challenge.binding === sha256(bindingToken) &&
     challenge.consumedAt === null &&
     challenge.expiresAt > clock.now() &&
-    challenge.failures < config.limits.challengeMaxFailures;
+    challenge.attempts < config.limits.challengeMaxFailures;
   const user = live ? await store.getUserById(challenge.userId) : null;
   if (!live || !user) {
     throw new ApiError(
@@ -126,22 +126,20 @@ export async function openChallenge(
   return { challenge, user };
 }
 
-/** Ends the challenge at its success; 410 if another request won it first. */
-export async function finishChallenge(deps: Deps, challenge: ChallengeRecord): Promise<void> {
-  const ok = await deps.store.consumeChallenge(
+/**
+ * Reserves one code attempt on the challenge (at most 5, even under concurrent requests), or
+ * 410 `CHALLENGE_EXPIRED`.
+ */
+export async function beginChallengeAttempt(deps: Deps, challenge: ChallengeRecord): Promise<void> {
+  const ok = await deps.store.reserveChallengeAttempt(
     challenge.id,
     deps.clock.now(),
     deps.config.limits.challengeMaxFailures,
   );
-  if (!ok)
-    throw new ApiError(
-      410,
-      ErrorCode.CHALLENGE_EXPIRED,
-      'This login attempt has ended: log in again.',
-    );
+  if (!ok) throw expired();
 }
 
-/** Counts a wrong code against the challenge (it ends after the maximum). */
-export const challengeFailure = (deps: Deps, challenge: ChallengeRecord) => async () => {
-  await deps.store.recordChallengeFailure(challenge.id, deps.config.limits.challengeMaxFailures);
-};
+/** Ends the challenge at its success; 410 if another request won it first. */
+export async function finishChallenge(deps: Deps, challenge: ChallengeRecord): Promise<void> {
+  if (!(await deps.store.consumeChallenge(challenge.id, deps.clock.now()))) throw expired();
+}

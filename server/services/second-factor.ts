@@ -21,48 +21,37 @@ export function accountOf(deps: Deps, user: UserRecord, factor: FactorRecord): O
 }
 
 /**
- * Runs one code attempt under the per-user MFA lockout: refuses while locked (even a correct
- * code), counts a failure (`attempt` gave null) and locks at the threshold, resets the count on
- * success. `onFailure` lets the caller count the failure elsewhere too (the login challenge).
+ * Runs one code attempt under the per-user MFA lockout: reserves the attempt first (refused while
+ * locked, even for a correct code, and never more than the threshold in flight), counts a
+ * failure (`attempt` gave null) and locks at the threshold, restarts the count on success.
  */
 export async function underLockout<T>(
   deps: Deps,
   user: UserRecord,
   actor: Actor,
   attempt: () => Promise<T | null>,
-  onFailure: () => Promise<void> = async () => {},
 ): Promise<T> {
   const { store, clock, config } = deps;
-  const state = await store.getFailureState(user.id, 'mfa');
   const now = clock.now();
-  if (state.lockedUntil !== null && state.lockedUntil > now) {
-    throw tooMany(
-      ErrorCode.MFA_LOCKED,
-      'Too many wrong codes: try again later.',
-      state.lockedUntil - now,
-    );
-  }
+  const limits = { threshold: config.limits.mfaMaxFailures, lockMs: config.limits.lockoutMs };
+  const reserved = await store.reserveAttempt(user.id, 'mfa', now, limits);
+  if (!reserved.allowed) throw locked(reserved.retryAfterMs);
   const result = await attempt();
   if (result !== null) {
-    if (state.count > 0) await store.clearFailures(user.id, 'mfa');
+    await store.clearFailures(user.id, 'mfa');
     return result;
   }
-  const after = await store.recordFailure(user.id, 'mfa', now, {
-    threshold: config.limits.mfaMaxFailures,
-    lockMs: config.limits.lockoutMs,
-  });
+  const after = await store.recordFailure(user.id, 'mfa', now, limits);
   await audit(deps, actor, AuditAction.MFA_FAILED, user.username);
-  await onFailure();
   if (after.lockedUntil !== null && after.lockedUntil > now) {
     await audit(deps, actor, AuditAction.MFA_LOCKED, user.username);
-    throw tooMany(
-      ErrorCode.MFA_LOCKED,
-      'Too many wrong codes: try again later.',
-      after.lockedUntil - now,
-    );
+    throw locked(after.lockedUntil - now);
   }
   throw new ApiError(401, ErrorCode.INVALID_CODE, 'The code is not valid.');
 }
+
+const locked = (retryAfterMs: number) =>
+  tooMany(ErrorCode.MFA_LOCKED, 'Too many wrong codes: try again later.', retryAfterMs);
 
 /**
  * Checks a code against the user's active factor: a TOTP code (±1 step of the server clock,
@@ -76,38 +65,31 @@ export async function verifySecondFactor(
   user: UserRecord,
   code: string,
   actor: Actor,
-  onFailure?: () => Promise<void>,
 ): Promise<{ usedRecoveryCode: boolean }> {
   const factor = await deps.store.getFactor(user.id);
   if (factor?.status !== 'active') {
     throw new ApiError(409, ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
   }
-  return underLockout(
-    deps,
-    user,
-    actor,
-    async () => {
-      const typed = code.replace(/\s+/g, '');
-      if (/^\d{6}$/.test(typed)) {
-        const result = verifyCode(accountOf(deps, user, factor), typed, {
-          at: deps.clock.now(),
-          window: 1,
-          afterStep: factor.lastStep ?? undefined,
-        });
-        // The replay guard is the conditional update, not the read above: two requests with one
-        // code both pass verifyCode, only one advances the step.
-        if (result.ok && (await deps.store.advanceLastStep(factor.id, result.step))) {
-          return { usedRecoveryCode: false };
-        }
-        return null;
-      }
-      const hash = hashTypedRecoveryCode(user.id, code);
-      if (hash && (await deps.store.consumeRecoveryCode(user.id, hash, deps.clock.now()))) {
-        await audit(deps, actor, AuditAction.RECOVERY_CODE_USED, user.username);
-        return { usedRecoveryCode: true };
+  return underLockout(deps, user, actor, async () => {
+    const typed = code.replace(/\s+/g, '');
+    if (/^\d{6}$/.test(typed)) {
+      const result = verifyCode(accountOf(deps, user, factor), typed, {
+        at: deps.clock.now(),
+        window: 1,
+        afterStep: factor.lastStep ?? undefined,
+      });
+      // The replay guard is the conditional update, not the read above: two requests with one
+      // code both pass verifyCode, only one advances the step.
+      if (result.ok && (await deps.store.advanceLastStep(factor.id, result.step))) {
+        return { usedRecoveryCode: false };
       }
       return null;
-    },
-    onFailure,
-  );
+    }
+    const hash = hashTypedRecoveryCode(user.id, code);
+    if (hash && (await deps.store.consumeRecoveryCode(user.id, hash, deps.clock.now()))) {
+      await audit(deps, actor, AuditAction.RECOVERY_CODE_USED, user.username);
+      return { usedRecoveryCode: true };
+    }
+    return null;
+  });
 }

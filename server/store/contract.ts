@@ -116,9 +116,20 @@ export interface Store {
   // ---- failure counters and lockouts (per user, one counter per kind) ----
   getFailureState(userId: number, kind: FailureKind): Promise<FailureState>;
   /**
-   * Counts one failure atomically. When the count reaches `threshold` the counter restarts at 0
-   * and the user is locked until `now + lockMs`; the returned state shows the lock. Concurrent
-   * calls each count once.
+   * Reserves one attempt before a password or code is checked, so concurrent guesses cannot
+   * overrun the limit: atomically refuses while the user is locked or while `threshold` attempts
+   * since the last success are counted (finished failures plus attempts in flight), otherwise
+   * counts this one. Of N concurrent calls on a fresh counter, exactly `threshold` are allowed.
+   */
+  reserveAttempt(
+    userId: number,
+    kind: FailureKind,
+    now: number,
+    opts: { threshold: number },
+  ): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
+  /**
+   * After a reserved attempt failed: when the count has reached `threshold`, locks the user until
+   * `now + lockMs` and restarts the count at 0 (the returned state shows the lock). Atomic.
    */
   recordFailure(
     userId: number,
@@ -126,7 +137,7 @@ export interface Store {
     now: number,
     opts: { threshold: number; lockMs: number },
   ): Promise<FailureState>;
-  /** Resets the count (after a success); does not lift an active lock. */
+  /** After a success: the count restarts at 0; an active lock stays. */
   clearFailures(userId: number, kind: FailureKind): Promise<void>;
 
   // ---- per-address rate limits ----
@@ -143,16 +154,18 @@ export interface Store {
   // ---- login challenges ----
   createChallenge(challenge: NewChallenge): Promise<void>;
   getChallenge(id: string): Promise<ChallengeRecord | null>;
-  /** Counts one wrong code on the challenge atomically; `ended` once it reaches `maxFailures`. */
-  recordChallengeFailure(
-    id: string,
-    maxFailures: number,
-  ): Promise<{ failures: number; ended: boolean }>;
   /**
-   * Ends the challenge at its first success. Returns true only for an unconsumed, unexpired
-   * challenge with fewer than `maxFailures` wrong codes; under concurrent calls exactly one gets true.
+   * Reserves one code attempt on the challenge: true, and counted, only while it is unconsumed,
+   * unexpired at `now` and has had fewer than `maxAttempts`. Of N concurrent calls on a fresh
+   * challenge exactly `maxAttempts` get true. (It ends at its first success, so `maxAttempts`
+   * reserved attempts mean at most that many wrong codes.)
    */
-  consumeChallenge(id: string, now: number, maxFailures: number): Promise<boolean>;
+  reserveChallengeAttempt(id: string, now: number, maxAttempts: number): Promise<boolean>;
+  /**
+   * Ends the challenge at its first success. True only for an unconsumed challenge unexpired at
+   * `now`; under concurrent calls exactly one caller gets true.
+   */
+  consumeChallenge(id: string, now: number): Promise<boolean>;
 
   // ---- sessions ----
   createSession(session: NewSession): Promise<void>;

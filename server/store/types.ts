@@ -63,7 +63,7 @@ export interface FactorRecord {
 export type FailureKind = 'password' | 'mfa';
 
 export interface FailureState {
-  /** Failures in a row since the last success or lock. */
+  /** Attempts since the last success or lock (failures plus attempts in flight). */
   count: number;
   /** Epoch ms until which the user is locked, or null. */
   lockedUntil: number | null;
@@ -83,7 +83,8 @@ export interface NewChallenge {
 }
 
 export interface ChallengeRecord extends NewChallenge {
-  failures: number;
+  /** Code attempts reserved on it so far. */
+  attempts: number;
   consumedAt: number | null;
 }
 

@@ -205,16 +205,16 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
 
     describe('failure counters', () => {
       const opts = { threshold: 3, lockMs: 15 * MIN };
-      it('counts per user and kind, locks at the threshold and restarts the count', async () => {
+      it('reserves attempts up to the threshold, then locks after a failure and restarts the count', async () => {
         const { user } = await activeFactor();
-        expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({
-          count: 1,
-          lockedUntil: null,
-        });
-        expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({
-          count: 2,
-          lockedUntil: null,
-        });
+        for (let i = 1; i <= 3; i++) {
+          expect(await store.reserveAttempt(user.id, 'mfa', T0, opts)).toEqual({ allowed: true });
+          if (i < 3)
+            expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({
+              count: i,
+              lockedUntil: null,
+            });
+        }
         expect(await store.getFailureState(user.id, 'password')).toEqual({
           count: 0,
           lockedUntil: null,
@@ -222,25 +222,48 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         const locked = await store.recordFailure(user.id, 'mfa', T0, opts);
         expect(locked).toEqual({ count: 0, lockedUntil: T0 + 15 * MIN });
         expect(await store.getFailureState(user.id, 'mfa')).toEqual(locked);
+        expect(await store.reserveAttempt(user.id, 'mfa', T0 + MIN, opts)).toEqual({
+          allowed: false,
+          retryAfterMs: 14 * MIN,
+        });
+        expect(await store.reserveAttempt(user.id, 'mfa', T0 + 15 * MIN, opts)).toEqual({
+          allowed: true,
+        });
       });
 
-      it('clears the count on success without lifting a lock', async () => {
+      it('restarts the count on success without lifting a lock', async () => {
         const { user } = await activeFactor();
-        await store.recordFailure(user.id, 'password', T0, opts);
+        await store.reserveAttempt(user.id, 'password', T0, opts);
+        await store.reserveAttempt(user.id, 'password', T0, opts);
         await store.clearFailures(user.id, 'password');
         expect(await store.getFailureState(user.id, 'password')).toEqual({
           count: 0,
           lockedUntil: null,
         });
+        for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'password', T0, opts);
+        await store.recordFailure(user.id, 'password', T0, opts);
+        await store.clearFailures(user.id, 'password');
+        expect((await store.getFailureState(user.id, 'password')).lockedUntil).toBe(T0 + 15 * MIN);
       });
 
-      it('counts every one of concurrent failures', async () => {
+      it('allows exactly `threshold` of 20 concurrent reservations', async () => {
         const { user } = await activeFactor();
-        const big = { threshold: 100, lockMs: MIN };
-        await Promise.all(
-          Array.from({ length: 20 }, () => store.recordFailure(user.id, 'mfa', T0, big)),
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            store.reserveAttempt(user.id, 'mfa', T0, { threshold: 10 }),
+          ),
         );
-        expect((await store.getFailureState(user.id, 'mfa')).count).toBe(20);
+        expect(results.filter((r) => r.allowed)).toHaveLength(10);
+        expect(results.find((r) => !r.allowed)).toEqual({ allowed: false, retryAfterMs: 1000 });
+      });
+
+      it('does not lock before the threshold is reached', async () => {
+        const { user } = await activeFactor();
+        await store.reserveAttempt(user.id, 'mfa', T0, opts);
+        expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({
+          count: 1,
+          lockedUntil: null,
+        });
       });
     });
 
@@ -281,7 +304,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           binding: 'b1',
           createdAt: T0,
           expiresAt: T0 + 5 * MIN,
-          failures: 0,
+          attempts: 0,
           consumedAt: null,
         });
         expect(await store.getChallenge('nope')).toBeNull();
@@ -290,22 +313,28 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       it('is consumed once under 20 concurrent calls', async () => {
         await make();
         const results = await Promise.all(
-          Array.from({ length: 20 }, () => store.consumeChallenge('c1', T0 + 1, 5)),
+          Array.from({ length: 20 }, () => store.consumeChallenge('c1', T0 + 1)),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
         expect((await store.getChallenge('c1'))?.consumedAt).toBe(T0 + 1);
       });
 
-      it('cannot be consumed after expiry or after the maximum of failures', async () => {
+      it('grants exactly `maxAttempts` of 20 concurrent attempts', async () => {
         await make();
-        expect(await store.consumeChallenge('c1', T0 + 5 * MIN, 5)).toBe(false);
-        for (let i = 1; i <= 4; i++)
-          expect(await store.recordChallengeFailure('c1', 5)).toEqual({
-            failures: i,
-            ended: false,
-          });
-        expect(await store.recordChallengeFailure('c1', 5)).toEqual({ failures: 5, ended: true });
-        expect(await store.consumeChallenge('c1', T0 + 1, 5)).toBe(false);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.reserveChallengeAttempt('c1', T0, 5)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(5);
+        expect((await store.getChallenge('c1'))?.attempts).toBe(5);
+      });
+
+      it('grants no attempt and no success after expiry or consumption', async () => {
+        await make();
+        expect(await store.reserveChallengeAttempt('c1', T0 + 5 * MIN, 5)).toBe(false);
+        expect(await store.consumeChallenge('c1', T0 + 5 * MIN)).toBe(false);
+        expect(await store.consumeChallenge('c1', T0)).toBe(true);
+        expect(await store.reserveChallengeAttempt('c1', T0, 5)).toBe(false);
+        expect(await store.reserveChallengeAttempt('unknown', T0, 5)).toBe(false);
       });
     });
 

@@ -9,32 +9,44 @@ interface ChallengeRow {
   binding: string;
   created_at: number;
   expires_at: number;
-  failures: number;
+  attempts: number;
   consumed_at: number | null;
 }
 
 type GuardMethods =
   | 'getFailureState'
+  | 'reserveAttempt'
   | 'recordFailure'
   | 'clearFailures'
   | 'hitRateLimit'
   | 'createChallenge'
   | 'getChallenge'
-  | 'recordChallengeFailure'
+  | 'reserveChallengeAttempt'
   | 'consumeChallenge';
+
+type CounterRow = { count: number; locked_until: number | null } | undefined;
+
+const state = (row: CounterRow): FailureState => ({
+  count: row?.count ?? 0,
+  lockedUntil: row?.locked_until ?? null,
+});
 
 /** Failure counters, lockouts, rate limits and login challenges of the SQLite store. */
 export function sqliteGuards(db: Database.Database): Pick<Store, GuardMethods> {
   const getFailures = db.prepare(
     'SELECT count, locked_until FROM failure_counters WHERE user_id = ? AND kind = ?',
   );
-  const bumpFailures = db.prepare(
-    `INSERT INTO failure_counters (user_id, kind, count) VALUES (?, ?, 1)
-     ON CONFLICT (user_id, kind) DO UPDATE SET count = count + 1
-     RETURNING count, locked_until`,
+  const ensureCounter = db.prepare(
+    `INSERT INTO failure_counters (user_id, kind, count) VALUES (?, ?, 0)
+     ON CONFLICT (user_id, kind) DO NOTHING`,
+  );
+  const reserve = db.prepare(
+    `UPDATE failure_counters SET count = count + 1
+     WHERE user_id = ? AND kind = ? AND count < ? AND (locked_until IS NULL OR locked_until <= ?)`,
   );
   const lock = db.prepare(
-    'UPDATE failure_counters SET count = 0, locked_until = ? WHERE user_id = ? AND kind = ?',
+    `UPDATE failure_counters SET count = 0, locked_until = ?
+     WHERE user_id = ? AND kind = ? AND count >= ? RETURNING count, locked_until`,
   );
   const clear = db.prepare(
     'UPDATE failure_counters SET count = 0 WHERE user_id = ? AND kind = ? AND count <> 0',
@@ -51,37 +63,31 @@ export function sqliteGuards(db: Database.Database): Pick<Store, GuardMethods> {
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const getChallenge = db.prepare('SELECT * FROM challenges WHERE id = ?');
-  const failChallenge = db.prepare(
-    'UPDATE challenges SET failures = failures + 1 WHERE id = ? RETURNING failures',
+  const reserveChallenge = db.prepare(
+    `UPDATE challenges SET attempts = attempts + 1
+     WHERE id = ? AND consumed_at IS NULL AND expires_at > ? AND attempts < ?`,
   );
   const consume = db.prepare(
-    `UPDATE challenges SET consumed_at = ?
-     WHERE id = ? AND consumed_at IS NULL AND expires_at > ? AND failures < ?`,
+    'UPDATE challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL AND expires_at > ?',
   );
-
-  const state = (
-    row: { count: number; locked_until: number | null } | undefined,
-  ): FailureState => ({
-    count: row?.count ?? 0,
-    lockedUntil: row?.locked_until ?? null,
-  });
 
   return {
     async getFailureState(userId, kind) {
-      return state(getFailures.get(userId, kind) as Parameters<typeof state>[0]);
+      return state(getFailures.get(userId, kind) as CounterRow);
+    },
+    async reserveAttempt(userId, kind, now, { threshold }) {
+      // One conditional UPDATE decides, so concurrent reservations cannot overrun the threshold.
+      ensureCounter.run(userId, kind);
+      if (reserve.run(userId, kind, threshold, now).changes === 1) return { allowed: true };
+      const row = state(getFailures.get(userId, kind) as CounterRow);
+      const lockedFor =
+        row.lockedUntil !== null && row.lockedUntil > now ? row.lockedUntil - now : 0;
+      // Without a lock the budget is held by attempts still in flight: retry in a second.
+      return { allowed: false, retryAfterMs: Math.max(lockedFor, 1000) };
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
-      return db
-        .transaction((): FailureState => {
-          const row = bumpFailures.get(userId, kind) as {
-            count: number;
-            locked_until: number | null;
-          };
-          if (row.count < threshold) return state(row);
-          lock.run(now + lockMs, userId, kind);
-          return { count: 0, lockedUntil: now + lockMs };
-        })
-        .immediate();
+      const locked = lock.get(now + lockMs, userId, kind, threshold) as CounterRow;
+      return state(locked ?? (getFailures.get(userId, kind) as CounterRow));
     },
     async clearFailures(userId, kind) {
       clear.run(userId, kind);
@@ -89,10 +95,8 @@ export function sqliteGuards(db: Database.Database): Pick<Store, GuardMethods> {
     async hitRateLimit(key, now, { limit, windowMs }) {
       const windowStart = Math.floor(now / windowMs) * windowMs;
       const { count } = hit.get(key, windowStart, windowStart + windowMs) as { count: number };
-      return {
-        allowed: count <= limit,
-        retryAfterMs: count <= limit ? 0 : windowStart + windowMs - now,
-      };
+      const allowed = count <= limit;
+      return { allowed, retryAfterMs: allowed ? 0 : windowStart + windowMs - now };
     },
     async createChallenge(c) {
       insertChallenge.run(c.id, c.userId, c.kind, c.binding, c.createdAt, c.expiresAt);
@@ -107,17 +111,15 @@ export function sqliteGuards(db: Database.Database): Pick<Store, GuardMethods> {
         binding: r.binding,
         createdAt: r.created_at,
         expiresAt: r.expires_at,
-        failures: r.failures,
+        attempts: r.attempts,
         consumedAt: r.consumed_at,
       };
     },
-    async recordChallengeFailure(id, maxFailures) {
-      const row = failChallenge.get(id) as { failures: number } | undefined;
-      const failures = row?.failures ?? maxFailures;
-      return { failures, ended: failures >= maxFailures };
+    async reserveChallengeAttempt(id, now, maxAttempts) {
+      return reserveChallenge.run(id, now, maxAttempts).changes === 1;
     },
-    async consumeChallenge(id, now, maxFailures) {
-      return consume.run(now, id, now, maxFailures).changes === 1;
+    async consumeChallenge(id, now) {
+      return consume.run(now, id, now).changes === 1;
     },
   };
 }

@@ -54,7 +54,7 @@ CREATE TABLE challenges (
   binding TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
-  failures INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
   consumed_at INTEGER
 );
 

@@ -1,0 +1,195 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
+
+async function startLogin(client: Client, username: string) {
+  const res = await client.post('/api/login', { username, password: PASSWORD });
+  return (await res.json()) as { status: string; challengeId: string };
+}
+
+describe('login with password and code', () => {
+  let h: Harness;
+  let account: OtpAccount;
+  beforeEach(async () => {
+    h = await makeHarness();
+    await h.user('alice@demo.test');
+    await h.user('bob@demo.test');
+    await h.user('erin@demo.test', { authType: 'saml' });
+    ({ account } = await h.enableMfa(await h.signIn('alice@demo.test')));
+  });
+
+  it('signs a user without MFA in with the password alone, in an HttpOnly SameSite cookie', async () => {
+    const client = h.client();
+    const res = await client.post('/api/login', { username: 'BOB@demo.test', password: PASSWORD });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { status: string; user: { username: string } };
+    expect(body).toMatchObject({ status: 'authenticated', user: { username: 'bob@demo.test' } });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('mfa_session='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+    expect((await client.get('/api/me')).status).toBe(200);
+  });
+
+  it('marks the session cookie Secure outside localhost', async () => {
+    const client = h.client();
+    const res = await client.post(
+      'https://mfa.example.com/api/login',
+      { username: 'bob@demo.test', password: PASSWORD },
+      { origin: 'https://mfa.example.com' },
+    );
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('mfa_session='))).toMatch(/Secure/);
+  });
+
+  it.each([
+    ['a wrong password', 'alice@demo.test', 'wrong password'],
+    ['an unknown user', 'nobody@demo.test', PASSWORD],
+    ['an SSO-only user', 'erin@demo.test', PASSWORD],
+  ])('answers %s with INVALID_CREDENTIALS and no cookie', async (_, username, password) => {
+    const res = await h.client().post('/api/login', { username, password });
+    expect(res.status).toBe(401);
+    expect(await errorCode(res)).toBe('INVALID_CREDENTIALS');
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('mfa_session='))).toBe(false);
+  });
+
+  it('asks for a code when MFA is on, with no session before the second factor', async () => {
+    const client = h.client();
+    const res = await client.post('/api/login', {
+      username: 'alice@demo.test',
+      password: PASSWORD,
+    });
+    const body = (await res.json()) as { status: string; challengeId: string };
+    expect(body.status).toBe('mfa_required');
+    expect(body.challengeId).toMatch(/^[\w-]{43}$/);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('mfa_session='))).toBe(false);
+    expect((await client.get('/api/me')).status).toBe(401);
+    const done = await client.post('/api/login/mfa', {
+      challengeId: body.challengeId,
+      code: h.code(account),
+    });
+    expect(done.status).toBe(200);
+    expect(await done.json()).toMatchObject({
+      status: 'authenticated',
+      usedRecoveryCode: false,
+      user: { username: 'alice@demo.test', mfa: { enabled: true, recoveryCodesLeft: 10 } },
+    });
+    expect((await client.get('/api/me')).status).toBe(200);
+  });
+
+  it('rotates the session token at login completion', async () => {
+    const client = await h.signIn('bob@demo.test');
+    const before = client.cookies.get('mfa_session');
+    const stale = h.client();
+    stale.cookies.set('mfa_session', before!);
+    await client.post('/api/login', { username: 'bob@demo.test', password: PASSWORD });
+    expect(client.cookies.get('mfa_session')).not.toBe(before);
+    expect((await stale.get('/api/me')).status).toBe(401);
+    expect((await client.get('/api/me')).status).toBe(200);
+  });
+
+  it('accepts codes one step either side of the server clock, not two', async () => {
+    // Leave the enabling code's step (the last accepted one) well behind.
+    h.advance(90_000);
+    for (const [offset, status] of [
+      [-2, 401],
+      [2, 401],
+      [-1, 200],
+    ] as const) {
+      const client = h.client();
+      const { challengeId } = await startLogin(client, 'alice@demo.test');
+      const res = await client.post('/api/login/mfa', {
+        challengeId,
+        code: h.code(account, offset),
+      });
+      expect(res.status, `offset ${offset}`).toBe(status);
+    }
+    h.advance(60_000);
+    const client = h.client();
+    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    expect(
+      (await client.post('/api/login/mfa', { challengeId, code: h.code(account, 1) })).status,
+    ).toBe(200);
+  });
+
+  it('ignores a client-sent time: only the server clock counts', async () => {
+    const client = h.client();
+    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const old = h.code(account, -10);
+    const res = await client.post('/api/login/mfa', {
+      challengeId,
+      code: old,
+      at: h.now() - 300_000,
+      time: h.now() - 300_000,
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('binds the challenge to the client that made it', async () => {
+    const client = h.client();
+    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const thief = h.client();
+    const res = await thief.post('/api/login/mfa', { challengeId, code: h.code(account) });
+    expect(res.status).toBe(410);
+    expect(await errorCode(res)).toBe('CHALLENGE_EXPIRED');
+    expect(thief.cookies.has('mfa_session')).toBe(false);
+    expect(
+      (await client.post('/api/login/mfa', { challengeId, code: h.code(account) })).status,
+    ).toBe(200);
+  });
+
+  it('ends a challenge after 5 minutes', async () => {
+    const client = h.client();
+    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    h.advance(5 * 60_000);
+    const res = await client.post('/api/login/mfa', { challengeId, code: h.code(account) });
+    expect(res.status).toBe(410);
+    expect(await errorCode(res)).toBe('CHALLENGE_EXPIRED');
+  });
+
+  it('ends a challenge after 5 wrong codes, allowing retries before', async () => {
+    const client = h.client();
+    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    for (let i = 0; i < 5; i++) {
+      const res = await client.post('/api/login/mfa', { challengeId, code: '000000' });
+      expect(res.status).toBe(401);
+      expect(await errorCode(res)).toBe('INVALID_CODE');
+    }
+    const res = await client.post('/api/login/mfa', { challengeId, code: h.code(account) });
+    expect(res.status).toBe(410);
+  });
+
+  it('ends a challenge at its first success', async () => {
+    const client = h.client();
+    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    expect(
+      (await client.post('/api/login/mfa', { challengeId, code: h.code(account) })).status,
+    ).toBe(200);
+    h.advance(30_000);
+    const again = await client.post('/api/login/mfa', { challengeId, code: h.code(account) });
+    expect(again.status).toBe(410);
+  });
+
+  it('does not let a set-up challenge or an unknown id pass as a code challenge', async () => {
+    const client = h.client();
+    const res = await client.post('/api/login/mfa', {
+      challengeId: 'made-up',
+      code: h.code(account),
+    });
+    expect(res.status).toBe(410);
+    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const setup = await client.post('/api/login/mfa/setup', { challengeId });
+    expect(setup.status).toBe(410);
+  });
+
+  it('logs out: the session ends and the cookie is cleared', async () => {
+    const client = await h.signIn('bob@demo.test');
+    const token = client.cookies.get('mfa_session')!;
+    const res = await client.post('/api/logout');
+    expect(res.status).toBe(204);
+    expect(client.cookies.has('mfa_session')).toBe(false);
+    const replayed = h.client();
+    replayed.cookies.set('mfa_session', token);
+    expect((await replayed.get('/api/me')).status).toBe(401);
+    expect((await h.client().post('/api/logout')).status).toBe(204);
+  });
+});

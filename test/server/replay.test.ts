@@ -1,0 +1,89 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
+
+describe('replay guard', () => {
+  let h: Harness;
+  let account: OtpAccount;
+  beforeEach(async () => {
+    h = await makeHarness();
+    await h.user('alice@demo.test');
+    ({ account } = await h.enableMfa(await h.signIn('alice@demo.test')));
+  });
+
+  const challenge = async (client: Client) => {
+    const res = await client.post('/api/login', {
+      username: 'alice@demo.test',
+      password: PASSWORD,
+    });
+    return ((await res.json()) as { challengeId: string }).challengeId;
+  };
+
+  it('refuses a code that was already accepted', async () => {
+    const code = h.code(account);
+    const first = h.client();
+    expect(
+      (await first.post('/api/login/mfa', { challengeId: await challenge(first), code })).status,
+    ).toBe(200);
+    const second = h.client();
+    const res = await second.post('/api/login/mfa', { challengeId: await challenge(second), code });
+    expect(res.status).toBe(401);
+    expect(await errorCode(res)).toBe('INVALID_CODE');
+  });
+
+  it('refuses an earlier step once a later one was accepted', async () => {
+    const earlier = h.code(account, -1);
+    const client = h.client();
+    expect(
+      (
+        await client.post('/api/login/mfa', {
+          challengeId: await challenge(client),
+          code: h.code(account),
+        })
+      ).status,
+    ).toBe(200);
+    const late = h.client();
+    expect(
+      (await late.post('/api/login/mfa', { challengeId: await challenge(late), code: earlier }))
+        .status,
+    ).toBe(401);
+  });
+
+  it('gives exactly one success to 20 concurrent submissions on different challenges', async () => {
+    const clients = Array.from({ length: 20 }, () => h.client());
+    const ids: string[] = [];
+    for (const client of clients) ids.push(await challenge(client));
+    const code = h.code(account);
+    const results = await Promise.all(
+      clients.map((c, i) => c.post('/api/login/mfa', { challengeId: ids[i], code })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    // The others are replays: wrong codes (401), and past 10 attempts in flight, locked (429).
+    expect(results.filter((r) => r.status === 401 || r.status === 429)).toHaveLength(19);
+  });
+
+  it('gives exactly one success to 20 concurrent submissions on one challenge', async () => {
+    const client = h.client();
+    const challengeId = await challenge(client);
+    const code = h.code(account);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => client.post('/api/login/mfa', { challengeId, code })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
+  it('refuses the enabling code at the next login (its step is used)', async () => {
+    const h2 = await makeHarness();
+    await h2.user('bob@demo.test');
+    const client = await h2.signIn('bob@demo.test');
+    const setup = (await (await client.post('/api/me/mfa/setup')).json()) as { otpauthUri: string };
+    const { parseKeyUri } = await import('../../sdk/otp/index.ts');
+    const acc = parseKeyUri(setup.otpauthUri);
+    const code = h2.code(acc);
+    expect((await client.post('/api/me/mfa/enable', { code })).status).toBe(200);
+    const other = h2.client();
+    const res = await other.post('/api/login', { username: 'bob@demo.test', password: PASSWORD });
+    const { challengeId } = (await res.json()) as { challengeId: string };
+    expect((await other.post('/api/login/mfa', { challengeId, code })).status).toBe(401);
+  });
+});
