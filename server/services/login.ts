@@ -51,7 +51,7 @@ export async function passwordLogin(
   if (!reserved.allowed) {
     throw tooMany(
       ErrorCode.LOGIN_LOCKED,
-      'Too many wrong passwords: try again later.',
+      'Too many login attempts: try again later.',
       reserved.retryAfterMs,
     );
   }
