@@ -98,6 +98,11 @@ export class MfaChallenge extends ClientElement {
     if (this.input) this.input.value = '';
   }
 
+  // The code step replaces the password form: take the focus there.
+  override firstUpdated(): void {
+    this.input?.focus();
+  }
+
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('challengeId') && changed.get('challengeId') !== undefined) this.reset();
   }

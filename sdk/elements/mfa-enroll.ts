@@ -77,8 +77,9 @@ export class MfaEnroll extends ClientElement {
     this.error = '';
   });
 
-  override connectedCallback(): void {
-    super.connectedCallback();
+  // Starting at the first update, not on connect, lets a page set `client` or `challenge-id`
+  // right after inserting the element.
+  override firstUpdated(): void {
     if (!this.manual && this.step === 'idle') void this.start();
   }
 
@@ -114,6 +115,7 @@ export class MfaEnroll extends ClientElement {
         return this.renderScan();
       case 'codes':
         return html`<mfa-recovery-codes part="recovery-codes" .codes=${this.recoveryCodes}
+          exportparts="heading, codes, code, actions, action, copy, download, print, notice, confirm"
           @mfa-recovery-codes-saved=${this.saved}></mfa-recovery-codes>`;
       case 'done':
         return html`<p class="status" role="status" part="status">MFA is on.</p>`;
@@ -123,6 +125,7 @@ export class MfaEnroll extends ClientElement {
   private renderScan() {
     const setup = this.setup!;
     const locked = this.lockout.running;
+    // A new tab: coming back to this page must find the same key, not start a new set-up.
     const addUrl = `${this.pwaUrl}#/add?uri=${encodeURIComponent(setup.otpauthUri)}`;
     return html`<div class="scan">
       <ol>
@@ -137,7 +140,7 @@ export class MfaEnroll extends ClientElement {
       <p id="secret" ?hidden=${!this.showSecret}>
         <code part="secret" aria-label="Secret key">${groupSecret(setup.secret)}</code>
       </p>
-      <a part="add-link" href=${addUrl}>Add to this phone</a>
+      <a part="add-link" href=${addUrl} target="_blank" rel="noopener">Add to this phone</a>
       <form part="form" novalidate @submit=${this.verify}>
         <label for="code" part="label">Verify MFA Code</label>
         <input id="code" part="input" name="code" autocomplete="one-time-code" inputmode="numeric"

@@ -49,6 +49,9 @@ describe.skipIf(!browserAvailable)('<mfa-challenge> in Chromium against the real
     const { page, context, input, verify } = await challengePage('ada');
     expect(await input.getAttribute('autocomplete')).toBe('one-time-code');
     expect(await input.getAttribute('inputmode')).toBe('numeric');
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.id);
+    expect(await focused()).toBe('code');
 
     await input.fill('123456');
     await verify.click();

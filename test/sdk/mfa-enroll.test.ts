@@ -49,9 +49,10 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
     expect(shown.replace(/ /g, '')).toBe(account.secret);
 
     // "Add to this phone" carries the key URI in the fragment, for the PWA's add screen.
-    const href = (await page
-      .getByRole('link', { name: 'Add to this phone' })
-      .getAttribute('href'))!;
+    const link = page.getByRole('link', { name: 'Add to this phone' });
+    // A new tab, so that coming back finds the same key rather than a new set-up.
+    expect(await link.getAttribute('target')).toBe('_blank');
+    const href = (await link.getAttribute('href'))!;
     expect(href.startsWith('/app/#/add?uri=')).toBe(true);
     const uri = decodeURIComponent(href.slice('/app/#/add?uri='.length));
     expect(parseKeyUri(uri)).toEqual(account);
@@ -71,6 +72,9 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
     const codes = page.locator('mfa-enroll mfa-recovery-codes [part=code]');
     await codes.first().waitFor();
     const recoveryCodes = await codes.allInnerTexts();
+    // The nested list's parts are re-exported, so the page can style the codes.
+    await page.addStyleTag({ content: 'mfa-enroll::part(code) { color: rgb(7, 8, 9); }' });
+    expect(await codes.first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(7, 8, 9)');
     expect(recoveryCodes.length).toBe(fixture.server.config.limits.recoveryCodeCount);
 
     // Download gives a .txt with every code; Copy puts them on the clipboard.
