@@ -13,7 +13,6 @@ import {
 import '../components/account-preview.ts';
 import '../components/manual-entry-form.ts';
 import { showToast } from '../components/toast.ts';
-import type { ScanErrorDetail } from '../scanning/scan-errors.ts';
 import { accountsModel } from '../state/app-model.ts';
 import { tokens } from '../styles/tokens.ts';
 
@@ -168,8 +167,8 @@ export class AddPage extends LitElement {
           return html`<p aria-busy="true">Starting the camera…</p>`;
         return keyed(
           this.scanAttempt,
+          // The scanner shows its own camera failures; the slot offers the other ways to add.
           html`<qr-scanner @qr-detected=${(e: CustomEvent<{ text: string }>) => this.accept(readKeyText(e.detail.text), true)}
-            @scan-error=${(e: CustomEvent<ScanErrorDetail>) => (this.error = e.detail)}
             @scan-cancel=${() => (window.location.hash = '#/')}>
             <div slot="alternatives" class="alternatives">
               <button @click=${() => this.select('image')}>Use a QR image</button>
