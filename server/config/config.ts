@@ -15,6 +15,10 @@ export interface Config {
   host: string;
   /** Absolute path of the data directory (SQLite file, key file). */
   dataDir: string;
+  /** PostgreSQL URL shared by every instance (DATABASE_URL), or null for the embedded SQLite. */
+  databaseUrl: string | null;
+  /** Connections in this instance's PostgreSQL pool (DATABASE_POOL_SIZE, default 10). */
+  databasePoolSize: number;
   /** 32-byte AES key from MFA_ENCRYPTION_KEY, or null to use the key file in dataDir. */
   encryptionKey: Buffer | null;
   /** Older keys still accepted for decryption (MFA_OLD_ENCRYPTION_KEYS, comma-separated base64). */
@@ -83,6 +87,19 @@ function key(name: string, raw: string): Buffer {
   return bytes;
 }
 
+function databaseUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let protocol = '';
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {}
+  // The value is not echoed: it may hold the database password.
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return raw;
+}
+
 function origins(raw: string | undefined): string[] {
   if (!raw) return [];
   return raw.split(',').map((o) => {
@@ -118,6 +135,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     port: int(env, 'PORT', 8787, 0, 65_535),
     host,
     dataDir: resolve(cwd, env.DATA_DIR || './data'),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     encryptionKey: env.MFA_ENCRYPTION_KEY
       ? key('MFA_ENCRYPTION_KEY', env.MFA_ENCRYPTION_KEY)
       : null,
