@@ -1,0 +1,200 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
+
+describe('brute-force protection', () => {
+  let h: Harness;
+  let account: OtpAccount;
+  let codes: string[];
+  beforeEach(async () => {
+    h = await makeHarness();
+    await h.user('alice@demo.test');
+    ({ account, recoveryCodes: codes } = await h.enableMfa(await h.signIn('alice@demo.test')));
+  });
+
+  const challenge = async (client: Client) => {
+    const res = await client.post('/api/login', {
+      username: 'alice@demo.test',
+      password: PASSWORD,
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { challengeId: string }).challengeId;
+  };
+
+  /** `n` wrong codes spread over several challenges and addresses. */
+  const wrongCodes = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const client = h.client(`192.0.2.${i}`);
+      const res = await client.post('/api/login/mfa', {
+        challengeId: await challenge(client),
+        code: '000000',
+      });
+      if (i < n - 1 || n < 10) expect(res.status).toBe(401);
+      else return res;
+    }
+  };
+
+  it('locks the second factor after 10 wrong codes across challenges and addresses', async () => {
+    const tenth = (await wrongCodes(10))!;
+    expect(tenth.status).toBe(429);
+    expect(await errorCode(tenth)).toBe('MFA_LOCKED');
+    expect(Number(tenth.headers.get('retry-after'))).toBe(15 * 60);
+  });
+
+  it('refuses even a correct TOTP or recovery code during the lock, on every path', async () => {
+    const signedIn = await h.signIn('alice@demo.test', account);
+    await wrongCodes(10);
+    h.advance(30_000);
+    const client = h.client();
+    const totp = await client.post('/api/login/mfa', {
+      challengeId: await challenge(client),
+      code: h.code(account),
+    });
+    expect(totp.status).toBe(429);
+    const rec = await client.post('/api/login/mfa', {
+      challengeId: await challenge(client),
+      code: codes[0],
+    });
+    expect(rec.status).toBe(429);
+    for (const path of ['/api/me/mfa/recovery-codes', '/api/me/mfa/disable']) {
+      const res = await signedIn.post(path, { code: h.code(account) });
+      expect(res.status, path).toBe(429);
+      expect(res.headers.get('retry-after')).toBeTruthy();
+    }
+  });
+
+  it('lifts the lock after 15 minutes', async () => {
+    await wrongCodes(10);
+    h.advance(15 * 60_000);
+    const client = h.client();
+    const res = await client.post('/api/login/mfa', {
+      challengeId: await challenge(client),
+      code: h.code(account),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('restarts the count after a success', async () => {
+    await wrongCodes(9);
+    const client = h.client();
+    expect(
+      (
+        await client.post('/api/login/mfa', {
+          challengeId: await challenge(client),
+          code: h.code(account),
+        })
+      ).status,
+    ).toBe(200);
+    await wrongCodes(9);
+    h.advance(30_000);
+    const after = h.client();
+    expect(
+      (
+        await after.post('/api/login/mfa', {
+          challengeId: await challenge(after),
+          code: h.code(account),
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('counts wrong recovery codes too', async () => {
+    for (let i = 0; i < 9; i++) {
+      const client = h.client();
+      await client.post('/api/login/mfa', {
+        challengeId: await challenge(client),
+        code: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE',
+      });
+    }
+    const client = h.client();
+    const res = await client.post('/api/login/mfa', {
+      challengeId: await challenge(client),
+      code: 'not-a-code',
+    });
+    expect(res.status).toBe(429);
+  });
+
+  it('keeps password failures apart: wrong passwords do not lock the code step', async () => {
+    for (let i = 0; i < 10; i++) {
+      const res = await h
+        .client()
+        .post('/api/login', { username: 'alice@demo.test', password: `wrong ${i}` });
+      expect(res.status).toBe(401);
+    }
+    const locked = await h
+      .client()
+      .post('/api/login', { username: 'alice@demo.test', password: PASSWORD });
+    expect(locked.status).toBe(429);
+    expect(await errorCode(locked)).toBe('LOGIN_LOCKED');
+    expect(locked.headers.get('retry-after')).toBe(String(15 * 60));
+    // A signed-in session can still prove the second factor.
+    h.advance(15 * 60_000);
+    const client = await h.signIn('alice@demo.test', account);
+    h.advance(30_000);
+    expect(
+      (await client.post('/api/me/mfa/recovery-codes', { code: h.code(account) })).status,
+    ).toBe(200);
+  });
+
+  it('keeps code failures apart: a locked code step still accepts the password', async () => {
+    await wrongCodes(10);
+    const res = await h
+      .client()
+      .post('/api/login', { username: 'alice@demo.test', password: PASSWORD });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('per-address rate limits', () => {
+  it('allows RATE_LIMIT_PER_MINUTE requests a minute per address and route, then 429 with Retry-After', async () => {
+    const h = await makeHarness({ config: { rateLimitPerMinute: 5 } });
+    await h.user('bob@demo.test');
+    const office = h.client('203.0.113.7');
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (await office.post('/api/login', { username: 'bob@demo.test', password: 'nope' })).status,
+      ).toBe(401);
+    }
+    const limited = await office.post('/api/login', {
+      username: 'bob@demo.test',
+      password: PASSWORD,
+    });
+    expect(limited.status).toBe(429);
+    expect(await errorCode(limited)).toBe('RATE_LIMITED');
+    const retry = Number(limited.headers.get('retry-after'));
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(60);
+    // Another route from the same address, and the same route from another address, still work.
+    expect((await office.post('/api/login/mfa', { challengeId: 'x', code: '123456' })).status).toBe(
+      410,
+    );
+    expect(
+      (
+        await h
+          .client('203.0.113.8')
+          .post('/api/login', { username: 'bob@demo.test', password: PASSWORD })
+      ).status,
+    ).toBe(200);
+    h.advance(retry * 1000);
+    expect(
+      (await office.post('/api/login', { username: 'bob@demo.test', password: PASSWORD })).status,
+    ).toBe(200);
+  });
+
+  it.each([
+    '/api/login/mfa',
+    '/api/login/mfa/setup',
+    '/api/login/mfa/setup/verify',
+    '/api/me/mfa/setup',
+    '/api/me/mfa/enable',
+    '/api/me/mfa/recovery-codes',
+    '/api/me/mfa/disable',
+  ])('limits %s', async (path) => {
+    const h = await makeHarness({ config: { rateLimitPerMinute: 2 } });
+    const client = h.client();
+    for (let i = 0; i < 2; i++) await client.post(path, { challengeId: 'x', code: '1' });
+    const res = await client.post(path, { challengeId: 'x', code: '1' });
+    expect(res.status).toBe(429);
+    expect(await errorCode(res)).toBe('RATE_LIMITED');
+  });
+});

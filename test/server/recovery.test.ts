@@ -1,0 +1,82 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
+
+describe('recovery codes', () => {
+  let h: Harness;
+  let account: OtpAccount;
+  let codes: string[];
+  beforeEach(async () => {
+    h = await makeHarness();
+    await h.user('alice@demo.test');
+    ({ account, recoveryCodes: codes } = await h.enableMfa(await h.signIn('alice@demo.test')));
+  });
+
+  const loginWith = async (code: string, client: Client = h.client()) => {
+    const res = await client.post('/api/login', {
+      username: 'alice@demo.test',
+      password: PASSWORD,
+    });
+    const { challengeId } = (await res.json()) as { challengeId: string };
+    return client.post('/api/login/mfa', { challengeId, code });
+  };
+
+  it('logs in once with a recovery code typed in the code field', async () => {
+    const res = await loginWith(codes[0]!);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      usedRecoveryCode: true,
+      user: { mfa: { recoveryCodesLeft: 9 } },
+    });
+    const again = await loginWith(codes[0]!);
+    expect(again.status).toBe(401);
+    expect(await errorCode(again)).toBe('INVALID_CODE');
+  });
+
+  it.each([
+    ['lower case', (c: string) => c.toLowerCase()],
+    ['without separators', (c: string) => c.replace(/-/g, '')],
+    ['with spaces', (c: string) => c.replace(/-/g, ' ')],
+  ])('accepts a code %s', async (_, transform) => {
+    expect((await loginWith(transform(codes[1]!))).status).toBe(200);
+  });
+
+  it('gives one success to 20 concurrent uses of one recovery code on one challenge', async () => {
+    const client = h.client();
+    const res = await client.post('/api/login', {
+      username: 'alice@demo.test',
+      password: PASSWORD,
+    });
+    const { challengeId } = (await res.json()) as { challengeId: string };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        client.post('/api/login/mfa', { challengeId, code: codes[2] }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
+  it('regenerates with a current code: the old codes stop working, other sessions end', async () => {
+    const other = await h.signIn('alice@demo.test', account);
+    h.advance(30_000);
+    const client = await h.signIn('alice@demo.test', account);
+    h.advance(30_000);
+    const res = await client.post('/api/me/mfa/recovery-codes', { code: h.code(account) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const { recoveryCodes } = (await res.json()) as { recoveryCodes: string[] };
+    expect(recoveryCodes).toHaveLength(10);
+    expect(recoveryCodes).not.toContain(codes[3]);
+    expect((await other.get('/api/me')).status).toBe(401);
+    expect((await client.get('/api/me')).status).toBe(200);
+    expect((await loginWith(codes[3]!)).status).toBe(401);
+    expect((await loginWith(recoveryCodes[0]!)).status).toBe(200);
+  });
+
+  it('refuses regeneration without a valid current code', async () => {
+    const client = await h.signIn('alice@demo.test', account);
+    const res = await client.post('/api/me/mfa/recovery-codes', { code: '000000' });
+    expect(res.status).toBe(401);
+    expect((await loginWith(codes[4]!)).status).toBe(200);
+  });
+});
