@@ -56,7 +56,7 @@ describe.skipIf(!browserAvailable)('<mfa-challenge> in Chromium against the real
     await input.fill('123456');
     await verify.click();
     const alert = page.locator('mfa-challenge [role=alert]');
-    await expect.poll(() => alert.innerText()).toMatch(/not right/);
+    await expect.poll(() => alert.textContent()).toMatch(/not right/);
     expect(await input.getAttribute('aria-invalid')).toBe('true');
     expect(await input.inputValue()).toBe('');
 
@@ -95,7 +95,7 @@ describe.skipIf(!browserAvailable)('<mfa-challenge> in Chromium against the real
     await input.fill(adaPhone.code());
     await verify.click();
     await expect
-      .poll(() => page.locator('mfa-challenge [role=alert]').innerText())
+      .poll(() => page.locator('mfa-challenge [role=alert]').textContent())
       .toMatch(/expired/);
     expect(await input.isDisabled()).toBe(true);
     expect(await verify.isDisabled()).toBe(true);
@@ -119,27 +119,27 @@ describe.skipIf(!browserAvailable)('<mfa-challenge> in Chromium against the real
     }
     const locked = (await recordedEvents(page)).at(-1)!;
     expect(locked).toMatchObject({ type: 'mfa-error', detail: { code: 'MFA_LOCKED' } });
-    expect(await page.locator('mfa-challenge [role=alert]').innerText()).toMatch(
+    expect(await page.locator('mfa-challenge [role=alert]').textContent()).toMatch(
       /Too many attempts/,
     );
     expect(await countdown.getAttribute('role')).toBe('timer');
     expect(await input.isDisabled()).toBe(true);
     expect(await verify.isDisabled()).toBe(true);
 
-    const seconds = (text: string) => {
-      const [, m, s] = /(\d+):(\d\d)/.exec(text) ?? [];
+    const seconds = (text: string | null) => {
+      const [, m, s] = /(\d+):(\d\d)/.exec(text ?? '') ?? [];
       return Number(m) * 60 + Number(s);
     };
-    const start = seconds(await countdown.innerText());
+    const start = seconds(await countdown.textContent());
     expect(start).toBeGreaterThan(30);
     expect(start).toBeLessThanOrEqual(120);
     await page.clock.runFor(30_000);
-    await expect.poll(async () => seconds(await countdown.innerText())).toBe(start - 30);
+    await expect.poll(async () => seconds(await countdown.textContent())).toBe(start - 30);
 
     await page.clock.runFor((start - 30) * 1000);
     await expect.poll(() => countdown.count()).toBe(0);
     expect(await input.isDisabled()).toBe(false);
-    expect(await page.locator('mfa-challenge [role=alert]').innerText()).toBe('');
+    expect(await page.locator('mfa-challenge [role=alert]').textContent()).toBe('');
 
     fixture.server.clock.advance(start * 1000 + 1000);
     await input.fill(phone.code());

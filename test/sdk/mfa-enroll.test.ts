@@ -44,7 +44,7 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     await expect.poll(() => page.locator('mfa-enroll [part=secret]').isVisible()).toBe(false);
     await toggle.click();
-    const shown = await page.locator('mfa-enroll [part=secret]').innerText();
+    const shown = (await page.locator('mfa-enroll [part=secret]').textContent()) ?? '';
     expect(shown).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
     expect(shown.replace(/ /g, '')).toBe(account.secret);
 
@@ -63,7 +63,7 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
     await input.fill('000000');
     await page.getByRole('button', { name: 'Enable' }).click();
     await expect
-      .poll(() => page.locator('mfa-enroll [part=error]').innerText())
+      .poll(() => page.locator('mfa-enroll [part=error]').textContent())
       .toMatch(/not right/);
     expect(await input.getAttribute('aria-invalid')).toBe('true');
 
@@ -89,11 +89,11 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
     await expect
       .poll(() => page.evaluate(() => navigator.clipboard.readText()))
       .toBe(recoveryCodes.join('\n'));
-    await expect.poll(() => page.getByRole('status').innerText()).toMatch(/Copied/);
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Copied/);
 
     await page.getByRole('button', { name: 'I have saved them' }).click();
     await expect
-      .poll(() => page.locator('mfa-enroll [part=status]').innerText())
+      .poll(() => page.locator('mfa-enroll [part=status]').textContent())
       .toBe('MFA is on.');
     const events = await recordedEvents(page);
     expect(events.map((e) => e.type)).toEqual([
@@ -129,7 +129,10 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
     if (step.status !== 'mfa_setup_required') throw new Error(step.status);
     await mount(page, `<mfa-enroll challenge-id="${step.challengeId}"></mfa-enroll>`);
     await page.getByRole('button', { name: 'Show secret key for manual configuration' }).click();
-    const secret = (await page.locator('mfa-enroll [part=secret]').innerText()).replace(/ /g, '');
+    const secret = ((await page.locator('mfa-enroll [part=secret]').textContent()) ?? '').replace(
+      / /g,
+      '',
+    );
     const phone = createVirtualAuthenticator({ now: () => fixture.server.clock.now() });
     phone.addUri(`otpauth://totp/Acme%20BMS:bea?secret=${secret}&issuer=Acme%20BMS`);
 
@@ -151,7 +154,9 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
   it('shows the login set-up as expired when the challenge is over, without a retry button', async () => {
     const { page, context } = await fixture.openPage();
     await mount(page, '<mfa-enroll challenge-id="not-a-real-challenge"></mfa-enroll>');
-    await expect.poll(() => page.locator('mfa-enroll [part=error]').innerText()).toMatch(/expired/);
+    await expect
+      .poll(() => page.locator('mfa-enroll [part=error]').textContent())
+      .toMatch(/expired/);
     expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
     expect((await recordedEvents(page))[0]).toMatchObject({
       type: 'mfa-error',
