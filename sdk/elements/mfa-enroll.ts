@@ -1,7 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { MfaSetup } from '../client/index.ts';
-import { ClientElement } from './client-property.ts';
+import { ClientElement } from './client-element.ts';
 import { CountdownController, formatSeconds } from './countdown-controller.ts';
 import { asApiError, FINAL_CODES, messageFor } from './error-messages.ts';
 import { emit } from './events.ts';
