@@ -1,0 +1,44 @@
+// The BMS pages' one entry: shared chrome (log out, notices), then the module of this page,
+// loaded lazily so the login page does not carry the admin listings.
+import './styles.css';
+import { client, sessionEnded } from './api.ts';
+import { flashNext, showQueuedFlash } from './flash.ts';
+
+const pages: Record<string, () => Promise<{ mount(root: HTMLElement): void | Promise<void> }>> = {
+  login: () => import('./login-page.ts'),
+  profile: () => import('./profile-page.ts'),
+  policy: () => import('./policy-page.ts'),
+  users: () => import('./users-page.ts'),
+  audit: () => import('./audit-page.ts'),
+};
+
+async function logout(): Promise<void> {
+  try {
+    await client.logout();
+  } finally {
+    flashNext('You are logged out.');
+    location.assign('/login');
+  }
+}
+
+async function start(): Promise<void> {
+  showQueuedFlash();
+  document.querySelector('[data-action="logout"]')?.addEventListener('click', () => void logout());
+  const load = pages[document.body.dataset.page ?? ''];
+  if (!load) return;
+  const root = document.getElementById('main');
+  if (!root) return;
+  try {
+    await (await load()).mount(root);
+  } catch (error) {
+    if (sessionEnded(error)) {
+      flashNext('Your session has ended. Please sign in again.');
+      location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      return;
+    }
+    throw error;
+  }
+  document.body.dataset.ready = 'true';
+}
+
+void start();

@@ -1,0 +1,146 @@
+import { html, nothing, render } from 'lit';
+import type { User } from '../../../sdk/client/index.ts';
+import '../../../sdk/elements/index.ts';
+import { client, errorText, sessionEnded, toLogin } from './api.ts';
+import { codeForm } from './code-form.ts';
+import { flash } from './flash.ts';
+
+type Mode = 'view' | 'enroll' | 'regenerate' | 'codes' | 'disable';
+
+const SESSIONS_ENDED = 'Your other sessions were ended: sign in again on your other devices.';
+
+/**
+ * My Profile: MFA status; Enable MFA through `<mfa-enroll>`; regenerate recovery codes (shown in
+ * `<mfa-recovery-codes>`); disable MFA unless the company policy requires it. After each change
+ * the person is told that their other sessions were ended.
+ */
+export async function mount(root: HTMLElement): Promise<void> {
+  const box = root.querySelector<HTMLElement>('#app')!;
+  const policyRequires = document.body.dataset.policyRequiresMfa === 'true';
+  let user: User = (await client.me()).user;
+  let mode: Mode = 'view';
+  let busy = false;
+  let error = '';
+  let codes: string[] = [];
+
+  const set = (next: Mode) => {
+    mode = next;
+    error = '';
+    paint();
+    box.querySelector<HTMLElement>('input, h2[tabindex]')?.focus();
+  };
+
+  const refresh = async () => {
+    user = (await client.me()).user;
+    set('view');
+  };
+
+  const act = async (call: () => Promise<void>) => {
+    busy = true;
+    error = '';
+    paint();
+    try {
+      await call();
+    } catch (caught) {
+      if (sessionEnded(caught)) return toLogin();
+      error = errorText(caught);
+      box.querySelector<HTMLInputElement>('form input')!.value = '';
+    } finally {
+      busy = false;
+      paint();
+    }
+  };
+
+  const regenerate = (code: string) =>
+    act(async () => {
+      codes = (await client.regenerateRecoveryCodes({ code })).recoveryCodes;
+      flash(`New recovery codes made; the old ones no longer work. ${SESSIONS_ENDED}`);
+      set('codes');
+    });
+
+  const disable = (code: string) =>
+    act(async () => {
+      await client.disableMfa({ code });
+      flash(`MFA is off. ${SESSIONS_ENDED}`);
+      await refresh();
+    });
+
+  const mfaPanel = () => {
+    switch (mode) {
+      case 'enroll':
+        return html`<mfa-enroll .client=${client} pwa-url="/app/"
+            @mfa-enrolled=${() => flash(`MFA is on. ${SESSIONS_ENDED}`)}
+            @mfa-recovery-codes-saved=${() => void refresh()}></mfa-enroll>
+          <button class="link" type="button" @click=${() => set('view')}>Cancel</button>`;
+      case 'regenerate':
+        return codeForm({
+          id: 'regenerate',
+          intro:
+            'New recovery codes replace all the old ones. Type a code from your authenticator app to confirm.',
+          submitLabel: 'Make new recovery codes',
+          busy,
+          error,
+          onSubmit: (code) => void regenerate(code),
+          onCancel: () => set('view'),
+        });
+      case 'codes':
+        return html`<mfa-recovery-codes .codes=${codes} heading="Your new recovery codes"
+          @mfa-recovery-codes-saved=${() => void refresh()}></mfa-recovery-codes>`;
+      case 'disable':
+        return codeForm({
+          id: 'disable',
+          intro:
+            'Without MFA, your password alone lets anyone sign in as you. Type a code from your authenticator app to confirm.',
+          submitLabel: 'Disable MFA',
+          danger: true,
+          busy,
+          error,
+          onSubmit: (code) => void disable(code),
+          onCancel: () => set('view'),
+        });
+      case 'view':
+        return user.mfa.enabled ? enabledActions() : disabledActions();
+    }
+  };
+
+  const enabledActions = () => html`<div class="actions">
+      <button class="button" type="button" @click=${() => set('regenerate')}>Regenerate recovery codes</button>
+      ${policyRequires ? nothing : html`<button class="button danger" type="button" @click=${() => set('disable')}>Disable MFA</button>`}
+    </div>
+    ${policyRequires ? html`<p class="muted" id="policy-note">Your company requires MFA for password sign-ins, so you cannot disable it.</p>` : nothing}`;
+
+  const disabledActions = () => html`<p>
+      MFA asks for a code from an app on your phone after your password, so a stolen password
+      is not enough to sign in as you.${user.authType === 'saml' ? ' You sign in with SAML SSO: your identity provider vouches for you there, and MFA protects any other sign-in.' : ''}
+    </p>
+    <div class="actions">
+      <button class="button primary" type="button" @click=${() => set('enroll')}>Enable MFA</button>
+    </div>`;
+
+  const paint = () =>
+    render(
+      html`<section class="card" aria-labelledby="account-h">
+          <h2 id="account-h">Your account</h2>
+          <dl class="facts">
+            <dt>Name</dt><dd>${user.name}</dd>
+            <dt>Username</dt><dd>${user.username}</dd>
+            <dt>Authentication</dt><dd>${user.authType === 'saml' ? 'SAML SSO' : 'Password'}</dd>
+          </dl>
+        </section>
+        <section class="card" aria-labelledby="mfa-h">
+          <h2 id="mfa-h">Multi-factor authentication (MFA)</h2>
+          <dl class="facts" id="mfa-status">
+            <dt>Status</dt>
+            <dd><span class=${`badge ${user.mfa.enabled ? 'on' : 'off'}`}>${user.mfa.enabled ? 'Enabled' : 'Disabled'}</span></dd>
+            ${user.mfa.enabled && user.mfa.enrolledAt ? html`<dt>Enabled on</dt><dd>${new Date(user.mfa.enrolledAt).toLocaleString()}</dd>` : nothing}
+            ${user.mfa.enabled ? html`<dt>Recovery codes left</dt><dd>${user.mfa.recoveryCodesLeft}</dd>` : nothing}
+          </dl>
+          ${mfaPanel()}
+        </section>`,
+      box,
+    );
+
+  box.replaceChildren();
+  box.removeAttribute('aria-busy');
+  paint();
+}
