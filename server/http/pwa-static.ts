@@ -14,33 +14,26 @@ import type { AppEnv } from './app-env.ts';
 export function mountPwa(app: Hono<AppEnv>, dir: string): boolean {
   if (!existsSync(join(dir, 'index.html'))) return false;
   app.get('/app', (c) => c.redirect('/app/', 301));
+  // Caching by path, set after the file is served (serveStatic's onFound runs too late for headers).
+  app.use('/app/*', async (c, next) => {
+    await next();
+    if (c.res.status !== 200) return;
+    const path = c.req.path;
+    if (path.endsWith('/sw.js')) {
+      c.res.headers.set('Cache-Control', 'no-cache');
+      c.res.headers.set('Service-Worker-Allowed', '/app/');
+    } else if (path.includes('/assets/')) {
+      c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+    } else {
+      c.res.headers.set('Cache-Control', 'no-cache');
+    }
+  });
   app.use(
     '/app/*',
-    serveStatic({
-      root: dir,
-      rewriteRequestPath: (path) => path.replace(/^\/app/, ''),
-      onFound: (path, c) => {
-        if (
-          /(^|\/)sw\.js$/.test(path) ||
-          path.endsWith('.webmanifest') ||
-          path.endsWith('index.html')
-        ) {
-          c.header('Cache-Control', 'no-cache');
-        } else if (/\/assets\//.test(path)) {
-          c.header('Cache-Control', 'public, max-age=31536000, immutable');
-        }
-        if (/(^|\/)sw\.js$/.test(path)) c.header('Service-Worker-Allowed', '/app/');
-      },
-    }),
+    serveStatic({ root: dir, rewriteRequestPath: (path) => path.replace(/^\/app/, '') }),
   );
   // SPA fallback: a path with no file is a client-side route (but a missing asset stays a 404).
-  app.get('/app/*', async (c, next) => {
-    if (/\.\w+$/.test(c.req.path)) return next();
-    return serveStatic({
-      root: dir,
-      path: 'index.html',
-      onFound: (_p, cc) => cc.header('Cache-Control', 'no-cache'),
-    })(c, next);
-  });
+  const index = serveStatic({ root: dir, path: 'index.html' });
+  app.get('/app/*', (c, next) => (/\.\w+$/.test(c.req.path) ? next() : index(c, next)));
   return true;
 }

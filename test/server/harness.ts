@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { generateCode, type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
 import { createApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config/config.ts';
-import { keyringOf } from '../../server/crypto/keyring.ts';
+import { type Keyring, keyringOf } from '../../server/crypto/keyring.ts';
 import { createPasswordHasher } from '../../server/crypto/passwords.ts';
 import { sha256 } from '../../server/crypto/tokens.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -21,6 +21,7 @@ export const CHEAP_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export interface HarnessOptions {
   store?: Store;
+  keyring?: Keyring;
   config?: Partial<Config>;
   dataDir?: string;
 }
@@ -48,7 +49,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     pwaDir: '/nonexistent-pwa',
     ...options.config,
   };
-  const keyring = keyringOf([Buffer.alloc(32, 9)]);
+  const keyring = options.keyring ?? keyringOf([Buffer.alloc(32, 9)]);
   const hasher = createPasswordHasher(CHEAP_ARGON2);
   const logLines: string[] = [];
   const app = createApp({

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { type Client, type Harness, makeHarness } from './harness.ts';
+
+/** Every answer to bad input: a 4xx with `{error:{code,message}}`. */
+async function expectJsonError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/application\/json/);
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message.length).toBeGreaterThan(0);
+}
+
+const routes: [string, string][] = [
+  ['POST', '/api/login'],
+  ['POST', '/api/login/mfa'],
+  ['POST', '/api/login/mfa/setup'],
+  ['POST', '/api/login/mfa/setup/verify'],
+  ['POST', '/api/me/mfa/enable'],
+  ['POST', '/api/me/mfa/recovery-codes'],
+  ['POST', '/api/me/mfa/disable'],
+  ['PUT', '/api/admin/policy'],
+  ['POST', '/api/admin/users/mfa/disable'],
+];
+
+describe('bad input is a 4xx JSON error, never a 500, never a partial write', async () => {
+  const h: Harness = await makeHarness();
+  await h.user('admin@demo.test', { role: 'admin' });
+  const admin: Client = await h.signIn('admin@demo.test');
+  const snapshot = async () =>
+    JSON.stringify([await h.store.getPolicy(), await h.store.listUsers({ limit: 100 })]);
+  const before = await snapshot();
+
+  const send = (method: string, path: string, body: string, type = 'application/json') =>
+    admin.request(path, {
+      method,
+      headers: { 'content-type': type, origin: 'http://localhost' },
+      body,
+    });
+
+  it.each(routes)('%s %s: malformed JSON → 400 MALFORMED_JSON', async (method, path) => {
+    await expectJsonError(await send(method, path, '{"code": '), 400, 'MALFORMED_JSON');
+  });
+
+  it.each(routes)('%s %s: wrong types → 400 VALIDATION_FAILED', async (method, path) => {
+    const body = JSON.stringify({
+      username: 1,
+      password: [],
+      challengeId: {},
+      code: 123456,
+      requireMfaForNonSsoUsers: 'yes',
+      userIds: 'all',
+    });
+    await expectJsonError(await send(method, path, body), 400, 'VALIDATION_FAILED');
+  });
+
+  it.each(routes)('%s %s: a JSON array or scalar → 400', async (method, path) => {
+    await expectJsonError(await send(method, path, '[1,2]'), 400, 'VALIDATION_FAILED');
+    await expectJsonError(await send(method, path, 'null'), 400, 'VALIDATION_FAILED');
+  });
+
+  it.each(routes)('%s %s: an oversize body → 413 PAYLOAD_TOO_LARGE', async (method, path) => {
+    const body = JSON.stringify({ code: 'x'.repeat(20_000) });
+    await expectJsonError(await send(method, path, body), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it.each(routes)('%s %s: a form body → 415 UNSUPPORTED_MEDIA_TYPE', async (method, path) => {
+    await expectJsonError(
+      await send(method, path, 'code=1', 'application/x-www-form-urlencoded'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+  });
+
+  it('refuses over-long strings', async () => {
+    await expectJsonError(
+      await send(
+        'POST',
+        '/api/login',
+        JSON.stringify({ username: 'a'.repeat(255), password: 'x' }),
+      ),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectJsonError(
+      await send(
+        'POST',
+        '/api/login/mfa',
+        JSON.stringify({ challengeId: 'a', code: '1'.repeat(65) }),
+      ),
+      400,
+      'VALIDATION_FAILED',
+    );
+  });
+
+  it('answers unknown routes with 404 NOT_FOUND', async () => {
+    await expectJsonError(await admin.get('/api/nope'), 404, 'NOT_FOUND');
+    await expectJsonError(
+      await admin.request('/api/me', { method: 'DELETE', headers: { origin: 'http://localhost' } }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
+  it('left the store as it was', async () => {
+    expect(await snapshot()).toBe(before);
+  });
+});
