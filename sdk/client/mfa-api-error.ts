@@ -14,7 +14,7 @@ export interface MfaApiErrorInit {
   message: string;
   /** HTTP status; 0 when no answer arrived. */
   status: number;
-  /** Seconds to wait before retrying, from a 429's `Retry-After`. */
+  /** Seconds to wait before retrying, from `Retry-After` (429 lockouts and rate limits, 503). */
   retryAfter?: number;
   cause?: unknown;
 }

@@ -1,3 +1,5 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createMfaClient } from './create-mfa-client.ts';
@@ -23,5 +25,23 @@ describe('client transport', () => {
 
   it('refuses a relative baseUrl outside a browser, where a cookie jar needs an origin', () => {
     expect(() => createMfaClient({ baseUrl: '/api' })).toThrow(TypeError);
+  });
+
+  it('reports a non-JSON error page (a proxy 502) as INVALID_RESPONSE with its status, and reads Retry-After on any status', async () => {
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html', 'retry-after': '3' });
+      res.end('<html><body>Bad gateway</body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const error = await createMfaClient({ baseUrl: `http://127.0.0.1:${port}` })
+        .health()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MfaApiError);
+      expect(error).toMatchObject({ code: 'INVALID_RESPONSE', status: 502, retryAfter: 3 });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
