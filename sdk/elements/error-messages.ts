@@ -8,6 +8,7 @@ const MESSAGES: Record<string, string> = {
   UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
   ENROLMENT_NOT_STARTED: 'This set-up has expired. Start again to get a new key.',
   MFA_ALREADY_ENABLED: 'MFA is already on for this account.',
+  STORE_UNAVAILABLE: 'The service is busy for a moment. Please try again.',
 };
 
 /**

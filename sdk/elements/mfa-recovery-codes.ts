@@ -17,6 +17,9 @@ export class MfaRecoveryCodes extends LitElement {
   static override styles = [
     theme,
     css`
+      h3:focus {
+        outline: none;
+      }
       ol {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(11em, 1fr));
@@ -50,7 +53,7 @@ export class MfaRecoveryCodes extends LitElement {
 
   override render() {
     return html`<section aria-labelledby="heading">
-      <h3 id="heading" part="heading">${this.heading}</h3>
+      <h3 id="heading" part="heading" tabindex="-1">${this.heading}</h3>
       <p class="hint">
         Each code signs you in once if you lose your phone. Keep them somewhere safe: they are shown
         only now.
@@ -68,6 +71,12 @@ export class MfaRecoveryCodes extends LitElement {
         I have saved them
       </button>
     </section>`;
+  }
+
+  // The codes replace the form the person just used: move the focus to them, so screen readers
+  // read them and keyboard users are not left on a removed button.
+  override firstUpdated(): void {
+    this.renderRoot.querySelector<HTMLElement>('h3')?.focus();
   }
 
   private text(): string {

@@ -72,6 +72,12 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
     const codes = page.locator('mfa-enroll mfa-recovery-codes [part=code]');
     await codes.first().waitFor();
     const recoveryCodes = await codes.allInnerTexts();
+    // The focus moves from the removed Enable button to the codes' heading.
+    const focusedHeading = await page.evaluate(
+      () =>
+        document.activeElement?.shadowRoot?.activeElement?.shadowRoot?.activeElement?.textContent,
+    );
+    expect(focusedHeading).toBe('Recovery codes');
     // The nested list's parts are re-exported, so the page can style the codes.
     await page.addStyleTag({ content: 'mfa-enroll::part(code) { color: rgb(7, 8, 9); }' });
     expect(await codes.first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(7, 8, 9)');
