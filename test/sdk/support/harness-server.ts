@@ -1,3 +1,4 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,11 +31,13 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
  * await page.goto(harness.pageUrl);
  */
 export async function startHarness(app: FetchApp): Promise<Harness> {
+  // Vite's dependency cache goes outside the tree (tests leave it as they found it), one per
+  // harness: two test files optimising into one folder at once would race.
+  const cacheDir = await mkdtemp(join(tmpdir(), 'mfa-sdk-harness-'));
   const vite: ViteDevServer = await createVite({
     configFile: false,
     root: repoRoot,
-    // Keep Vite's dependency cache out of the tree; tests must leave it as they found it.
-    cacheDir: join(tmpdir(), 'mfa-companion-sdk-harness-vite'),
+    cacheDir,
     logLevel: 'warn',
     appType: 'mpa',
     server: { middlewareMode: true, hmr: false, watch: null },
@@ -54,6 +57,7 @@ export async function startHarness(app: FetchApp): Promise<Harness> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await vite.close();
+      await rm(cacheDir, { recursive: true, force: true });
     },
   };
 }
