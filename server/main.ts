@@ -1,4 +1,91 @@
-// Placeholder until the verification server lands (issue: "Verification server").
-console.log(
-  'MFA Companion: the verification server and the PWA are coming; run `npm test` for the OTP toolkit.',
-);
+/**
+ * `npm start`: reads the configuration once, opens the SQLite store in DATA_DIR (migrations
+ * applied), seeds the demo company on an empty store, serves the API, the PWA (/app/) and the
+ * BMS pages (/) on one port, and shuts down gracefully on SIGTERM/SIGINT.
+ */
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createApp } from './app.ts';
+import { ConfigError, readConfig } from './config/config.ts';
+import { ensureDataDir, loadKeyring } from './crypto/keyring.ts';
+import { createPasswordHasher } from './crypto/passwords.ts';
+import { createLogger } from './logger.ts';
+import { bmsPages } from './pages/index.tsx';
+import { seedDemo } from './seed.ts';
+import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
+
+const PRUNE_EVERY_MS = 60_000;
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function configOrExit() {
+  try {
+    return readConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`mfa-companion: ${error.message}`);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
+// Owner-only files: the database, its WAL and the key file hold what DATA_DIR protects.
+process.umask(0o077);
+ensureDataDir(config.dataDir);
+const logger = createLogger();
+const keyring = loadKeyring(config);
+const hasher = createPasswordHasher(config.argon2);
+const store = openSqliteStore({ path: join(config.dataDir, 'mfa.db') });
+await store.migrate();
+
+if (config.seedDemo && (await store.countUsers()) === 0) {
+  const lines = await seedDemo(store, hasher, config.demoPassword, Date.now());
+  const password = process.env.DEMO_PASSWORD ? '(DEMO_PASSWORD)' : config.demoPassword;
+  console.log(`Seeded the demo company. Log in with password ${password}:\n${lines.join('\n')}`);
+}
+
+const app = createApp({
+  store,
+  config,
+  keyring,
+  hasher,
+  logger,
+  socketAddress: (c) => getConnInfo(c).remote.address,
+  pages: bmsPages(),
+});
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+  console.log(
+    `MFA Companion listening on http://${host}:${info.port} (API /api, PWA /app/, data ${config.dataDir})`,
+  );
+});
+
+const prune = setInterval(() => {
+  store.pruneExpired(Date.now(), config.sessionIdleMs).catch((error: Error) => {
+    logger.error('prune failed', { error: error.message });
+  });
+}, PRUNE_EVERY_MS);
+prune.unref();
+
+let stopping = false;
+function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: finishing in-flight requests, then closing the database`);
+  clearInterval(prune);
+  const force = setTimeout(() => {
+    console.error('shutdown: requests still running after 10 s, closing anyway');
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS);
+  force.unref();
+  // close() stops accepting and waits for open requests; idle keep-alive sockets would hold it.
+  server.close(async () => {
+    await store.close();
+    console.log('shutdown: done');
+    process.exit(0);
+  });
+  if ('closeIdleConnections' in server) server.closeIdleConnections();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

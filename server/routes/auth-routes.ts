@@ -78,7 +78,7 @@ export function authRoutes(deps: Deps) {
   const signIn = async (c: Context<AppEnv>, user: UserRecord) => {
     const { token } = await startSession(deps, user, c.get('ip'), c.get('auth')?.session.id);
     setSessionCookie(c, deps.config, token);
-    clearBindingCookie(c, deps.config);
+    if (readBindingToken(c)) clearBindingCookie(c, deps.config);
     await audit(
       deps,
       { username: user.username, ip: c.get('ip') },
