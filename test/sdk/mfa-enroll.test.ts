@@ -157,6 +157,31 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
     await context.close();
   });
 
+  it('offers Start again when the pending key expired, and shows a new key', async () => {
+    await fixture.server.addUser({ username: 'cal' });
+    const { page, context } = await fixture.openPage();
+    await loginInPage(page, 'cal');
+    await mount(page, '<mfa-enroll></mfa-enroll>');
+    const secret = page.locator('mfa-enroll [part=secret]');
+    await page.locator('mfa-enroll img[part=qr]').waitFor();
+    const first = await secret.textContent();
+    fixture.server.clock.advance(fixture.server.config.limits.enrolmentTtlMs + 1000);
+    const phone = createVirtualAuthenticator({ now: () => fixture.server.clock.now() });
+    phone.addUri(`otpauth://totp/x?secret=${(first ?? '').replace(/ /g, '')}`);
+    await page.getByLabel('Verify MFA Code').fill(phone.code());
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await expect
+      .poll(() => page.locator('mfa-enroll [part=error]').textContent())
+      .toMatch(/expired/);
+    expect((await recordedEvents(page)).at(-1)?.detail).toMatchObject({
+      code: 'ENROLMENT_NOT_STARTED',
+    });
+    await page.getByRole('button', { name: 'Start again' }).click();
+    await expect.poll(() => secret.textContent()).not.toBe(first);
+    expect(await page.getByLabel('Verify MFA Code').isDisabled()).toBe(false);
+    await context.close();
+  });
+
   it('shows the login set-up as expired when the challenge is over, without a retry button', async () => {
     const { page, context } = await fixture.openPage();
     await mount(page, '<mfa-enroll challenge-id="not-a-real-challenge"></mfa-enroll>');
