@@ -138,7 +138,8 @@ export class MfaEnroll extends ClientElement {
         ${this.showSecret ? 'Hide secret key' : 'Show secret key for manual configuration'}
       </button>
       <p id="secret" ?hidden=${!this.showSecret}>
-        <code part="secret" aria-label="Secret key">${groupSecret(setup.secret)}</code>
+        Type this key into your app (time-based):<br />
+        <code part="secret">${groupSecret(setup.secret)}</code>
       </p>
       <a part="add-link" href=${addUrl} target="_blank" rel="noopener">Add to this phone</a>
       <form part="form" novalidate @submit=${this.verify}>
