@@ -17,8 +17,9 @@ const connectionCodes = new Set([
 ]);
 
 // SQLSTATEs that mean "the server went away or will not take us now": class 08 (connection
-// exception), admin/crash shutdown, starting up, too many connections.
-const unavailableStates = new Set(['57P01', '57P02', '57P03', '53300']);
+// exception), admin/crash shutdown, starting up, too many connections, and 55000 which a
+// connection attempt gets while the database refuses connections (ALLOW_CONNECTIONS false).
+const unavailableStates = new Set(['57P01', '57P02', '57P03', '53300', '55000']);
 
 /** SQLSTATEs after which the whole transaction was rolled back and may simply run again. */
 const retryableStates = new Set(['40001', '40P01']);
@@ -60,15 +61,21 @@ export function translateError(error: unknown): unknown {
  *
  * @example const store = translated({ async getUserById(id) { … } }, new Set(['getUserById']));
  */
-export function translated<T extends object>(methods: T, readOnly: ReadonlySet<string>): T {
+export function translated<T extends object>(
+  methods: T,
+  readOnly: ReadonlySet<string>,
+  timeoutMs = 15_000,
+): T {
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(methods)) {
     if (typeof fn !== 'function') {
       out[name] = fn;
       continue;
     }
+    // A call waiting on a connection that will never answer must not hold a request forever:
+    // past `timeoutMs` it fails as unavailable (a late commit then only makes it safer).
     const call = (args: unknown[]) =>
-      (fn as (...a: unknown[]) => Promise<unknown>).apply(methods, args);
+      withTimeout((fn as (...a: unknown[]) => Promise<unknown>).apply(methods, args), timeoutMs);
     out[name] = async (...args: unknown[]) => {
       try {
         return await call(args);
@@ -86,4 +93,12 @@ export function translated<T extends object>(methods: T, readOnly: ReadonlySet<s
     };
   }
   return out as T;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailableError('TIMEOUT')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

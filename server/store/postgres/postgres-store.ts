@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Store } from '../contract.ts';
 import { pgBatchDisable } from './pg-batch-disable.ts';
 import { openPool } from './pg-connection.ts';
-import { translated } from './pg-errors.ts';
+import { translated, translateError } from './pg-errors.ts';
 import { pgFactors } from './pg-factors.ts';
 import { pgGuards } from './pg-guards.ts';
 import { migratePostgres } from './pg-migrate.ts';
@@ -61,15 +61,18 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       ...pgBatchDisable(sql),
       ...pgGuards(sql),
       ...pgSessions(sql),
-      async migrate() {
-        await migratePostgres(sql, migrationsDir);
-      },
     },
     readOnly,
   );
   return {
     kind: 'postgres',
     ...methods,
+    async migrate() {
+      // Not under the per-call timeout: it may wait for another instance's migration.
+      await migratePostgres(sql, migrationsDir).catch((error: unknown) => {
+        throw translateError(error);
+      });
+    },
     async close() {
       // Lets in-flight queries finish (up to 2 s; a connection whose backend was killed never answers the goodbye), then closes every connection.
       await sql.end({ timeout: 2 });

@@ -49,6 +49,11 @@ export class Browser {
     return this.request(base, 'PUT', path, body);
   }
 
+  /** The value of a cookie in the jar (to hand to another client, e.g. a load generator). */
+  cookie(name: string): string | undefined {
+    return this.jar.get(name);
+  }
+
   private store(setCookie: string) {
     const [pair = '', ...attributes] = setCookie.split(';');
     const eq = pair.indexOf('=');
