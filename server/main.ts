@@ -1,9 +1,8 @@
 /**
- * `npm start`: reads the configuration once, opens the SQLite store in DATA_DIR (migrations
- * applied), seeds the demo company on an empty store, serves the API, the PWA (/app/) and the
+ * `npm start`: reads the configuration once, opens the store (PostgreSQL when DATABASE_URL is
+ * set, else SQLite in DATA_DIR; migrations applied), seeds the demo company on an empty store, serves the API, the PWA (/app/) and the
  * BMS pages (/) on one port, and shuts down gracefully on SIGTERM/SIGINT.
  */
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from './app.ts';
@@ -13,7 +12,7 @@ import { createPasswordHasher } from './crypto/passwords.ts';
 import { createLogger } from './logger.ts';
 import { bmsPages } from './pages/index.tsx';
 import { seedDemo } from './seed.ts';
-import { openSqliteStore } from './store/sqlite/sqlite-store.ts';
+import { openStore } from './store/open-store.ts';
 
 const PRUNE_EVERY_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -35,8 +34,8 @@ ensureDataDir(config.dataDir);
 const logger = createLogger();
 const keyring = loadKeyring(config);
 const hasher = createPasswordHasher(config.argon2);
-const store = openSqliteStore({ path: join(config.dataDir, 'mfa.db') });
-await store.migrate();
+// PostgreSQL when DATABASE_URL is set (several instances share it), else SQLite in DATA_DIR.
+const store = await openStore(config);
 
 if (config.seedDemo && (await store.countUsers()) === 0) {
   const lines = await seedDemo(store, hasher, config.demoPassword, Date.now());
