@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,16 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
-/**
- * The entry point to start: `server/main.ts` once it serves the API (it composes `openStore`),
- * else this folder's `serve-instance.ts`, which does the same. MULTI_INSTANCE_ENTRY overrides.
- */
+/** The real entry point (`npm start`); MULTI_INSTANCE_ENTRY overrides it. */
 export function serverEntry(): string {
-  if (process.env.MULTI_INSTANCE_ENTRY) return resolve(root, process.env.MULTI_INSTANCE_ENTRY);
-  const main = join(root, 'server/main.ts');
-  return /openStore\(/.test(readFileSync(main, 'utf8'))
-    ? main
-    : fileURLToPath(new URL('./serve-instance.ts', import.meta.url));
+  return resolve(root, process.env.MULTI_INSTANCE_ENTRY ?? 'server/main.ts');
 }
 
 /** A free TCP port on loopback (bound, read, released). */
@@ -41,7 +34,7 @@ export interface Instance {
 }
 
 /**
- * Starts `count` real server processes (`node --import tsx <entry>`) on free loopback ports,
+ * Starts `count` real server processes (`node --import tsx server/main.ts`) on free loopback ports,
  * all on one PostgreSQL database and one encryption key, each with its own temporary DATA_DIR,
  * and waits until each answers `/api/health`.
  *
