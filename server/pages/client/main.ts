@@ -1,8 +1,8 @@
 // The BMS pages' one entry: shared chrome (log out, notices), then the module of this page,
 // loaded lazily so the login page does not carry the admin listings.
 import './styles.css';
-import { client, sessionEnded } from './api.ts';
-import { flashNext, showQueuedFlash } from './flash.ts';
+import { client, errorText, sessionEnded } from './api.ts';
+import { flash, flashNext, showQueuedFlash } from './flash.ts';
 
 const pages: Record<string, () => Promise<{ mount(root: HTMLElement): void | Promise<void> }>> = {
   login: () => import('./login-page.ts'),
@@ -36,7 +36,11 @@ async function start(): Promise<void> {
       location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
       return;
     }
-    throw error;
+    // The page's data could not be loaded: say so where the content would be.
+    root.querySelector('#app')?.removeAttribute('aria-busy');
+    flash(`This page could not be loaded: ${errorText(error)} Reload to try again.`, 'error');
+    document.body.dataset.ready = 'error';
+    return;
   }
   document.body.dataset.ready = 'true';
 }
