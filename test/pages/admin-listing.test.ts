@@ -121,6 +121,10 @@ describe.skipIf(!browserAvailable)('BMS admin listings', () => {
     await expect.poll(() => dialog.isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Reset MFA for Cy Cole' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
     expect((await listingRows(page))[0]?.mfa).toBe('Enabled');
 
     await page.getByRole('button', { name: 'Reset MFA for Cy Cole' }).click();
@@ -187,6 +191,20 @@ describe.skipIf(!browserAvailable)('BMS admin listings', () => {
     expect(res?.status()).toBe(403);
     expect(await p.locator('main').textContent()).toContain('Only administrators');
     await other.close();
+  });
+
+  it('names every control of the listing for assistive technology', async () => {
+    await openContacts();
+    const unnamed = await page.locator('main input, main select, main button').evaluateAll((els) =>
+      els
+        .filter((el) => {
+          const labelled = 'labels' in el && (el as HTMLInputElement).labels?.length;
+          return !labelled && !el.getAttribute('aria-label') && !el.textContent?.trim();
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unnamed).toEqual([]);
+    expect(await page.locator('table.listing thead th[scope="col"]').count()).toBe(5);
   });
 
   it('ran without page errors or Content-Security-Policy violations', () => {
