@@ -34,15 +34,17 @@ export function bmsPages(options: BmsPagesOptions = {}) {
     const app = new Hono<AppEnv>();
     const brand = deps.config.issuer;
 
+    // Hashed file names never change content: cache them for a year. (Set after the answer is
+    // made: serveStatic's onFound runs too late for c.header to reach its Response.)
+    app.use(`${ASSETS_BASE}*`, async (c, next) => {
+      await next();
+      if (c.res.status === 200) {
+        c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+      }
+    });
     app.use(
       `${ASSETS_BASE}*`,
-      serveStatic({
-        root: dir,
-        rewriteRequestPath: (path) => path.slice(ASSETS_BASE.length - 1),
-        onFound: (_path, c) => {
-          c.header('Cache-Control', 'public, max-age=31536000, immutable');
-        },
-      }),
+      serveStatic({ root: dir, rewriteRequestPath: (path) => path.slice(ASSETS_BASE.length - 1) }),
     );
 
     const page = (
