@@ -34,8 +34,8 @@ export function bmsPages(options: BmsPagesOptions = {}) {
     const app = new Hono<AppEnv>();
     const brand = deps.config.issuer;
 
-    // Hashed file names never change content: cache them for a year. (Set after the answer is
-    // made: serveStatic's onFound runs too late for c.header to reach its Response.)
+    // Hashed file names never change content: cache them for a year. Set on the answer itself:
+    // a c.header() from serveStatic's onFound did not reach it in this sub-app (test: pages.test).
     app.use(`${ASSETS_BASE}*`, async (c, next) => {
       await next();
       if (c.res.status === 200) {
