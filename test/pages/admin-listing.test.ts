@@ -193,6 +193,21 @@ describe.skipIf(!browserAvailable)('BMS admin listings', () => {
     await other.close();
   });
 
+  it('fits every page into a 360 px wide phone screen without sideways scrolling', async () => {
+    for (const path of [
+      '/profile',
+      '/admin/auth',
+      '/admin/employees',
+      '/admin/contacts',
+      '/admin/audit',
+    ]) {
+      await page.goto(`${server.origin}${path}`);
+      await page.locator('body[data-ready="true"]').waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect({ path, width }).toEqual({ path, width: 360 });
+    }
+  });
+
   it('names every control of the listing for assistive technology', async () => {
     await openContacts();
     const unnamed = await page.locator('main input, main select, main button').evaluateAll((els) =>
