@@ -50,6 +50,7 @@ describe('sqlite durability', () => {
       0,
     ))!;
     const pending = (await store.startEnrolment(user.id, 'v1.k.s', 0, 1000))!;
+    const tick = () => new Promise((r) => setTimeout(r, 20));
     const enabled = store.enableFactor({
       userId: user.id,
       factorId: pending.id,
@@ -57,16 +58,19 @@ describe('sqlite durability', () => {
       recoveryCodeHashes: [],
       now: 0,
     });
+    await tick();
+    expect(fsyncs).toBe(1);
     release();
-    await enabled;
+    expect(await enabled).toBe(true);
     let answered = false;
     const advanced = store.advanceLastStep(pending.id, 2).then((ok) => {
       answered = true;
       return ok;
     });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(answered).toBe(false);
+    await tick();
+    // Committed and fsync started, but not finished: the caller has no answer yet.
     expect(fsyncs).toBe(2);
+    expect(answered).toBe(false);
     release();
     expect(await advanced).toBe(true);
     await store.close();
@@ -80,6 +84,36 @@ describe('sqlite durability', () => {
       await store.migrate();
       await store.close();
     }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('group-commits writes: each resolves once committed, a failing one rolls back alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mfa-store-'));
+    const path = join(dir, 'mfa.db');
+    const store = openSqliteStore({ path });
+    await store.migrate();
+    const other = openSqliteStore({ path }); // a second connection, as another process would be
+    const newUser = (username: string) => ({
+      username,
+      name: 'x',
+      kind: 'employee' as const,
+      role: 'user' as const,
+      authType: 'password' as const,
+      passwordHash: null,
+    });
+    // Same turn: one batch. The duplicate fails inside it without undoing the others.
+    const results = await Promise.allSettled([
+      store.createUser(newUser('a@x.test'), 0),
+      store.createUser({ ...newUser('b@x.test'), kind: 'robot' as never }, 0),
+      store.createUser(newUser('c@x.test'), 0),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // Resolved means committed: another connection sees the rows.
+    expect(await other.getUserByUsername('a@x.test')).not.toBeNull();
+    expect(await other.getUserByUsername('b@x.test')).toBeNull();
+    expect(await other.getUserByUsername('c@x.test')).not.toBeNull();
+    await other.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });

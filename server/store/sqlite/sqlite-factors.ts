@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
 import type { FactorRecord } from '../types.ts';
+import type { Write } from './write-batch.ts';
 
 interface FactorRow {
   id: number;
@@ -41,6 +42,7 @@ type FactorMethods =
  */
 export function sqliteFactors(
   db: Database.Database,
+  write: Write,
   durable: () => Promise<void>,
 ): Pick<Store, FactorMethods> {
   const get = db.prepare('SELECT * FROM factors WHERE user_id = ?');
@@ -92,31 +94,33 @@ export function sqliteFactors(
       return row ? toFactor(row) : null;
     },
     async startEnrolment(userId, secret, now, expiresAt) {
-      const row = upsertPending.get(userId, secret, now, expiresAt) as FactorRow | undefined;
+      const row = await write(
+        () => upsertPending.get(userId, secret, now, expiresAt) as FactorRow | undefined,
+      );
       return row ? toFactor(row) : null;
     },
     async enableFactor({ userId, factorId, lastStep, recoveryCodeHashes, now }) {
-      const ok = db.transaction(() => {
+      const ok = await write(() => {
         if (activate.run(lastStep, now, factorId, userId, now).changes !== 1) return false;
         replaceCodes(userId, recoveryCodeHashes);
         clearSetupFlag.run(userId);
         return true;
-      })();
+      });
       if (ok) await durable();
       return ok;
     },
     async advanceLastStep(factorId, step) {
       // One conditional UPDATE: SQLite serialises writers, so of concurrent callers with one
       // step exactly one sees a change; the rest see last_step >= step.
-      const ok = advance.run(step, factorId, step).changes === 1;
+      const ok = await write(() => advance.run(step, factorId, step).changes === 1);
       if (ok) await durable();
       return ok;
     },
     async removeFactor(userId, { mustSetupMfa }) {
-      return db.transaction(() => remove(userId, mustSetupMfa))();
+      return write(() => remove(userId, mustSetupMfa));
     },
     async disableFactorsForUsers(userIds, { markPasswordUsersForSetup, exceptSessionId }) {
-      const result = db.transaction(() => {
+      const result = await write(() => {
         const disabled: number[] = [];
         const skipped: { id: number; reason: 'USER_NOT_FOUND' | 'MFA_NOT_ENABLED' }[] = [];
         for (const id of new Set(userIds)) {
@@ -131,17 +135,17 @@ export function sqliteFactors(
           }
         }
         return { disabled, skipped };
-      })();
+      });
       await durable();
       return result;
     },
     async consumeRecoveryCode(userId, codeHash, now) {
-      const ok = consume.run(now, userId, codeHash).changes === 1;
+      const ok = await write(() => consume.run(now, userId, codeHash).changes === 1);
       if (ok) await durable();
       return ok;
     },
     async replaceRecoveryCodes(userId, codeHashes) {
-      db.transaction(() => replaceCodes(userId, codeHashes))();
+      await write(() => replaceCodes(userId, codeHashes));
       await durable();
     },
     async countRecoveryCodesLeft(userId) {

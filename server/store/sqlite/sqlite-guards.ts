@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
 import type { ChallengeRecord, FailureState } from '../types.ts';
+import type { Write } from './write-batch.ts';
 
 interface ChallengeRow {
   id: string;
@@ -32,17 +33,15 @@ const state = (row: CounterRow): FailureState => ({
 });
 
 /** Failure counters, lockouts, rate limits and login challenges of the SQLite store. */
-export function sqliteGuards(db: Database.Database): Pick<Store, GuardMethods> {
+export function sqliteGuards(db: Database.Database, write: Write): Pick<Store, GuardMethods> {
   const getFailures = db.prepare(
     'SELECT count, locked_until FROM failure_counters WHERE user_id = ? AND kind = ?',
   );
-  const ensureCounter = db.prepare(
-    `INSERT INTO failure_counters (user_id, kind, count) VALUES (?, ?, 0)
-     ON CONFLICT (user_id, kind) DO NOTHING`,
-  );
+  // One conditional upsert decides, so concurrent reservations cannot overrun the threshold.
   const reserve = db.prepare(
-    `UPDATE failure_counters SET count = count + 1
-     WHERE user_id = ? AND kind = ? AND count < ? AND (locked_until IS NULL OR locked_until <= ?)`,
+    `INSERT INTO failure_counters (user_id, kind, count) VALUES (?, ?, 1)
+     ON CONFLICT (user_id, kind) DO UPDATE SET count = count + 1
+     WHERE count < ? AND (locked_until IS NULL OR locked_until <= ?)`,
   );
   const lock = db.prepare(
     `UPDATE failure_counters SET count = 0, locked_until = ?
@@ -76,9 +75,9 @@ export function sqliteGuards(db: Database.Database): Pick<Store, GuardMethods> {
       return state(getFailures.get(userId, kind) as CounterRow);
     },
     async reserveAttempt(userId, kind, now, { threshold }) {
-      // One conditional UPDATE decides, so concurrent reservations cannot overrun the threshold.
-      ensureCounter.run(userId, kind);
-      if (reserve.run(userId, kind, threshold, now).changes === 1) return { allowed: true };
+      if (await write(() => reserve.run(userId, kind, threshold, now).changes === 1)) {
+        return { allowed: true };
+      }
       const row = state(getFailures.get(userId, kind) as CounterRow);
       const lockedFor =
         row.lockedUntil !== null && row.lockedUntil > now ? row.lockedUntil - now : 0;
@@ -86,20 +85,26 @@ export function sqliteGuards(db: Database.Database): Pick<Store, GuardMethods> {
       return { allowed: false, retryAfterMs: Math.max(lockedFor, 1000) };
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
-      const locked = lock.get(now + lockMs, userId, kind, threshold) as CounterRow;
+      const locked = await write(
+        () => lock.get(now + lockMs, userId, kind, threshold) as CounterRow,
+      );
       return state(locked ?? (getFailures.get(userId, kind) as CounterRow));
     },
     async clearFailures(userId, kind) {
-      clear.run(userId, kind);
+      await write(() => clear.run(userId, kind));
     },
     async hitRateLimit(key, now, { limit, windowMs }) {
       const windowStart = Math.floor(now / windowMs) * windowMs;
-      const { count } = hit.get(key, windowStart, windowStart + windowMs) as { count: number };
+      const { count } = await write(
+        () => hit.get(key, windowStart, windowStart + windowMs) as { count: number },
+      );
       const allowed = count <= limit;
       return { allowed, retryAfterMs: allowed ? 0 : windowStart + windowMs - now };
     },
     async createChallenge(c) {
-      insertChallenge.run(c.id, c.userId, c.kind, c.binding, c.createdAt, c.expiresAt);
+      await write(() =>
+        insertChallenge.run(c.id, c.userId, c.kind, c.binding, c.createdAt, c.expiresAt),
+      );
     },
     async getChallenge(id) {
       const r = getChallenge.get(id) as ChallengeRow | undefined;
@@ -116,10 +121,10 @@ export function sqliteGuards(db: Database.Database): Pick<Store, GuardMethods> {
       };
     },
     async reserveChallengeAttempt(id, now, maxAttempts) {
-      return reserveChallenge.run(id, now, maxAttempts).changes === 1;
+      return write(() => reserveChallenge.run(id, now, maxAttempts).changes === 1);
     },
     async consumeChallenge(id, now) {
-      return consume.run(now, id, now).changes === 1;
+      return write(() => consume.run(now, id, now).changes === 1);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
 import type { AuditEvent, Policy, SessionRecord } from '../types.ts';
+import type { Write } from './write-batch.ts';
 
 interface SessionRow {
   id: string;
@@ -26,7 +27,7 @@ type SessionMethods =
 const defaultPolicy: Policy = { requireMfaForNonSsoUsers: false };
 
 /** Sessions, the company policy, the audit log and housekeeping of the SQLite store. */
-export function sqliteSessions(db: Database.Database): Pick<Store, SessionMethods> {
+export function sqliteSessions(db: Database.Database, write: Write): Pick<Store, SessionMethods> {
   const insert = db.prepare(
     `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -56,7 +57,7 @@ export function sqliteSessions(db: Database.Database): Pick<Store, SessionMethod
 
   return {
     async createSession(s) {
-      insert.run(s.id, s.userId, s.createdAt, s.createdAt, s.expiresAt, s.ip);
+      await write(() => insert.run(s.id, s.userId, s.createdAt, s.createdAt, s.expiresAt, s.ip));
     },
     async getSession(id) {
       const r = get.get(id) as SessionRow | undefined;
@@ -72,13 +73,13 @@ export function sqliteSessions(db: Database.Database): Pick<Store, SessionMethod
       return session;
     },
     async touchSession(id, now) {
-      touch.run(now, id, now);
+      await write(() => touch.run(now, id, now));
     },
     async deleteSession(id) {
-      del.run(id);
+      await write(() => del.run(id));
     },
     async endUserSessions(userId, exceptSessionId) {
-      return endForUser.run(userId, exceptSessionId ?? null).changes;
+      return write(() => endForUser.run(userId, exceptSessionId ?? null).changes);
     },
     async getPolicy() {
       const row = getPolicy.get() as { value: string } | undefined;
@@ -87,16 +88,16 @@ export function sqliteSessions(db: Database.Database): Pick<Store, SessionMethod
         : defaultPolicy;
     },
     async setPolicy(policy, { exceptSessionId }) {
-      return db.transaction(() => {
+      return write(() => {
         putPolicy.run(JSON.stringify(policy));
         if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
         return { endedSessions: endWithoutMfa.run(exceptSessionId ?? null).changes };
-      })();
+      });
     },
     async appendAudit(events) {
-      db.transaction(() => {
+      await write(() => {
         for (const e of events) insertAudit.run(e.at, e.actor, e.action, e.target, e.ip);
-      })();
+      });
     },
     async listAudit({ limit, cursor }) {
       const rows = listAudit.all(cursor ?? Number.MAX_SAFE_INTEGER, limit + 1) as AuditEvent[];
@@ -105,7 +106,7 @@ export function sqliteSessions(db: Database.Database): Pick<Store, SessionMethod
       return { events, nextCursor: rows.length > limit && last ? last.id : null };
     },
     async pruneExpired(now, sessionIdleMs) {
-      db.transaction(() => {
+      await write(() => {
         db.prepare('DELETE FROM challenges WHERE expires_at <= ?').run(now);
         db.prepare("DELETE FROM factors WHERE status = 'pending' AND expires_at <= ?").run(now);
         db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(
@@ -113,7 +114,7 @@ export function sqliteSessions(db: Database.Database): Pick<Store, SessionMethod
           now - sessionIdleMs,
         );
         db.prepare('DELETE FROM rate_limits WHERE window_end <= ?').run(now);
-      })();
+      });
     },
   };
 }

@@ -9,6 +9,7 @@ import { sqliteFactors } from './sqlite-factors.ts';
 import { sqliteGuards } from './sqlite-guards.ts';
 import { sqliteSessions } from './sqlite-sessions.ts';
 import { sqliteUsers } from './sqlite-users.ts';
+import { createWriteBatch } from './write-batch.ts';
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -20,8 +21,8 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Opens the embedded store: SQLite in WAL mode through better-sqlite3. Writes use
- * `synchronous=NORMAL`; the writes that must survive a power loss before the server answers
+ * Opens the embedded store: SQLite in WAL mode through better-sqlite3. Writes are group-committed
+ * once per event-loop turn (see `write-batch.ts`) with `synchronous=NORMAL`; the writes that must survive a power loss before the server answers
  * (replay guard, recovery-code use, enabling a factor, batch disable) wait on a group-commit
  * fsync of the WAL (see `durable-barrier.ts`), which gives them `synchronous=FULL` durability.
  * Migrations are applied on open; `migrate()` repeats that (idempotent) and makes the files durable.
@@ -49,6 +50,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const durable = createDurableBarrier(
     options.fsync ?? (inMemory ? () => Promise.resolve() : fsyncWal),
   );
+  const { write, flush } = createWriteBatch(db);
   let pending: Promise<void> = Promise.resolve();
   const tracked = () => {
     const p = durable();
@@ -62,19 +64,22 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       migrate(db, migrationsDir);
       if (!inMemory) {
         // Make the WAL's directory entry durable once, so later WAL fsyncs are enough.
-        db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES ('created', '1')").run();
+        await write(() =>
+          db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES ('created', '1')").run(),
+        );
         const dir = await open(dirname(options.path), 'r');
         await dir.sync().finally(() => dir.close());
       }
     },
     async close() {
+      flush();
       await pending;
       if (wal) await (await wal).close();
       db.close();
     },
-    ...sqliteUsers(db),
-    ...sqliteFactors(db, tracked),
-    ...sqliteGuards(db),
-    ...sqliteSessions(db),
+    ...sqliteUsers(db, write),
+    ...sqliteFactors(db, write, tracked),
+    ...sqliteGuards(db, write),
+    ...sqliteSessions(db, write),
   };
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
 import type { UserListItem, UserRecord } from '../types.ts';
+import type { Write } from './write-batch.ts';
 
 interface UserRow {
   id: number;
@@ -29,6 +30,7 @@ const toUser = (r: UserRow): UserRecord => ({
 /** The user methods of the SQLite store. */
 export function sqliteUsers(
   db: Database.Database,
+  write: Write,
 ): Pick<
   Store,
   | 'createUser'
@@ -49,15 +51,18 @@ export function sqliteUsers(
 
   return {
     async createUser(u, now) {
-      const row = insert.get(
-        u.username.toLowerCase(),
-        u.name,
-        u.kind,
-        u.role,
-        u.authType,
-        u.passwordHash,
-        now,
-      ) as UserRow | undefined;
+      const row = await write(
+        () =>
+          insert.get(
+            u.username.toLowerCase(),
+            u.name,
+            u.kind,
+            u.role,
+            u.authType,
+            u.passwordHash,
+            now,
+          ) as UserRow | undefined,
+      );
       return row ? toUser(row) : null;
     },
     async getUserById(id) {
@@ -72,7 +77,7 @@ export function sqliteUsers(
       return (count.get() as { n: number }).n;
     },
     async setPasswordHash(userId, hash) {
-      return setHash.run(hash, userId).changes === 1;
+      return write(() => setHash.run(hash, userId).changes === 1);
     },
     async listUsers(query) {
       const where: string[] = ['u.id > ?'];
