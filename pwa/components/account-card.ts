@@ -9,6 +9,10 @@ import type { VaultEntry } from '../vault/vault.ts';
 import { showToast } from './toast.ts';
 import { observeVisibility, unobserveVisibility } from './visibility.ts';
 
+/** User-timing mark set when the first code is rendered (read by bench/pwa.bench.ts, RUM). */
+export const FIRST_CODE_MARK = 'mfa:first-code';
+let firstCodeMarked = false;
+
 /** Seconds before the boundary from which the next code is shown too. */
 export const NEXT_CODE_WINDOW = 5;
 
@@ -39,15 +43,18 @@ export class AccountCard extends LitElement {
       .issuer { font-weight: 700; display: block; }
       .label { color: var(--muted); display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .code { grid-column: 1; justify-self: start; border: none; background: none; padding: 0 4px; margin-left: -4px;
-        font: 600 2rem/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; letter-spacing: 0.04em; color: var(--accent); }
-      .side { grid-row: 1 / span 2; grid-column: 2; display: flex; flex-direction: column; align-items: center; gap: 2px; }
+        font: 600 2rem/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; letter-spacing: 0.04em; color: var(--accent);
+        /* Fixed box (fits 8 digits and the gap): a new code re-lays out this box, not the page. */
+        contain: strict; width: 10.5ch; height: 1.3em; text-align: left; }
+      .side { grid-row: 1 / span 2; grid-column: 2; display: flex; flex-direction: column; align-items: center; gap: 2px;
+        width: 48px; height: 56px; contain: strict; }
       .ring { width: 36px; height: 36px; transform: rotate(-90deg); }
       .ring circle { fill: none; stroke-width: 4; }
       .ring .track { stroke: var(--border); }
-      .ring .left { stroke: var(--accent); transition: stroke-dashoffset 1s linear; }
+      .ring .left { stroke: var(--accent); }
       .ring.ending .left { stroke: var(--danger); }
       .secs { font-size: 0.8rem; color: var(--muted); }
-      .next { grid-column: 1 / -1; margin: 0; color: var(--muted); font-family: ui-monospace, Menlo, monospace; }
+      .next { grid-column: 1 / -1; margin: 0; height: 1.4em; contain: strict; color: var(--muted); font-family: ui-monospace, Menlo, monospace; }
       .actions { grid-column: 1 / -1; display: flex; gap: 6px; justify-content: flex-end; }
       .actions a { display: inline-flex; align-items: center; justify-content: center; min-width: 44px; min-height: 44px;
         color: var(--fg); border-radius: 10px; border: 1px solid var(--border); text-decoration: none; }
@@ -155,6 +162,10 @@ export class AccountCard extends LitElement {
       return html`<p class="error code-error">This account cannot make codes; edit or delete it.</p>`;
     }
     const { account } = this.entry;
+    if (!firstCodeMarked) {
+      firstCodeMarked = true;
+      performance.mark(FIRST_CODE_MARK);
+    }
     const codeButton = html`<button class="code" data-focus="code" data-code=${codes.code}
       aria-label="Code for ${this.displayName}: ${spokenCode(codes.code)}. Activate to copy."
       @click=${() => this.copy(codes.code)}><span aria-hidden="true">${groupCode(codes.code)}</span></button>`;
@@ -188,7 +199,8 @@ export class AccountCard extends LitElement {
             <span aria-hidden="true">Next: ${groupCode(codes.next)}</span>
             <span class="visually-hidden">Next code: ${spokenCode(codes.next)}</span>
           </p>`
-          : nothing
+          : // An empty row keeps the card's height, so the list does not reflow at each boundary.
+            html`<p class="next" aria-hidden="true"></p>`
       }`;
   }
 }

@@ -67,7 +67,7 @@ export class AddPage extends LitElement {
     if (uri !== null) {
       // The key must not linger in the address bar or the history.
       history.replaceState(history.state, '', '#/add');
-      this.accept(readKeyText(uri));
+      void this.accept(readKeyText(uri));
     }
   }
 
@@ -95,7 +95,7 @@ export class AddPage extends LitElement {
     }
   }
 
-  private accept(result: KeyTextResult, fromQr = false): void {
+  private async accept(result: KeyTextResult, fromQr = false): Promise<void> {
     if (!result.ok) {
       this.error = {
         code: result.code,
@@ -105,6 +105,8 @@ export class AddPage extends LitElement {
       return;
     }
     this.error = null;
+    // Duplicates are judged against the whole vault, so wait until all of it is read.
+    await accountsModel.load();
     this.candidates = markDuplicates(result.accounts, accountsModel.entries);
   }
 
@@ -168,7 +170,7 @@ export class AddPage extends LitElement {
         return keyed(
           this.scanAttempt,
           // The scanner shows its own camera failures; the slot offers the other ways to add.
-          html`<qr-scanner @qr-detected=${(e: CustomEvent<{ text: string }>) => this.accept(readKeyText(e.detail.text), true)}
+          html`<qr-scanner @qr-detected=${(e: CustomEvent<{ text: string }>) => void this.accept(readKeyText(e.detail.text), true)}
             @scan-cancel=${() => (window.location.hash = '#/')}>
             <div slot="alternatives" class="alternatives">
               <button @click=${() => this.select('image')}>Use a QR image</button>
@@ -179,13 +181,13 @@ export class AddPage extends LitElement {
         );
       case 'image':
         if (this.scanningReady !== 'image') return html`<p aria-busy="true">Loading…</p>`;
-        return html`<qr-image-input @qr-detected=${(e: CustomEvent<{ text: string }>) => this.accept(readKeyText(e.detail.text), true)}
+        return html`<qr-image-input @qr-detected=${(e: CustomEvent<{ text: string }>) => void this.accept(readKeyText(e.detail.text), true)}
           @qr-not-found=${() => (this.error = null)}></qr-image-input>`;
       case 'paste':
         return html`<form @submit=${(e: SubmitEvent) => {
           e.preventDefault();
           const text = new FormData(e.target as HTMLFormElement).get('uri');
-          this.accept(readKeyText(String(text ?? '')));
+          void this.accept(readKeyText(String(text ?? '')));
         }}>
           <label for="uri">Key link (otpauth:// or otpauth-migration://; several, one per line)</label>
           <textarea id="uri" name="uri" autocomplete="off" spellcheck="false" required></textarea>
@@ -193,7 +195,7 @@ export class AddPage extends LitElement {
         </form>`;
       case 'manual':
         return html`<manual-entry-form @manual-submit=${(e: CustomEvent<ManualFields>) =>
-          this.accept(readManualFields(e.detail))}></manual-entry-form>`;
+          void this.accept(readManualFields(e.detail))}></manual-entry-form>`;
     }
   }
 }

@@ -4,12 +4,16 @@ import { repeat } from 'lit/directives/repeat.js';
 import '../components/account-card.ts';
 import type { MoveRequest } from '../components/account-card.ts';
 import { showToast } from '../components/toast.ts';
+import { afterPaint } from '../scheduling/yield.ts';
 import { accountsModel, ModelController } from '../state/app-model.ts';
 import { tokens } from '../styles/tokens.ts';
 import type { VaultEntry } from '../vault/vault.ts';
 
 /** Cards computed before their first visibility report: about a screenful. */
 const EAGER_CARDS = 12;
+/** Cards in the first render; the rest follow in later tasks so the first screen paints early. */
+const FIRST_CHUNK = 24;
+const LATER_CHUNK = 100;
 
 function matches(entry: VaultEntry, query: string): boolean {
   const { issuer = '', label } = entry.account;
@@ -29,7 +33,9 @@ export class CodesPage extends LitElement {
     tokens,
     css`
       :host { display: block; }
-      ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+      /* Block, not grid: a grid re-measures every item whenever one card changes. */
+      ul { list-style: none; margin: 0; padding: 0; display: block; }
+      li + li { margin-top: 10px; }
       li[draggable='true'] { cursor: grab; }
       li.drop-target { outline: 2px dashed var(--accent); border-radius: var(--radius); }
       .search { margin: 4px 0 12px; }
@@ -44,7 +50,18 @@ export class CodesPage extends LitElement {
   private readonly model = new ModelController(this);
   @state() private query = '';
   @state() private dropTarget: string | null = null;
+  @state() private rendered = FIRST_CHUNK;
   private dragged: string | null = null;
+  private growing = false;
+
+  protected override updated(): void {
+    if (this.growing || this.rendered >= this.model.model.entries.length) return;
+    this.growing = true;
+    void afterPaint().then(() => {
+      this.growing = false;
+      this.rendered += LATER_CHUNK;
+    });
+  }
 
   private async onMove(event: CustomEvent<MoveRequest>): Promise<void> {
     const { id, delta } = event.detail;
@@ -117,7 +134,7 @@ export class CodesPage extends LitElement {
       <ul aria-label="Accounts" @move-account=${this.onMove}
         @advance-counter=${(e: CustomEvent<{ id: string }>) => accountsModel.advanceCounter(e.detail.id)}>
         ${repeat(
-          shown,
+          shown.slice(0, this.rendered),
           (e) => e.id,
           (
             e,

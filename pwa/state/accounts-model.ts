@@ -1,4 +1,5 @@
 import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { afterPaint } from '../scheduling/yield.ts';
 import type { UnreadableRecord, Vault, VaultEntry } from '../vault/vault.ts';
 
 /** Where loading the vault stands. */
@@ -29,7 +30,16 @@ export class AccountsModel extends EventTarget {
     this.loading ??= (async () => {
       try {
         this.vault = await this.openVault();
-        const { entries, unreadable } = await this.vault.list();
+        performance.mark('mfa:vault-open');
+        const { entries, unreadable } = await this.vault.list((first) => {
+          // Show the first screen while the rest is decrypted; changes wait for `load` to finish.
+          this.entries = first.entries;
+          this.unreadable = first.unreadable;
+          this.status = 'ready';
+          this.changed();
+          return afterPaint();
+        });
+        performance.mark('mfa:vault-read');
         this.entries = entries;
         this.unreadable = unreadable;
         this.status = 'ready';
@@ -49,7 +59,7 @@ export class AccountsModel extends EventTarget {
 
   /** Adds accounts, all or none. */
   async add(accounts: readonly OtpAccount[]): Promise<VaultEntry[]> {
-    const added = await this.requireVault().add(accounts);
+    const added = await (await this.ready()).add(accounts);
     this.entries = [...this.entries, ...added];
     this.changed();
     return added;
@@ -57,7 +67,7 @@ export class AccountsModel extends EventTarget {
 
   /** Stores an edited account (issuer, label, counter). */
   async update(entry: VaultEntry): Promise<void> {
-    if (!(await this.requireVault().update(entry))) throw new Error('NOT_FOUND');
+    if (!(await (await this.ready()).update(entry))) throw new Error('NOT_FOUND');
     this.entries = this.entries.map((e) => (e.id === entry.id ? entry : e));
     this.changed();
   }
@@ -76,7 +86,7 @@ export class AccountsModel extends EventTarget {
    * @returns undo: puts the record back where it was
    */
   async remove(id: string): Promise<() => Promise<void>> {
-    const vault = this.requireVault();
+    const vault = await this.ready();
     const record = await vault.remove(id);
     this.entries = this.entries.filter((e) => e.id !== id);
     this.unreadable = this.unreadable.filter((u) => u.id !== id);
@@ -93,15 +103,22 @@ export class AccountsModel extends EventTarget {
 
   /** Moves an account `delta` places (−1 up, +1 down) and stores the new order. */
   async move(id: string, delta: number): Promise<void> {
+    const vault = await this.ready();
     const from = this.entries.findIndex((e) => e.id === id);
     const to = from + delta;
     if (from < 0 || to < 0 || to >= this.entries.length) return;
     const next = [...this.entries];
     const [moved] = next.splice(from, 1);
     if (moved) next.splice(to, 0, moved);
-    await this.requireVault().reorder(next.map((e) => e.id));
+    await vault.reorder(next.map((e) => e.id));
     this.entries = next;
     this.changed();
+  }
+
+  /** The vault, once every record has been read (so in-memory order matches storage). */
+  private async ready(): Promise<Vault> {
+    await this.load();
+    return this.requireVault();
   }
 
   private requireVault(): Vault {

@@ -160,3 +160,16 @@ describe('Vault', () => {
     expect((await vault.list()).entries.map((e) => e.id)).toEqual([c!.id, a!.id, b!.id, d!.id]);
   });
 });
+
+describe('Vault.list with a first batch', () => {
+  it('hands over the first records before the rest, and then the whole list in order', async () => {
+    const { vault } = await freshVault();
+    const added = await vault.add(Array.from({ length: 7 }, (_, i) => account(i)));
+    const firsts: string[][] = [];
+    const all = await vault.list((first) => {
+      firsts.push(first.entries.map((e) => e.id));
+    }, 3);
+    expect(firsts).toEqual([added.slice(0, 3).map((e) => e.id)]);
+    expect(all.entries.map((e) => e.id)).toEqual(added.map((e) => e.id));
+  });
+});

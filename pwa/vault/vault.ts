@@ -33,6 +33,12 @@ export interface UnreadableRecord {
   reason: UnreadableReason;
 }
 
+/** What {@link Vault.list} gives. */
+export interface VaultListing {
+  entries: VaultEntry[];
+  unreadable: UnreadableRecord[];
+}
+
 interface SealedPayload {
   account: OtpAccount;
   addedAt: number;
@@ -86,9 +92,29 @@ export class Vault {
     return new Vault(db, await loadOrCreateVaultKey(db));
   }
 
-  /** Every readable account in list order, plus the records that could not be read. */
-  async list(): Promise<{ entries: VaultEntry[]; unreadable: UnreadableRecord[] }> {
+  /**
+   * Every readable account in list order, plus the records that could not be read.
+   *
+   * @param onFirst called with the first `firstCount` records opened, before the rest are
+   *   decrypted, so a long list can show its first screen early; the rest waits for the promise
+   *   it returns (e.g. until that screen is painted)
+   */
+  async list(
+    onFirst?: (first: VaultListing) => Promise<void> | void,
+    firstCount = 24,
+  ): Promise<VaultListing> {
     const raw = await readAllRecords(this.db);
+    if (!onFirst || raw.length <= firstCount) return this.openRecords(raw);
+    const head = await this.openRecords(raw.slice(0, firstCount));
+    await onFirst(head);
+    const tail = await this.openRecords(raw.slice(firstCount));
+    return {
+      entries: [...head.entries, ...tail.entries],
+      unreadable: [...head.unreadable, ...tail.unreadable],
+    };
+  }
+
+  private async openRecords(raw: unknown[]): Promise<VaultListing> {
     const opened = await Promise.all(
       raw.map(async (record): Promise<VaultEntry | UnreadableRecord> => {
         if (!isRecord(record)) {

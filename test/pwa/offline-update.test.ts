@@ -12,9 +12,24 @@ const uri = 'otpauth://totp/ACME:ann@example.com?secret=JBSWY3DPEHPK3PXP&issuer=
 
 /** Waits until the service worker is active (its install, i.e. the precache, has finished). */
 async function serviceWorkerReady(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
+  const ready = await Promise.race([
+    page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      return 'ready';
+    }),
+    new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 20_000)),
+  ]);
+  if (ready === 'ready') return;
+  const registrations = await page.evaluate(async () =>
+    (await navigator.serviceWorker.getRegistrations()).map((r) => [
+      r.active?.state,
+      r.installing?.state,
+      r.waiting?.state,
+    ]),
+  );
+  throw new Error(
+    `service worker not ready after 20 s; registrations: ${JSON.stringify(registrations)}`,
+  );
 }
 
 describe.skipIf(!browserAvailable)('PWA: offline and updates', { timeout: 90_000 }, () => {

@@ -22,6 +22,17 @@ function fingerprint(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Deletes builds of earlier source states (older than an hour), keeping `current`. */
+function pruneOldBuilds(current: string): void {
+  const root = join(repo, '.tmp', 'pwa-build');
+  for (const name of readdirSync(root)) {
+    const path = join(root, name);
+    if (path === current || name.endsWith('.lock')) continue;
+    if (Date.now() - statSync(path).mtimeMs > 3_600_000)
+      rmSync(path, { recursive: true, force: true });
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -60,10 +71,14 @@ export async function buildApp(): Promise<string> {
         {
           cwd: repo,
           encoding: 'utf8',
+          // Vitest sets NODE_ENV=test, which would make Vite build the development flavour
+          // (Lit dev mode, no service worker registration).
+          env: { ...process.env, NODE_ENV: 'production' },
         },
       );
       if (run.status !== 0) throw new Error(`vite build failed:\n${run.stdout}\n${run.stderr}`);
       writeFileSync(done, new Date().toISOString());
+      pruneOldBuilds(out);
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
