@@ -100,12 +100,15 @@ export function sqliteFactors(
       return row ? toFactor(row) : null;
     },
     async enableFactor({ userId, factorId, lastStep, recoveryCodeHashes, now }) {
-      const ok = await write(() => {
-        if (activate.run(lastStep, now, factorId, userId, now).changes !== 1) return false;
-        replaceCodes(userId, recoveryCodeHashes);
-        clearSetupFlag.run(userId);
-        return true;
-      });
+      const ok = await write(
+        () => {
+          if (activate.run(lastStep, now, factorId, userId, now).changes !== 1) return false;
+          replaceCodes(userId, recoveryCodeHashes);
+          clearSetupFlag.run(userId);
+          return true;
+        },
+        { atomic: true },
+      );
       if (ok) await durable();
       return ok;
     },
@@ -117,25 +120,28 @@ export function sqliteFactors(
       return ok;
     },
     async removeFactor(userId, { mustSetupMfa }) {
-      return write(() => remove(userId, mustSetupMfa));
+      return write(() => remove(userId, mustSetupMfa), { atomic: true });
     },
     async disableFactorsForUsers(userIds, { markPasswordUsersForSetup, exceptSessionId }) {
-      const result = await write(() => {
-        const disabled: number[] = [];
-        const skipped: { id: number; reason: 'USER_NOT_FOUND' | 'MFA_NOT_ENABLED' }[] = [];
-        for (const id of new Set(userIds)) {
-          const user = userAuth.get(id) as { auth_type: string } | undefined;
-          const factor = get.get(id) as FactorRow | undefined;
-          if (!user) skipped.push({ id, reason: 'USER_NOT_FOUND' });
-          else if (factor?.status !== 'active') skipped.push({ id, reason: 'MFA_NOT_ENABLED' });
-          else {
-            remove(id, markPasswordUsersForSetup && user.auth_type === 'password');
-            endSessions.run(id, exceptSessionId ?? null);
-            disabled.push(id);
+      const result = await write(
+        () => {
+          const disabled: number[] = [];
+          const skipped: { id: number; reason: 'USER_NOT_FOUND' | 'MFA_NOT_ENABLED' }[] = [];
+          for (const id of new Set(userIds)) {
+            const user = userAuth.get(id) as { auth_type: string } | undefined;
+            const factor = get.get(id) as FactorRow | undefined;
+            if (!user) skipped.push({ id, reason: 'USER_NOT_FOUND' });
+            else if (factor?.status !== 'active') skipped.push({ id, reason: 'MFA_NOT_ENABLED' });
+            else {
+              remove(id, markPasswordUsersForSetup && user.auth_type === 'password');
+              endSessions.run(id, exceptSessionId ?? null);
+              disabled.push(id);
+            }
           }
-        }
-        return { disabled, skipped };
-      });
+          return { disabled, skipped };
+        },
+        { atomic: true },
+      );
       await durable();
       return result;
     },
@@ -145,7 +151,7 @@ export function sqliteFactors(
       return ok;
     },
     async replaceRecoveryCodes(userId, codeHashes) {
-      await write(() => replaceCodes(userId, codeHashes));
+      await write(() => replaceCodes(userId, codeHashes), { atomic: true });
       await durable();
     },
     async countRecoveryCodesLeft(userId) {

@@ -88,16 +88,22 @@ export function sqliteSessions(db: Database.Database, write: Write): Pick<Store,
         : defaultPolicy;
     },
     async setPolicy(policy, { exceptSessionId }) {
-      return write(() => {
-        putPolicy.run(JSON.stringify(policy));
-        if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
-        return { endedSessions: endWithoutMfa.run(exceptSessionId ?? null).changes };
-      });
+      return write(
+        () => {
+          putPolicy.run(JSON.stringify(policy));
+          if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
+          return { endedSessions: endWithoutMfa.run(exceptSessionId ?? null).changes };
+        },
+        { atomic: true },
+      );
     },
     async appendAudit(events) {
-      await write(() => {
-        for (const e of events) insertAudit.run(e.at, e.actor, e.action, e.target, e.ip);
-      });
+      await write(
+        () => {
+          for (const e of events) insertAudit.run(e.at, e.actor, e.action, e.target, e.ip);
+        },
+        { atomic: true },
+      );
     },
     async listAudit({ limit, cursor }) {
       const rows = listAudit.all(cursor ?? Number.MAX_SAFE_INTEGER, limit + 1) as AuditEvent[];
@@ -106,15 +112,18 @@ export function sqliteSessions(db: Database.Database, write: Write): Pick<Store,
       return { events, nextCursor: rows.length > limit && last ? last.id : null };
     },
     async pruneExpired(now, sessionIdleMs) {
-      await write(() => {
-        db.prepare('DELETE FROM challenges WHERE expires_at <= ?').run(now);
-        db.prepare("DELETE FROM factors WHERE status = 'pending' AND expires_at <= ?").run(now);
-        db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(
-          now,
-          now - sessionIdleMs,
-        );
-        db.prepare('DELETE FROM rate_limits WHERE window_end <= ?').run(now);
-      });
+      await write(
+        () => {
+          db.prepare('DELETE FROM challenges WHERE expires_at <= ?').run(now);
+          db.prepare("DELETE FROM factors WHERE status = 'pending' AND expires_at <= ?").run(now);
+          db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(
+            now,
+            now - sessionIdleMs,
+          );
+          db.prepare('DELETE FROM rate_limits WHERE window_end <= ?').run(now);
+        },
+        { atomic: true },
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { closeSync, fsync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -41,12 +42,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // Statements are prepared up front, so the schema must exist before the methods are built.
   migrate(db, migrationsDir);
 
-  let wal: Promise<FileHandle> | null = null;
-  const fsyncWal = async () => {
-    // The WAL exists from the first write on and stays while this connection is open.
-    wal ??= open(`${options.path}-wal`, 'r');
-    await (await wal).sync();
-  };
+  let wal: number | null = null;
+  const fsyncWal = () =>
+    new Promise<void>((resolve, reject) => {
+      // The WAL exists from the first write on and stays while this connection is open.
+      wal ??= openSync(`${options.path}-wal`, 'r');
+      fsync(wal, (error) => (error ? reject(error) : resolve()));
+    });
   const durable = createDurableBarrier(
     options.fsync ?? (inMemory ? () => Promise.resolve() : fsyncWal),
   );
@@ -74,7 +76,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async close() {
       flush();
       await pending;
-      if (wal) await (await wal).close();
+      if (wal !== null) closeSync(wal);
       db.close();
     },
     ...sqliteUsers(db, write),

@@ -1,12 +1,15 @@
 import type Database from 'better-sqlite3';
 
-/** Runs a write atomically; the promise resolves once the write is committed. */
-export type Write = <T>(fn: () => T) => Promise<T>;
+/**
+ * Runs a write; the promise resolves once it is committed. A `fn` of several statements must
+ * pass `{ atomic: true }` (its own savepoint); one statement is atomic by itself.
+ */
+export type Write = <T>(fn: () => T, opts?: { atomic?: boolean }) => Promise<T>;
 
 /**
  * Group commit of SQLite writes: the first write in an event-loop turn opens a transaction
- * (`BEGIN IMMEDIATE`), every write of that turn runs inside it in its own savepoint (so each
- * stays atomic, and one that throws is rolled back alone), and the transaction commits at
+ * (`BEGIN IMMEDIATE`), every write of that turn runs inside it (a multi-statement one in its own
+ * savepoint, so each stays atomic and one that throws is rolled back alone), and the transaction commits at
  * `setImmediate`. A write's promise resolves only after that COMMIT, so "resolved" still means
  * "committed"; under load dozens of requests share one commit instead of paying one each.
  * Reads on the same connection see the batch's writes at once.
@@ -48,8 +51,14 @@ export function createWriteBatch(db: Database.Database): { write: Write; flush: 
     setImmediate(flush);
   };
 
-  const write: Write = async (fn) => {
+  const write: Write = async (fn, { atomic = false } = {}) => {
     if (!open) begin();
+    // SQLite undoes a failed statement by itself; several statements need a savepoint to fail alone.
+    if (!atomic) {
+      const result = fn();
+      await committed;
+      return result;
+    }
     savepoint.run();
     let result: ReturnType<typeof fn>;
     try {

@@ -1,0 +1,342 @@
+/**
+ * Verification server benchmark (`npm run bench -- server`).
+ *
+ * (a) POST /api/login/mfa on the real server (`server/main.ts` in a child process pinned to one
+ *     core): per-address rate limit, challenge attempt, per-user lockout reservation, decrypt,
+ *     HMAC (sdk/otp verifyCode, ±1 step), replay guard advanced with a durable (fsynced) write,
+ *     session created, audit written, one JSON log line.
+ * (b) the same request on a bare `node:http` server doing only the HMAC check (same verifyCode,
+ *     secrets in a Map), also pinned to one core, in the same run; printed as a ratio.
+ * (c) POST /api/login (argon2id with OWASP cost) per second.
+ *
+ * Why the replay guard does not refuse the load: the bench seeds USERS users, each with an active
+ * factor and one open login challenge, straight into the store before the server starts; every
+ * request uses a different user's challenge with that user's current code, so each factor is
+ * verified once in its time step and every answer must be 200 (the bench fails otherwise).
+ * Load comes from autocannon in this process, pinned to the other core.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { generateCode, generateSecret, type OtpAccount, verifyCode } from '../sdk/otp/index.ts';
+import { ensureDataDir, keyringOf } from '../server/crypto/keyring.ts';
+import { createPasswordHasher } from '../server/crypto/passwords.ts';
+import { sealSecret } from '../server/crypto/secret-box.ts';
+import { sha256 } from '../server/crypto/tokens.ts';
+import { openSqliteStore } from '../server/store/sqlite/sqlite-store.ts';
+
+const USERS = Number(process.env.BENCH_USERS ?? 50_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const root = join(import.meta.dirname, '..');
+const account = (secret: string, label: string): OtpAccount => ({
+  type: 'totp',
+  secret,
+  label,
+  issuer: 'MFA Companion',
+  algorithm: 'SHA1',
+  digits: 6,
+  period: 30,
+});
+
+interface Seeded {
+  challengeIds: string[];
+  bindings: string[];
+  secrets: string[];
+  usernames: string[];
+}
+
+async function seed(dataDir: string, key: Buffer): Promise<Seeded> {
+  ensureDataDir(dataDir);
+  const store = openSqliteStore({ path: join(dataDir, 'mfa.db') });
+  await store.migrate();
+  const ring = keyringOf([key]);
+  const passwordHash = await createPasswordHasher({
+    memoryCost: 19_456,
+    timeCost: 2,
+    parallelism: 1,
+  }).hash('bench-password');
+  const s: Seeded = { challengeIds: [], bindings: [], secrets: [], usernames: [] };
+  const now = Date.now();
+  for (let from = 0; from < USERS; from += 1000) {
+    // Batches share one group-commit fsync.
+    await Promise.all(
+      Array.from({ length: Math.min(1000, USERS - from) }, async (_, k) => {
+        const i = from + k;
+        const username = `user${i}@bench.test`;
+        const user = (await store.createUser(
+          {
+            username,
+            name: `User ${i}`,
+            kind: 'employee',
+            role: 'user',
+            authType: 'password',
+            passwordHash,
+          },
+          now,
+        ))!;
+        const secret = generateSecret();
+        const factor = (await store.startEnrolment(
+          user.id,
+          sealSecret(ring, secret, `factor:${user.id}`),
+          now,
+          now + 600_000,
+        ))!;
+        await store.enableFactor({
+          userId: user.id,
+          factorId: factor.id,
+          lastStep: 0,
+          recoveryCodeHashes: [],
+          now,
+        });
+        const challengeId = randomBytes(32).toString('base64url');
+        const binding = randomBytes(32).toString('base64url');
+        await store.createChallenge({
+          id: sha256(challengeId),
+          userId: user.id,
+          kind: 'mfa',
+          binding: sha256(binding),
+          createdAt: now,
+          expiresAt: now + 300_000,
+        });
+        s.challengeIds[i] = challengeId;
+        s.bindings[i] = binding;
+        s.secrets[i] = secret;
+        s.usernames[i] = username;
+      }),
+    );
+  }
+  await store.close();
+  return s;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function pinned(
+  core: number,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): ChildProcess {
+  const out = openSync(logFile, 'w');
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  return child;
+}
+
+async function waitFor(url: string, init?: RequestInit): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      await fetch(url, init);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** SECONDS of POSTs to `url` from CONNECTIONS connections; `next` makes each request. */
+function load(url: string, next: () => { headers: Record<string, string>; body: string }) {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const r = next();
+          return {
+            ...req,
+            headers: { ...req.headers, 'content-type': 'application/json', ...r.headers },
+            body: r.body,
+          };
+        },
+      },
+    ],
+  });
+}
+
+type Result = Awaited<ReturnType<typeof autocannon>> & { cpuPerRequestUs?: number; busy?: number };
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs a load and notes how much CPU the target used: busy share and µs per request. */
+async function measured(pid: number | undefined, run: () => Promise<Result>): Promise<Result> {
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const result = await run();
+  const cpu = cpuSeconds(pid) - cpu0;
+  result.busy = cpu / ((performance.now() - t0) / 1000);
+  result.cpuPerRequestUs = (cpu * 1e6) / Math.max(1, result.requests.total);
+  return result;
+}
+const row = (name: string, r: Result) =>
+  `${name.padEnd(34)} ${r.requests.average.toFixed(0).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   CPU ${((r.busy ?? 0) * 100).toFixed(0).padStart(3)}% ${(r.cpuPerRequestUs ?? 0).toFixed(0).padStart(5)} µs/req   2xx ${r['2xx']}  non-2xx ${r.non2xx}`;
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-bench-'));
+  const dataDir = join(dir, 'data');
+  const key = randomBytes(32);
+  const children: ChildProcess[] = [];
+  try {
+    execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+    console.log(
+      `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, ${process.platform}`,
+    );
+    console.log(`seeding ${USERS} users with active factors and open challenges…`);
+    const seeded = await seed(dataDir, key);
+
+    // (b) bare node:http baseline.
+    const barePort = await freePort();
+    const secretsFile = join(dir, 'bare-secrets.json');
+    writeFileSync(
+      secretsFile,
+      JSON.stringify(seeded.challengeIds.map((id, i) => [id, seeded.secrets[i]])),
+    );
+    const bareServer =
+      children[
+        children.push(
+          pinned(
+            0,
+            [
+              '--import',
+              'tsx',
+              join(root, 'bench/server.bench.ts'),
+              '--bare',
+              String(barePort),
+              secretsFile,
+            ],
+            process.env,
+            join(dir, 'bare.log'),
+          ),
+        ) - 1
+      ]!;
+    const bareUrl = `http://127.0.0.1:${barePort}/verify`;
+    await waitFor(bareUrl, { method: 'POST', body: '{}' }).catch(() => undefined);
+    let b = 0;
+    const bareCodes = seeded.secrets.map((s) => generateCode(account(s, 'x')));
+    const bare = await measured(bareServer.pid, () =>
+      load(bareUrl, () => {
+        const i = b++ % USERS;
+        return {
+          headers: {},
+          body: JSON.stringify({ challengeId: seeded.challengeIds[i], code: bareCodes[i] }),
+        };
+      }),
+    );
+    children.pop()?.kill('SIGTERM');
+
+    // (a) the real server, durable replay guard and audit on.
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      MFA_ENCRYPTION_KEY: key.toString('base64'),
+      SEED_DEMO: '0',
+      RATE_LIMIT_PER_MINUTE: '1000000000',
+    };
+    const server = pinned(
+      0,
+      [
+        ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
+        '--import',
+        'tsx',
+        join(root, 'server/main.ts'),
+      ],
+      env,
+      join(dir, 'server.log'),
+    );
+    children.push(server);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/api/health`);
+    // Codes computed now stay valid for at least 30 s (window ±1), longer than the run.
+    const codes = seeded.secrets.map((s) => generateCode(account(s, 'x')));
+    let n = 0;
+    const verifications = await measured(server.pid, () =>
+      load(`${base}/api/login/mfa`, () => {
+        // Past the seeded users a request reuses one and is refused: the run then fails loudly.
+        const i = n++ % USERS;
+        return {
+          headers: { cookie: `mfa_challenge=${seeded.bindings[i]}` },
+          body: JSON.stringify({ challengeId: seeded.challengeIds[i], code: codes[i] }),
+        };
+      }),
+    );
+
+    // (c) logins per second (argon2id, OWASP cost, on the same single core).
+    let l = 0;
+    const logins = await measured(server.pid, () =>
+      load(`${base}/api/login`, () => ({
+        headers: {},
+        body: JSON.stringify({
+          username: seeded.usernames[USERS - 1 - (l++ % USERS)],
+          password: 'bench-password',
+        }),
+      })),
+    );
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+
+    console.log(
+      `\n${CONNECTIONS} connections, ${SECONDS} s (verifications: ${verifications.requests.total} of ${USERS} seeded users), server and baseline each on one core\n`,
+    );
+    console.log(row('bare node:http, HMAC only', bare));
+    console.log(row('server POST /api/login/mfa', verifications));
+    console.log(row('server POST /api/login (argon2id)', logins));
+    const ratio = verifications.requests.average / bare.requests.average;
+    console.log(`\nverifications / bare = ${ratio.toFixed(2)}× (goal ≥ 0.40×)`);
+    if (verifications.non2xx > 0 || verifications.errors > 0) {
+      throw new Error(
+        `${verifications.non2xx} verifications refused: the run outgrew the ${USERS} seeded users (raise BENCH_USERS)`,
+      );
+    }
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// The same file is the bare baseline server when run with --bare (a child process of the bench).
+if (process.argv[2] === '--bare') {
+  const port = Number(process.argv[3]);
+  const secrets = new Map<string, string>(JSON.parse(readFileSync(process.argv[4]!, 'utf8')));
+  createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c;
+    });
+    req.on('end', () => {
+      const { challengeId, code } = JSON.parse(body) as { challengeId: string; code: string };
+      const secret = secrets.get(challengeId);
+      const ok = secret !== undefined && verifyCode(account(secret, 'x'), code, { window: 1 }).ok;
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok }));
+    });
+  }).listen(port, '127.0.0.1', () => process.stdout.write('ready\n'));
+} else {
+  await main();
+}
