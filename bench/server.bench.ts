@@ -153,14 +153,18 @@ async function waitFor(url: string, init?: RequestInit): Promise<void> {
 }
 
 /** SECONDS of POSTs to `url` from CONNECTIONS connections; `next` makes each request. */
-function load(url: string, next: () => { headers: Record<string, string>; body: string }) {
+function load(
+  url: string,
+  next: () => { headers: Record<string, string>; body?: string },
+  method: 'GET' | 'POST' = 'POST',
+) {
   return autocannon({
     url,
     connections: CONNECTIONS,
     duration: SECONDS,
     requests: [
       {
-        method: 'POST',
+        method,
         setupRequest: (req) => {
           const r = next();
           return {
@@ -287,6 +291,11 @@ async function main() {
       }),
     );
 
+    // The floor: the same server answering GET /api/health (Hono, middlewares, log line).
+    const health = await measured(server.pid, () =>
+      load(`${base}/api/health`, () => ({ headers: {} }), 'GET'),
+    );
+
     // (c) logins per second (argon2id, OWASP cost, on the same single core).
     let l = 0;
     const logins = await measured(server.pid, () =>
@@ -305,6 +314,7 @@ async function main() {
       `\n${CONNECTIONS} connections, ${SECONDS} s (verifications: ${verifications.requests.total} of ${USERS} seeded users), server and baseline each on one core\n`,
     );
     console.log(row('bare node:http, HMAC only', bare));
+    console.log(row('server GET /api/health', health));
     console.log(row('server POST /api/login/mfa', verifications));
     console.log(row('server POST /api/login (argon2id)', logins));
     const ratio = verifications.requests.average / bare.requests.average;
