@@ -36,26 +36,28 @@ export class AccountCard extends LitElement {
   static override styles = [
     tokens,
     css`
-      :host { display: block; content-visibility: auto; contain-intrinsic-size: auto 132px; }
-      article { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius);
-        padding: 12px 14px; display: grid; grid-template-columns: 1fr auto; gap: 4px 12px; }
-      .names { min-width: 0; }
+      :host { display: block; content-visibility: auto; contain-intrinsic-size: auto 190px; }
+      /* Block layout with fixed-size, contained boxes for everything that changes each second
+         (code, countdown, next code): an update re-lays out those boxes, never the list. */
+      article { position: relative; background: var(--surface); border: 1px solid var(--border);
+        border-radius: var(--radius); padding: 12px 72px 12px 14px; }
+      .names { min-width: 0; min-height: 2.4em; }
       .issuer { font-weight: 700; display: block; }
       .label { color: var(--muted); display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-      .code { grid-column: 1; justify-self: start; border: none; background: none; padding: 0 4px; margin-left: -4px;
+      .code { display: block; border: none; background: none; padding: 0 4px; margin: 4px 0 0 -4px;
         font: 600 2rem/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; letter-spacing: 0.04em; color: var(--accent);
-        /* Fixed box (fits 8 digits and the gap): a new code re-lays out this box, not the page. */
         contain: strict; width: 10.5ch; height: 1.3em; text-align: left; }
-      .side { grid-row: 1 / span 2; grid-column: 2; display: flex; flex-direction: column; align-items: center; gap: 2px;
-        width: 48px; height: 56px; contain: strict; }
-      .ring { width: 36px; height: 36px; transform: rotate(-90deg); }
+      .side { position: absolute; top: 12px; right: 12px; width: 48px; height: 56px; contain: strict; text-align: center; }
+      .ring { display: block; margin: 0 auto; width: 36px; height: 36px; transform: rotate(-90deg); }
       .ring circle { fill: none; stroke-width: 4; }
       .ring .track { stroke: var(--border); }
       .ring .left { stroke: var(--accent); }
       .ring.ending .left { stroke: var(--danger); }
-      .secs { font-size: 0.8rem; color: var(--muted); }
-      .next { grid-column: 1 / -1; margin: 0; height: 1.4em; contain: strict; color: var(--muted); font-family: ui-monospace, Menlo, monospace; }
-      .actions { grid-column: 1 / -1; display: flex; gap: 6px; justify-content: flex-end; }
+      .secs { display: block; font-size: 0.8rem; color: var(--muted); }
+      .next { display: block; margin: 4px 0 0; height: 1.4em; contain: strict; color: var(--muted);
+        font-family: ui-monospace, Menlo, monospace; }
+      .hotp { margin: 4px 0 0; }
+      .actions { display: flex; gap: 6px; justify-content: flex-end; margin: 4px -58px 0 0; }
       .actions a { display: inline-flex; align-items: center; justify-content: center; min-width: 44px; min-height: 44px;
         color: var(--fg); border-radius: 10px; border: 1px solid var(--border); text-decoration: none; }
     `,
@@ -143,7 +145,7 @@ export class AccountCard extends LitElement {
         ${showIssuer ? html`<span class="issuer">${account.issuer}</span>` : nothing}
         <span class=${showIssuer ? 'label' : 'issuer'}>${account.label}</span>
       </div>
-      ${this.visible ? this.renderCode() : html`<span class="code" aria-hidden="true">••• •••</span>`}
+      ${this.visible ? this.renderCode() : html`<span class="code" aria-hidden="true">••• •••</span><p class="next" aria-hidden="true"></p>`}
       <div class="actions">
         <button data-focus="up" ?disabled=${this.first} aria-label="Move ${this.displayName} up" title="Move up (Alt+↑)"
           @click=${() => this.move(-1)}>↑</button>
@@ -171,7 +173,7 @@ export class AccountCard extends LitElement {
       @click=${() => this.copy(codes.code)}><span aria-hidden="true">${groupCode(codes.code)}</span></button>`;
     if (account.type === 'hotp') {
       return html`${codeButton}
-        <div class="side"><button aria-label="Next code for ${this.displayName}" @click=${() =>
+        <div class="hotp"><button aria-label="Next code for ${this.displayName}" @click=${() =>
           this.dispatchEvent(
             new CustomEvent('advance-counter', {
               detail: { id: this.entry.id },

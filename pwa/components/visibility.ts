@@ -1,14 +1,24 @@
 /**
- * One IntersectionObserver for every card: a card off screen computes no codes and ignores
- * clock ticks, which keeps a rollover with hundreds of accounts within a frame.
+ * Whether a card is on screen, so a card off screen computes no codes and ignores clock ticks.
+ * Cards use `content-visibility: auto`, so the browser already tracks this and says so with
+ * `contentvisibilityautostatechange`; observing it costs nothing extra per frame. Browsers
+ * without that event fall back to one shared IntersectionObserver.
  */
 
 type Listener = (visible: boolean) => void;
 
+interface AutoStateChangeEvent extends Event {
+  skipped: boolean;
+}
+
 const listeners = new WeakMap<Element, Listener>();
 let observer: IntersectionObserver | null = null;
 
-function shared(): IntersectionObserver | null {
+function onAutoState(event: Event): void {
+  listeners.get(event.currentTarget as Element)?.(!(event as AutoStateChangeEvent).skipped);
+}
+
+function sharedObserver(): IntersectionObserver | null {
   if (observer || typeof IntersectionObserver === 'undefined') return observer;
   observer = new IntersectionObserver(
     (records) => {
@@ -21,21 +31,27 @@ function shared(): IntersectionObserver | null {
 }
 
 /**
- * Calls `listener` whenever `element` enters or leaves the viewport (plus a margin).
+ * Calls `listener` whenever `element` (styled `content-visibility: auto`) starts or stops being
+ * rendered.
  *
- * @returns false when the browser cannot observe, in which case treat the element as visible
+ * @returns false when the browser cannot tell, in which case treat the element as visible
  * @example observeVisibility(this, (visible) => (this.visible = visible));
  */
-export function observeVisibility(element: Element, listener: Listener): boolean {
-  const io = shared();
-  if (!io) return false;
+export function observeVisibility(element: HTMLElement, listener: Listener): boolean {
   listeners.set(element, listener);
+  if ('oncontentvisibilityautostatechange' in element) {
+    element.addEventListener('contentvisibilityautostatechange', onAutoState);
+    return true;
+  }
+  const io = sharedObserver();
+  if (!io) return false;
   io.observe(element);
   return true;
 }
 
 /** Stops watching `element`. */
-export function unobserveVisibility(element: Element): void {
+export function unobserveVisibility(element: HTMLElement): void {
   listeners.delete(element);
+  element.removeEventListener('contentvisibilityautostatechange', onAutoState);
   observer?.unobserve(element);
 }

@@ -10,9 +10,9 @@ import { tokens } from '../styles/tokens.ts';
 import type { VaultEntry } from '../vault/vault.ts';
 
 /** Cards computed before their first visibility report: about a screenful. */
-const EAGER_CARDS = 12;
+const EAGER_CARDS = 8;
 /** Cards in the first render; the rest follow in later tasks so the first screen paints early. */
-const FIRST_CHUNK = 24;
+const FIRST_CHUNK = 8;
 const LATER_CHUNK = 100;
 
 function matches(entry: VaultEntry, query: string): boolean {

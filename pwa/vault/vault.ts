@@ -101,7 +101,7 @@ export class Vault {
    */
   async list(
     onFirst?: (first: VaultListing) => Promise<void> | void,
-    firstCount = 24,
+    firstCount = 8,
   ): Promise<VaultListing> {
     const raw = await readAllRecords(this.db);
     if (!onFirst || raw.length <= firstCount) return this.openRecords(raw);
