@@ -39,7 +39,7 @@ const store = await openStore(config);
 
 if (config.seedDemo && (await store.countUsers()) === 0) {
   const lines = await seedDemo(store, hasher, config.demoPassword, Date.now());
-  const password = process.env.DEMO_PASSWORD ? '(DEMO_PASSWORD)' : config.demoPassword;
+  const password = config.demoPasswordFromEnv ? '(DEMO_PASSWORD)' : config.demoPassword;
   console.log(`Seeded the demo company. Log in with password ${password}:\n${lines.join('\n')}`);
 }
 

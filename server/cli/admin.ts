@@ -84,8 +84,7 @@ async function run(store: Store, argv: string[]): Promise<string> {
     }
     case 'set-password': {
       const user = await store.getUserByUsername(needUser());
-      if (!user || user.authType !== 'password')
-        throw new UsageError(`no password user ${username}`);
+      if (user?.authType !== 'password') throw new UsageError(`no password user ${username}`);
       const secret = await readPassword(values['password-stdin']);
       await store.setPasswordHash(user.id, await hasher.hash(secret.password));
       await store.endUserSessions(user.id);

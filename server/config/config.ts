@@ -25,6 +25,8 @@ export interface Config {
   oldEncryptionKeys: Buffer[];
   seedDemo: boolean;
   demoPassword: string;
+  /** Whether DEMO_PASSWORD was set (then the start does not print it). */
+  demoPasswordFromEnv: boolean;
   rateLimitPerMinute: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
@@ -146,6 +148,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       .map((k) => key('MFA_OLD_ENCRYPTION_KEYS', k)),
     seedDemo: bool(env, 'SEED_DEMO', true),
     demoPassword,
+    demoPasswordFromEnv: env.DEMO_PASSWORD !== undefined,
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000_000),
     sessionIdleMs: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 7 * 24 * 60) * 60_000,
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 365) * 3_600_000,
