@@ -49,4 +49,13 @@ describe('secret box', () => {
     );
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('uses MFA_ENCRYPTION_KEY when set, without writing a key file', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mfa-key-')), 'data');
+    const ring = loadKeyring({ encryptionKey: k1, oldEncryptionKeys: [k2], dataDir: dir });
+    expect(ring.current.id).toBe(keyringOf([k1]).current.id);
+    expect(() => statSync(join(dir, 'encryption.key'))).toThrow();
+    const old = sealSecret(keyringOf([k2]), 'OLD', 'c');
+    expect(openSecret(ring, old, 'c')).toBe('OLD');
+  });
 });
