@@ -1,6 +1,6 @@
 /**
  * `npm run admin -- <command>`: manage users of a real deployment from the shell, on the same
- * DATA_DIR and configuration as the server (it may run while the server does: SQLite WAL).
+ * store and configuration as the server (it may run while the server does).
  *
  *   create-user  <username> --name "Full Name" [--kind employee|contact] [--role admin|user] [--saml]
  *   create-admin <username> --name "Full Name"
@@ -11,13 +11,11 @@
  * Passwords are read from stdin when piped (`--password-stdin`), otherwise generated and printed once.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, readConfig } from '../config/config.ts';
-import { ensureDataDir } from '../crypto/keyring.ts';
 import { createPasswordHasher } from '../crypto/passwords.ts';
 import type { Store } from '../store/contract.ts';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { openStore } from '../store/open-store.ts';
 
 const usage = `usage: npm run admin -- <command>
   create-user  <username> --name "Full Name" [--kind employee|contact] [--role admin|user] [--saml] [--password-stdin]
@@ -124,9 +122,8 @@ async function main() {
   try {
     const config = readConfig();
     process.umask(0o077);
-    ensureDataDir(config.dataDir);
-    store = openSqliteStore({ path: join(config.dataDir, 'mfa.db') });
-    await store.migrate();
+    // The same store as the server: PostgreSQL when DATABASE_URL is set, else SQLite in DATA_DIR.
+    store = await openStore(config);
     console.log(await run(store, process.argv.slice(2)));
   } catch (error) {
     if (
