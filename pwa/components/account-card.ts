@@ -39,25 +39,26 @@ export class AccountCard extends LitElement {
       :host { display: block; content-visibility: auto; contain-intrinsic-size: auto 190px; }
       /* Block layout with fixed-size, contained boxes for everything that changes each second
          (code, countdown, next code): an update re-lays out those boxes, never the list. */
-      article { position: relative; background: var(--surface); border: 1px solid var(--border);
-        border-radius: var(--radius); padding: 12px 72px 12px 14px; }
+      article { position: relative; overflow: hidden; background: var(--surface); border: 1px solid var(--border);
+        border-radius: var(--radius); padding: 12px 14px 16px; }
       .names { min-width: 0; min-height: 2.4em; }
       .issuer { font-weight: 700; display: block; }
       .label { color: var(--muted); display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .code { display: block; border: none; background: none; padding: 0 4px; margin: 4px 0 0 -4px;
         font: 600 2rem/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; letter-spacing: 0.04em; color: var(--accent);
         contain: strict; width: 10.5ch; height: 1.3em; text-align: left; }
-      .side { position: absolute; top: 12px; right: 12px; width: 48px; height: 56px; contain: strict; text-align: center; }
-      .ring { display: block; margin: 0 auto; width: 36px; height: 36px; transform: rotate(-90deg); }
-      .ring circle { fill: none; stroke-width: 4; }
-      .ring .track { stroke: var(--border); }
-      .ring .left { stroke: var(--accent); }
-      .ring.ending .left { stroke: var(--danger); }
-      .secs { display: block; font-size: 0.8rem; color: var(--muted); }
+      /* The countdown drains on the compositor (a transform animation): no script, no layout,
+         no paint on the main thread between boundaries. */
+      .bar { position: absolute; left: 0; right: 0; bottom: 0; height: 5px; background: var(--border); contain: strict; }
+      .bar > span { display: block; height: 100%; background: var(--accent); transform-origin: left center;
+        animation-timing-function: linear; animation-fill-mode: both; will-change: transform; }
+      .bar.ending > span { background: var(--danger); }
+      @keyframes drain-even { from { transform: scaleX(1); } to { transform: scaleX(0); } }
+      @keyframes drain-odd { from { transform: scaleX(1); } to { transform: scaleX(0); } }
       .next { display: block; margin: 4px 0 0; height: 1.4em; contain: strict; color: var(--muted);
         font-family: ui-monospace, Menlo, monospace; }
       .hotp { margin: 4px 0 0; }
-      .actions { display: flex; gap: 6px; justify-content: flex-end; margin: 4px -58px 0 0; }
+      .actions { display: flex; gap: 6px; justify-content: flex-end; margin-top: 4px; }
       .actions a { display: inline-flex; align-items: center; justify-content: center; min-width: 44px; min-height: 44px;
         color: var(--fg); border-radius: 10px; border: 1px solid var(--border); text-decoration: none; }
     `,
@@ -71,7 +72,13 @@ export class AccountCard extends LitElement {
   @state() private visible = false;
 
   private readonly clock = new ClockController(this, (now) => this.clockKey(now));
-  private memo: { account: unknown; step: number; code: string; next: string } | null = null;
+  /** Codes by step (or counter) for the current account object, and the countdown's timing. */
+  private memo: {
+    account: unknown;
+    codes: Map<number, string>;
+    barStep: number;
+    barStyle: string;
+  } | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -96,20 +103,41 @@ export class AccountCard extends LitElement {
   }
 
   private clockKey(now: number): unknown {
-    if (!this.entry || this.entry.account.type === 'hotp') return 'hotp';
-    return this.visible ? Math.floor(now / 1000) : 'hidden';
+    const account = this.entry?.account;
+    if (!account || account.type === 'hotp') return 'hotp';
+    if (!this.visible) return 'hidden';
+    // Redraw at the boundary and when the next code appears; the countdown animates by itself.
+    return `${stepAt(now, account.period)}:${secondsLeft(now, account.period) <= NEXT_CODE_WINDOW}`;
   }
 
-  private codes(now: number): { code: string; next: string } {
+  /** The code of `step` (a TOTP time step, or the HOTP counter), computed once per step. */
+  private codeAt(step: number): string {
     const { account } = this.entry;
-    const step = account.type === 'hotp' ? (account.counter ?? 0) : stepAt(now, account.period);
-    if (this.memo?.account !== account || this.memo.step !== step) {
-      const at = account.type === 'hotp' ? now : step * account.period * 1000;
-      const code = generateCode(account, at);
-      const next = account.type === 'hotp' ? '' : generateCode(account, at + account.period * 1000);
-      this.memo = { account, step, code, next };
+    if (this.memo?.account !== account)
+      this.memo = { account, codes: new Map(), barStep: -1, barStyle: '' };
+    let code = this.memo.codes.get(step);
+    if (code === undefined) {
+      code = generateCode(
+        account.type === 'hotp' ? { ...account, counter: step } : account,
+        step * account.period * 1000,
+      );
+      // At a boundary the new code is the "next" code already shown: keep a few steps.
+      if (this.memo.codes.size > 3) this.memo.codes.clear();
+      this.memo.codes.set(step, code);
     }
-    return this.memo;
+    return code;
+  }
+
+  /** Inline timing that puts the countdown animation where `now` is in its period. */
+  private barStyle(now: number, step: number, period: number): string {
+    if (this.memo && this.memo.barStep !== step) {
+      // Fixed once per step: changing the delay later would move the running animation.
+      this.memo.barStep = step;
+      // Alternating names restart the animation on the same element at each step.
+      const name = step % 2 ? 'drain-odd' : 'drain-even';
+      this.memo.barStyle = `animation-name: ${name}; animation-duration: ${period}s; animation-delay: -${now - step * period * 1000}ms`;
+    }
+    return this.memo?.barStyle ?? '';
   }
 
   private readonly onKeyDown = (event: KeyboardEvent): void => {
@@ -157,20 +185,24 @@ export class AccountCard extends LitElement {
 
   private renderCode() {
     const now = this.clock.now;
-    let codes: { code: string; next: string };
+    const { account } = this.entry;
+    const step = account.type === 'hotp' ? (account.counter ?? 0) : stepAt(now, account.period);
+    const ending = account.type === 'totp' && secondsLeft(now, account.period) <= NEXT_CODE_WINDOW;
+    let code: string;
+    let next = '';
     try {
-      codes = this.codes(now);
+      code = this.codeAt(step);
+      if (ending) next = this.codeAt(step + 1);
     } catch {
       return html`<p class="error code-error">This account cannot make codes; edit or delete it.</p>`;
     }
-    const { account } = this.entry;
     if (!firstCodeMarked) {
       firstCodeMarked = true;
       performance.mark(FIRST_CODE_MARK);
     }
-    const codeButton = html`<button class="code" data-focus="code" data-code=${codes.code}
-      aria-label="Code for ${this.displayName}: ${spokenCode(codes.code)}. Activate to copy."
-      @click=${() => this.copy(codes.code)}><span aria-hidden="true">${groupCode(codes.code)}</span></button>`;
+    const codeButton = html`<button class="code" data-focus="code" data-code=${code}
+      aria-label="Code for ${this.displayName}: ${spokenCode(code)}. Activate to copy."
+      @click=${() => this.copy(code)}><span aria-hidden="true">${groupCode(code)}</span></button>`;
     if (account.type === 'hotp') {
       return html`${codeButton}
         <div class="hotp"><button aria-label="Next code for ${this.displayName}" @click=${() =>
@@ -183,27 +215,14 @@ export class AccountCard extends LitElement {
           )}>
           Next code</button></div>`;
     }
-    const left = secondsLeft(now, account.period);
-    const c = 2 * Math.PI * 15;
-    const ending = left <= NEXT_CODE_WINDOW;
+    // One template whatever the second: a rollover changes text and attributes, creates nothing.
     return html`${codeButton}
-      <div class="side" aria-hidden="true">
-        <svg class="ring ${ending ? 'ending' : ''}" viewBox="0 0 36 36">
-          <circle class="track" cx="18" cy="18" r="15"></circle>
-          <circle class="left" cx="18" cy="18" r="15" stroke-dasharray=${c}
-            stroke-dashoffset=${c * (1 - left / account.period)}></circle>
-        </svg>
-        <span class="secs">${left} s</span>
-      </div>
-      ${
-        ending
-          ? html`<p class="next" data-next=${codes.next}>
-            <span aria-hidden="true">Next: ${groupCode(codes.next)}</span>
-            <span class="visually-hidden">Next code: ${spokenCode(codes.next)}</span>
-          </p>`
-          : // An empty row keeps the card's height, so the list does not reflow at each boundary.
-            html`<p class="next" aria-hidden="true"></p>`
-      }`;
+      <p class="next" data-next=${ending ? next : nothing} aria-hidden=${ending ? 'false' : 'true'}>
+        <span aria-hidden="true">${ending ? `Next: ${groupCode(next)}` : ''}</span>
+        <span class="visually-hidden">${ending ? `Next code: ${spokenCode(next)}` : ''}</span>
+      </p>
+      <div class="bar ${ending ? 'ending' : ''}" aria-hidden="true"><span
+        style=${this.barStyle(now, step, account.period)}></span></div>`;
   }
 }
 
