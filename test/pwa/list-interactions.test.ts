@@ -1,0 +1,65 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
+import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { confirmAdd, openContext, pasteKey, shownNames } from './support/app-page.ts';
+import { buildApp } from './support/build-app.ts';
+import { type AppServer, serveApp } from './support/static-server.ts';
+
+const T = Date.UTC(2034, 7, 8, 9, 10, 3);
+const uris = [
+  'otpauth://totp/ACME:ann@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME',
+  'otpauth://totp/Globex:bob@globex.test?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Globex',
+];
+
+describe.skipIf(!browserAvailable)('PWA: using the codes list', { timeout: 90_000 }, () => {
+  let browser: Browser;
+  let app: AppServer;
+
+  beforeAll(async () => {
+    app = await serveApp(await buildApp());
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('copies a code on tap, says so without showing it, and reads the digits one by one', async () => {
+    const { context, page, errors } = await openContext(browser, {
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    await context.clock.install({ time: T - 1000 });
+    await context.clock.pauseAt(T);
+    await pasteKey(page, app.url, uris[0] ?? '');
+    await confirmAdd(page);
+    const code = generateCode(parseKeyUri(uris[0] ?? ''), T);
+    const button = page.getByRole('button', { name: /^Code for ACME \(ann@example\.com\)/ });
+    expect(await button.getAttribute('aria-label')).toContain(code.split('').join(' '));
+    await button.click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+    const toast = page.locator('toast-host [role="status"]');
+    await expect.poll(() => toast.textContent()).toContain('Code copied');
+    expect(await toast.textContent()).not.toContain(code);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('finds accounts by issuer or account name', async () => {
+    const { context, page } = await openContext(browser);
+    await pasteKey(page, app.url, uris.join('\n'));
+    await confirmAdd(page);
+    const search = page.getByLabel('Search accounts');
+    await search.fill('globex');
+    await expect.poll(() => shownNames(page)).toEqual(['Globex (bob@globex.test)']);
+    await search.fill('ANN@');
+    await expect.poll(() => shownNames(page)).toEqual(['ACME (ann@example.com)']);
+    await search.fill('nobody');
+    await expect
+      .poll(() => page.locator('codes-page').getByText('No account matches').count())
+      .toBe(1);
+    await search.fill('');
+    await expect.poll(() => shownNames(page)).toHaveLength(2);
+    await context.close();
+  });
+});
