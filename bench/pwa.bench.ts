@@ -15,7 +15,7 @@ import { buildApp } from '../test/pwa/support/build-app.ts';
 import { serveApp } from '../test/pwa/support/static-server.ts';
 import { browserAvailable, launchChromium } from '../test/support/browser.ts';
 
-const THROTTLE = 4;
+const THROTTLE = Number(process.env.PWA_BENCH_THROTTLE ?? 4);
 const GOALS = { firstPaintKb: 35, firstCodeMs: 500, rolloverMs: 8 };
 
 /** JS files the entry HTML loads before anything else: entry scripts and their static imports. */
