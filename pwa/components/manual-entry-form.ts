@@ -71,8 +71,8 @@ export class ManualEntryForm extends LitElement {
             <select id="type" name="type" @change=${(e: Event) => {
               this.type = (e.target as HTMLSelectElement).value === 'hotp' ? 'hotp' : 'totp';
             }}>
-              <option value="totp">Time-based (TOTP)</option>
-              <option value="hotp">Counter-based (HOTP)</option>
+              <option value="totp">TOTP (time)</option>
+              <option value="hotp">HOTP (counter)</option>
             </select>
           </div>
           <div>
