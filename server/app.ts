@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ErrorCode } from '../sdk/client/error-codes.ts';
 import type { Config } from './config/config.ts';
 import { type Keyring, loadKeyring } from './crypto/keyring.ts';
@@ -8,6 +7,7 @@ import { createPasswordHasher, type PasswordHasher } from './crypto/passwords.ts
 import { cryptoRandom, type Random } from './crypto/tokens.ts';
 import { ApiError, renderError } from './http/api-error.ts';
 import type { AppEnv } from './http/app-env.ts';
+import { bodyCap } from './http/body-cap.ts';
 import { type AddressResolver, clientAddress } from './http/client-address.ts';
 import { sameOriginOnly } from './http/csrf.ts';
 import { rateLimit, session } from './http/guards.ts';
@@ -109,11 +109,8 @@ export function createApp(options: AppOptions) {
   });
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: config.limits.bodyLimitBytes,
-      onError: () => {
-        throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
-      },
+    bodyCap(config.limits.bodyLimitBytes, () => {
+      throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
     }),
   );
   app.use('*', sameOriginOnly({ trustProxy: config.trustProxy, allowed: config.publicOrigins }));

@@ -1,8 +1,19 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { ApiError } from './api-error.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** This server's origins as the request reached it, plus the configured public ones. */
+function ownOrigins(c: Context, trustProxy: boolean, allowed: string[]): Set<string> {
+  const own = new Set([new URL(c.req.url).origin, ...allowed]);
+  if (trustProxy) {
+    const proto = c.req.header('x-forwarded-proto');
+    const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
+    if (proto && host) own.add(`${proto}://${host}`);
+  }
+  return own;
+}
 
 /**
  * CSRF protection for cookie-authenticated JSON: a state-changing request that a browser sends
@@ -23,16 +34,9 @@ export function sameOriginOnly({
     if (safeMethods.has(c.req.method)) return next();
     const origin = c.req.header('origin');
     const site = c.req.header('sec-fetch-site');
-    const url = new URL(c.req.url);
-    const own = new Set([url.origin, ...allowed]);
-    if (trustProxy) {
-      const proto = c.req.header('x-forwarded-proto');
-      const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
-      if (proto && host) own.add(`${proto}://${host}`);
-    }
     const ok =
       origin !== undefined
-        ? own.has(origin)
+        ? ownOrigins(c, trustProxy, allowed).has(origin)
         : site === undefined || site === 'same-origin' || site === 'none';
     if (!ok) {
       throw new ApiError(
