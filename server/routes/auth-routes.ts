@@ -9,6 +9,7 @@ import {
   setSessionCookie,
 } from '../http/cookies.ts';
 import { AuditAction, audit } from '../services/audit.ts';
+import { codeLogin } from '../services/code-login.ts';
 import type { Deps } from '../services/deps.ts';
 import { completeEnrolment, startEnrolment } from '../services/enrolment.ts';
 import {
@@ -17,7 +18,6 @@ import {
   openChallenge,
   passwordLogin,
 } from '../services/login.ts';
-import { verifySecondFactor } from '../services/second-factor.ts';
 import { startSession } from '../services/sessions.ts';
 import { userView } from '../services/user-view.ts';
 import type { UserRecord } from '../store/contract.ts';
@@ -103,10 +103,17 @@ export function authRoutes(deps: Deps) {
     const { challenge, user } = await openChallenge(deps, challengeId, readBindingToken(c), 'mfa');
     const actor = { username: user.username, ip: c.get('ip') };
     await beginChallengeAttempt(deps, challenge);
-    const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor);
-    await finishChallenge(deps, challenge);
+    const { token, usedRecoveryCode } = await codeLogin(deps, {
+      user,
+      challenge,
+      code,
+      actor,
+      previousSessionId: c.get('auth')?.session.id,
+    });
+    setSessionCookie(c, deps.config, token);
+    clearBindingCookie(c, deps.config);
     return c.json(
-      { status: 'authenticated' as const, user: await signIn(c, user), usedRecoveryCode },
+      { status: 'authenticated' as const, user: await userView(deps, user), usedRecoveryCode },
       200,
     );
   });

@@ -1,3 +1,4 @@
+import type { NewAuditEvent } from '../store/contract.ts';
 import type { Actor, Deps } from './deps.ts';
 
 /** The audited actions (the list). */
@@ -17,6 +18,26 @@ export const AuditAction = {
   LOGOUT: 'logout',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+
+/** The stored form of one audit event (for a store method that appends it in its own transaction). */
+export function auditEvent(
+  deps: Deps,
+  actor: Actor,
+  action: AuditAction,
+  target: string | null,
+): NewAuditEvent {
+  return { at: deps.clock.now(), actor: actor.username, action, target, ip: actor.ip };
+}
+
+/** The log line of an audit event that a store method has appended. */
+export function logAudited(deps: Deps, event: NewAuditEvent): void {
+  deps.logger.info('audit', {
+    actor: event.actor,
+    action: event.action,
+    target: event.target ?? '',
+    ip: event.ip,
+  });
+}
 
 /**
  * Appends audit events and logs them (labels only: usernames, actions, addresses).

@@ -30,6 +30,8 @@ export async function underLockout<T>(
   user: UserRecord,
   actor: Actor,
   attempt: () => Promise<T | null>,
+  /** The attempt's own success write restarted the count already (one transaction). */
+  { clearedBySuccess = false }: { clearedBySuccess?: boolean } = {},
 ): Promise<T> {
   const { store, clock, config } = deps;
   const now = clock.now();
@@ -38,7 +40,7 @@ export async function underLockout<T>(
   if (!reserved.allowed) throw locked(reserved.retryAfterMs);
   const result = await attempt();
   if (result !== null) {
-    await store.clearFailures(user.id, 'mfa');
+    if (!clearedBySuccess) await store.clearFailures(user.id, 'mfa');
     return result;
   }
   const after = await store.recordFailure(user.id, 'mfa', now, limits);

@@ -103,6 +103,26 @@ export interface Store {
     opts: { markPasswordUsersForSetup: boolean; exceptSessionId?: string },
   ): Promise<BatchDisableResult>;
 
+  /**
+   * The whole success of a code login as one transaction (one commit, one durable wait), in this
+   * order: the replay guard (as {@link advanceLastStep}: `step` must be after the active factor's
+   * stored one), the challenge's end (as {@link consumeChallenge}: unconsumed and unexpired at
+   * `now`), the user's MFA failure count restarted (as {@link clearFailures}), `session` created,
+   * `endSessionId` (the session being replaced, if any) deleted and `audit` appended.
+   * All or nothing: `'replayed'` or `'challenge_ended'` say which check refused, and then nothing
+   * was written. Under concurrent calls with one step or one challenge exactly one gets `'ok'`,
+   * and `'ok'` resolves only once the write is durable (a crash cannot bring the step back).
+   */
+  completeCodeLogin(args: {
+    factorId: number;
+    step: number;
+    challengeId: string;
+    now: number;
+    session: NewSession;
+    endSessionId?: string;
+    audit: NewAuditEvent[];
+  }): Promise<'ok' | 'replayed' | 'challenge_ended'>;
+
   // ---- recovery codes ----
   /**
    * Marks one unused recovery code (by hash) used. Under concurrent calls with the same hash

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../contract.ts';
 import { pgBatchDisable } from './pg-batch-disable.ts';
+import { pgCodeLogin } from './pg-code-login.ts';
 import { openPool } from './pg-connection.ts';
 import { translated, translateError } from './pg-errors.ts';
 import { pgFactors } from './pg-factors.ts';
@@ -58,6 +59,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     {
       ...pgUsers(sql),
       ...pgFactors(sql),
+      ...pgCodeLogin(sql),
       ...pgBatchDisable(sql),
       ...pgGuards(sql),
       ...pgSessions(sql),

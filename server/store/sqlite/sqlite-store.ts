@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
 import { createDurableBarrier } from './durable-barrier.ts';
 import { migrate } from './migrate.ts';
+import { sqliteCodeLogin } from './sqlite-code-login.ts';
 import { sqliteFactors } from './sqlite-factors.ts';
 import { sqliteGuards } from './sqlite-guards.ts';
 import { sqliteSessions } from './sqlite-sessions.ts';
@@ -81,6 +82,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     ...sqliteUsers(db, write),
     ...sqliteFactors(db, write, tracked),
+    ...sqliteCodeLogin(db, write, tracked),
     ...sqliteGuards(db, write),
     ...sqliteSessions(db, write),
   };

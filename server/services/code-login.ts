@@ -1,0 +1,88 @@
+import { ErrorCode } from '../../sdk/client/error-codes.ts';
+import { verifyCode } from '../../sdk/otp/index.ts';
+import { newToken, sha256 } from '../crypto/tokens.ts';
+import { ApiError } from '../http/api-error.ts';
+import type { ChallengeRecord, UserRecord } from '../store/contract.ts';
+import { AuditAction, audit, auditEvent, logAudited } from './audit.ts';
+import type { Actor, Deps } from './deps.ts';
+import { finishChallenge } from './login.ts';
+import { accountOf, underLockout, verifySecondFactor } from './second-factor.ts';
+import { startSession } from './sessions.ts';
+
+const expired = () =>
+  new ApiError(410, ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
+
+/**
+ * The second login step once the challenge holds a reserved attempt: checks the code under the
+ * per-user lockout and, on success, ends the challenge, starts the session (replacing
+ * `previousSessionId`) and audits the login. A TOTP code does all of that in one store
+ * transaction (`completeCodeLogin`: replay guard, challenge, failure count, session, audit; one
+ * durable commit); a recovery code takes the general path. Returns the new session's token.
+ *
+ * @example const { token } = await codeLogin(deps, { user, challenge, code, actor });
+ */
+export async function codeLogin(
+  deps: Deps,
+  args: {
+    user: UserRecord;
+    challenge: ChallengeRecord;
+    code: string;
+    actor: Actor;
+    previousSessionId?: string;
+  },
+): Promise<{ token: string; usedRecoveryCode: boolean }> {
+  const { user, challenge, code, actor, previousSessionId } = args;
+  const typed = code.replace(/\s+/g, '');
+  if (!/^\d{6}$/.test(typed)) {
+    const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor);
+    await finishChallenge(deps, challenge);
+    const { token } = await startSession(deps, user, actor.ip, previousSessionId);
+    await audit(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username);
+    return { token, usedRecoveryCode };
+  }
+
+  const { store, clock, config } = deps;
+  const factor = await store.getFactor(user.id);
+  if (factor?.status !== 'active') {
+    throw new ApiError(409, ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
+  }
+  const token = await underLockout(
+    deps,
+    user,
+    actor,
+    async () => {
+      const now = clock.now();
+      const result = verifyCode(accountOf(deps, user, factor), typed, {
+        at: now,
+        window: 1,
+        afterStep: factor.lastStep ?? undefined,
+      });
+      if (!result.ok) return null;
+      const token = newToken(deps.random);
+      const event = auditEvent(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username);
+      // The replay guard is the conditional update inside, not the read above: of two requests
+      // with one code, both pass verifyCode and only one advances the step.
+      const outcome = await store.completeCodeLogin({
+        factorId: factor.id,
+        step: result.step,
+        challengeId: challenge.id,
+        now,
+        session: {
+          id: sha256(token),
+          userId: user.id,
+          createdAt: now,
+          expiresAt: now + config.sessionAbsoluteMs,
+          ip: actor.ip,
+        },
+        endSessionId: previousSessionId,
+        audit: [event],
+      });
+      if (outcome === 'replayed') return null;
+      if (outcome === 'challenge_ended') throw expired();
+      logAudited(deps, event);
+      return token;
+    },
+    { clearedBySuccess: true },
+  );
+  return { token, usedRecoveryCode: false };
+}
