@@ -5,10 +5,10 @@ import type { AccountRecord, VaultDb } from './vault-db.ts';
  * call these, because a transaction must not await anything but IndexedDB.
  */
 
-/** All records in list order. */
-export async function readAllRecords(db: VaultDb): Promise<unknown[]> {
+/** All records in list order, or the first `count`. */
+export async function readAllRecords(db: VaultDb, count?: number): Promise<unknown[]> {
   // Typed as unknown: a record written by a buggy or older build must be checked, not trusted.
-  return db.getAllFromIndex('accounts', 'by-order');
+  return db.getAllFromIndex('accounts', 'by-order', null, count);
 }
 
 /**

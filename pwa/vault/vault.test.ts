@@ -173,3 +173,17 @@ describe('Vault.list with a first batch', () => {
     expect(all.entries.map((e) => e.id)).toEqual(added.map((e) => e.id));
   });
 });
+
+describe('Vault.list with a first batch and a damaged record in it', () => {
+  it('reports the damaged record once and lists every other account once', async () => {
+    const { vault, name } = await freshVault();
+    const added = await vault.add(Array.from({ length: 5 }, (_, i) => account(i)));
+    const db = await openVaultDb(name);
+    const second = (await db.get('accounts', added[1]!.id))!;
+    await db.put('accounts', { ...second, sealed: new ArrayBuffer(40) });
+    db.close();
+    const all = await vault.list(() => undefined, 2);
+    expect(all.unreadable).toEqual([{ id: added[1]!.id, reason: UnreadableReason.UNDECRYPTABLE }]);
+    expect(all.entries.map((e) => e.id)).toEqual([0, 2, 3, 4].map((i) => added[i]!.id));
+  });
+});

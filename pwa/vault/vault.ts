@@ -103,11 +103,18 @@ export class Vault {
     onFirst?: (first: VaultListing) => Promise<void> | void,
     firstCount = 8,
   ): Promise<VaultListing> {
-    const raw = await readAllRecords(this.db);
-    if (!onFirst || raw.length <= firstCount) return this.openRecords(raw);
-    const head = await this.openRecords(raw.slice(0, firstCount));
+    if (!onFirst) return this.openRecords(await readAllRecords(this.db));
+    // Read (not only decrypt) just the first screen before handing it over.
+    const first = await readAllRecords(this.db, firstCount + 1);
+    if (first.length <= firstCount) return this.openRecords(first);
+    const head = await this.openRecords(first.slice(0, firstCount));
     await onFirst(head);
-    const tail = await this.openRecords(raw.slice(firstCount));
+    // The rest by id, not by position: positions are not unique keys.
+    const seen = new Set(first.slice(0, firstCount).map((r) => (r as { id?: unknown } | null)?.id));
+    const rest = (await readAllRecords(this.db)).filter(
+      (r) => !seen.has((r as { id?: unknown } | null)?.id),
+    );
+    const tail = await this.openRecords(rest);
     return {
       entries: [...head.entries, ...tail.entries],
       unreadable: [...head.unreadable, ...tail.unreadable],
