@@ -7,11 +7,19 @@ export const BINDING_COOKIE = 'mfa_challenge';
 
 const loopback = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+// One URL parse per request, however many cookies it sets.
+const secureByRequest = new WeakMap<Request, boolean>();
+
 /** Secure cookies everywhere but plain-HTTP localhost (COOKIE_SECURE=auto), or as configured. */
 export function secureCookies(c: Context, config: Pick<Config, 'cookieSecure'>): boolean {
   if (config.cookieSecure !== 'auto') return config.cookieSecure === 'always';
-  const url = new URL(c.req.url);
-  return url.protocol === 'https:' || !loopback.has(url.hostname);
+  let secure = secureByRequest.get(c.req.raw);
+  if (secure === undefined) {
+    const url = new URL(c.req.url);
+    secure = url.protocol === 'https:' || !loopback.has(url.hostname);
+    secureByRequest.set(c.req.raw, secure);
+  }
+  return secure;
 }
 
 /** Sets the HttpOnly session cookie (Lax, so links into the BMS keep the login). */

@@ -103,7 +103,7 @@ export function authRoutes(deps: Deps) {
     const { challenge, user } = await openChallenge(deps, challengeId, readBindingToken(c), 'mfa');
     const actor = { username: user.username, ip: c.get('ip') };
     await beginChallengeAttempt(deps, challenge);
-    const { token, usedRecoveryCode } = await codeLogin(deps, {
+    const { token, usedRecoveryCode, factor } = await codeLogin(deps, {
       user,
       challenge,
       code,
@@ -113,7 +113,11 @@ export function authRoutes(deps: Deps) {
     setSessionCookie(c, deps.config, token);
     clearBindingCookie(c, deps.config);
     return c.json(
-      { status: 'authenticated' as const, user: await userView(deps, user), usedRecoveryCode },
+      {
+        status: 'authenticated' as const,
+        user: await userView(deps, user, factor),
+        usedRecoveryCode,
+      },
       200,
     );
   });

@@ -2,7 +2,7 @@ import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { verifyCode } from '../../sdk/otp/index.ts';
 import { newToken, sha256 } from '../crypto/tokens.ts';
 import { ApiError } from '../http/api-error.ts';
-import type { ChallengeRecord, UserRecord } from '../store/contract.ts';
+import type { ChallengeRecord, FactorRecord, UserRecord } from '../store/contract.ts';
 import { AuditAction, audit, auditEvent, logAudited } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import { finishChallenge } from './login.ts';
@@ -17,7 +17,8 @@ const expired = () =>
  * per-user lockout and, on success, ends the challenge, starts the session (replacing
  * `previousSessionId`) and audits the login. A TOTP code does all of that in one store
  * transaction (`completeCodeLogin`: replay guard, challenge, failure count, session, audit; one
- * durable commit); a recovery code takes the general path. Returns the new session's token.
+ * durable commit); a recovery code takes the general path. Returns the new session's token and,
+ * for a TOTP code, the factor it was checked against.
  *
  * @example const { token } = await codeLogin(deps, { user, challenge, code, actor });
  */
@@ -30,7 +31,7 @@ export async function codeLogin(
     actor: Actor;
     previousSessionId?: string;
   },
-): Promise<{ token: string; usedRecoveryCode: boolean }> {
+): Promise<{ token: string; usedRecoveryCode: boolean; factor?: FactorRecord }> {
   const { user, challenge, code, actor, previousSessionId } = args;
   const typed = code.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(typed)) {
@@ -84,5 +85,6 @@ export async function codeLogin(
     },
     { clearedBySuccess: true },
   );
-  return { token, usedRecoveryCode: false };
+  // Still active with the same enrolment date: what the answer's user view shows.
+  return { token, usedRecoveryCode: false, factor };
 }

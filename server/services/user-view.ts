@@ -1,4 +1,4 @@
-import type { UserRecord } from '../store/contract.ts';
+import type { FactorRecord, UserRecord } from '../store/contract.ts';
 import type { Deps } from './deps.ts';
 
 /** The user as the API shows it (`GET /api/me`, login answers). */
@@ -12,9 +12,16 @@ export interface UserView {
   mfa: { enabled: boolean; enrolledAt: string | null; recoveryCodesLeft: number };
 }
 
-/** Builds the API view of a user, with the state of their factor. */
-export async function userView(deps: Deps, user: UserRecord): Promise<UserView> {
-  const factor = await deps.store.getFactor(user.id);
+/**
+ * Builds the API view of a user, with the state of their factor (`known`: the factor the caller
+ * has just read in this request, saving the read).
+ */
+export async function userView(
+  deps: Deps,
+  user: UserRecord,
+  known?: FactorRecord | null,
+): Promise<UserView> {
+  const factor = known === undefined ? await deps.store.getFactor(user.id) : known;
   const enabled = factor?.status === 'active';
   return {
     id: user.id,
