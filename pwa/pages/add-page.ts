@@ -113,6 +113,8 @@ export class AddPage extends LitElement {
   private async store(event: CustomEvent<OtpAccount[]>): Promise<void> {
     try {
       const added = await accountsModel.add(event.detail);
+      // Ask once the vault holds something worth keeping; installed apps usually get it silently.
+      void navigator.storage?.persist?.().catch(() => false);
       showToast({
         message: added.length === 1 ? 'Account added' : `${added.length} accounts added`,
       });

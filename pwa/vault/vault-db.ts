@@ -51,5 +51,9 @@ export function openVaultDb(name: string = VAULT_DB_NAME): Promise<VaultDb> {
         accounts.createIndex('by-order', 'order');
       }
     },
+    blocking(_current, _blocked, event) {
+      // A newer version of the app in another tab needs to upgrade the schema: let it.
+      (event.target as IDBDatabase).close();
+    },
   });
 }
