@@ -23,14 +23,19 @@ const executablePath = findChromium();
 export const browserAvailable: boolean = (() => {
   if (executablePath) return true;
   if (mustRunEverything) {
-    throw new Error('Chromium is required under CI=true (apt-get install chromium, or set CHROMIUM_PATH)');
+    throw new Error(
+      'Chromium is required under CI=true (apt-get install chromium, or set CHROMIUM_PATH)',
+    );
   }
   announceSkip('browser tests', 'Chromium not found (apt-get install chromium)');
   return false;
 })();
 
 /** Launches headless Debian Chromium with the flags this machine needs, plus any extra args. */
-export async function launchChromium(extraArgs: string[] = [], options: LaunchOptions = {}): Promise<Browser> {
+export async function launchChromium(
+  extraArgs: string[] = [],
+  options: LaunchOptions = {},
+): Promise<Browser> {
   if (!executablePath) throw new Error('Chromium not found');
   return chromium.launch({
     executablePath,

@@ -9,7 +9,9 @@ export const mustRunEverything = process.env.CI === 'true' || process.env.CI ===
 /** Prints a skip reason so nobody mistakes a skipped suite for a green one. */
 export function announceSkip(what: string, why: string): void {
   const line = '!'.repeat(78);
-  console.warn(`\n${line}\n!! SKIPPING ${what}: ${why}\n!! (under CI=true this is a failure)\n${line}\n`);
+  console.warn(
+    `\n${line}\n!! SKIPPING ${what}: ${why}\n!! (under CI=true this is a failure)\n${line}\n`,
+  );
 }
 
 /** Path of Debian's Chromium (or CHROMIUM_PATH), or null when it is not installed. */
