@@ -72,6 +72,28 @@ describe('replay guard', () => {
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
   });
 
+  it('ends a challenge at its first success: a second valid code on it gets 410 and is not used up', async () => {
+    const client = h.client();
+    const challengeId = await challenge(client);
+    const now = h.code(account);
+    const next = h.code(account, 1);
+    // Sent together; this harness serves them in order, so `now` wins the challenge.
+    const [first, second] = await Promise.all([
+      client.post('/api/login/mfa', { challengeId, code: now }),
+      client.post('/api/login/mfa', { challengeId, code: next }),
+    ]);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(410);
+    expect(await errorCode(second)).toBe('CHALLENGE_EXPIRED');
+    // All or nothing: the refused request did not advance the step, so its code still works once.
+    const other = h.client();
+    const res = await other.post('/api/login/mfa', {
+      challengeId: await challenge(other),
+      code: next,
+    });
+    expect(res.status).toBe(200);
+  });
+
   it('refuses the enabling code at the next login (its step is used)', async () => {
     const h2 = await makeHarness();
     await h2.user('bob@demo.test');
