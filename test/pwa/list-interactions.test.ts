@@ -45,6 +45,21 @@ describe.skipIf(!browserAvailable)('PWA: using the codes list', { timeout: 90_00
     await context.close();
   });
 
+  it('reorders by drag and drop and keeps the order after a reload', async () => {
+    const { context, page } = await openContext(browser);
+    await pasteKey(page, app.url, uris.join('\n'));
+    await confirmAdd(page);
+    await page.locator('codes-page li').nth(1).dragTo(page.locator('codes-page li').nth(0));
+    await expect
+      .poll(() => shownNames(page))
+      .toEqual(['Globex (bob@globex.test)', 'ACME (ann@example.com)']);
+    await page.reload();
+    await expect
+      .poll(() => shownNames(page))
+      .toEqual(['Globex (bob@globex.test)', 'ACME (ann@example.com)']);
+    await context.close();
+  });
+
   it('finds accounts by issuer or account name', async () => {
     const { context, page } = await openContext(browser);
     await pasteKey(page, app.url, uris.join('\n'));
