@@ -64,9 +64,12 @@ export class AccountPage extends LitElement {
   }
 
   override render() {
-    if (this.model.model.status === 'loading')
-      return html`<p aria-busy="true">Opening your vault…</p>`;
     const entry = accountsModel.get(this.accountId);
+    const { status, complete } = this.model.model;
+    // A deep link into a long vault may arrive before the record is read.
+    if (!entry && (status === 'loading' || (status === 'ready' && !complete))) {
+      return html`<p aria-busy="true">Opening your vault…</p>`;
+    }
     if (!entry)
       return html`<p>This account does not exist (any more). <a href="#/">Back to your codes</a></p>`;
     const a = entry.account;

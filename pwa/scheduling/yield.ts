@@ -32,7 +32,7 @@ export function afterPaint(): Promise<void> {
       done = true;
       nextTask(resolve);
     };
-    requestAnimationFrame(go);
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(go);
     setTimeout(go, 100);
   });
 }

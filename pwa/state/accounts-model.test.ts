@@ -61,6 +61,20 @@ describe('AccountsModel', () => {
     expect(again.entries.map((e) => e.account.counter)).toEqual([4, undefined]);
   });
 
+  it('shows the first screen of a long vault first, and is complete only once all is read', async () => {
+    const { model } = await loaded();
+    await model.add(Array.from({ length: 12 }, (_, i) => account(`a${i}`)));
+    const again = new AccountsModel(() => Vault.open(`model-test-${n}`));
+    const seen: [boolean, number][] = [];
+    again.addEventListener('change', () => seen.push([again.complete, again.entries.length]));
+    await again.load();
+    // The first screen (8) is shown before the rest is read; only then is the model complete.
+    expect(seen).toEqual([
+      [false, 8],
+      [true, 12],
+    ]);
+  });
+
   it('reports an unavailable vault instead of throwing', async () => {
     const model = new AccountsModel(() => Promise.reject(new Error('no IndexedDB')));
     let changes = 0;

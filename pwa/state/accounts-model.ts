@@ -18,6 +18,8 @@ export class AccountsModel extends EventTarget {
   entries: VaultEntry[] = [];
   unreadable: UnreadableRecord[] = [];
   status: ModelStatus = 'loading';
+  /** False while only the first screen of a long vault has been read. */
+  complete = false;
   private vault: Vault | null = null;
   private loading: Promise<void> | null = null;
 
@@ -40,6 +42,7 @@ export class AccountsModel extends EventTarget {
           return afterPaint();
         });
         performance.mark('mfa:vault-read');
+        this.complete = true;
         this.entries = entries;
         this.unreadable = unreadable;
         this.status = 'ready';
