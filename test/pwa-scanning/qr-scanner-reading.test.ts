@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { writeQrY4m } from '../support/qr-video.ts';
-import { type Harness, harnessEvents, openHarness, startHarness } from './harness-server.ts';
+import { harnessEvents, openHarness } from './harness-server.ts';
 import {
   allowCamera,
   fakeCamera,
@@ -15,30 +13,20 @@ import {
   recordWorkerFrames,
   status,
   trackStates,
+  useScannerHarness,
 } from './scanner-page.ts';
 
 const uri =
   'otpauth://totp/Acme:ann%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Acme&algorithm=SHA1&digits=6&period=30';
 
 describe.skipIf(!browserAvailable)('<qr-scanner> reading QR codes in Chromium', () => {
-  let harness: Harness;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'qr-scanner-'));
-    harness = await startHarness();
-  });
-
-  afterAll(async () => {
-    await harness?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const fixture = useScannerHarness();
 
   describe('with a camera filming an otpauth QR code', () => {
     let browser: Browser;
     let page: Page;
     beforeAll(async () => {
-      const video = join(dir, 'qr.y4m');
+      const video = join(fixture.dir, 'qr.y4m');
       // A 720p camera, so frames must be shrunk before jsqr sees them.
       await writeQrY4m(uri, video, { width: 1280, height: 720 });
       browser = await launchChromium([
@@ -48,7 +36,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> reading QR codes in Chromium', 
       ]);
       page = await browser.newPage();
       await page.addInitScript(recordWorkerFrames);
-      await openHarness(page, harness.url);
+      await openHarness(page, fixture.harness.url);
     });
     afterAll(() => browser?.close());
 
@@ -93,7 +81,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> reading QR codes in Chromium', 
   describe('where the browser has a BarcodeDetector', () => {
     let browser: Browser;
     beforeAll(async () => {
-      const video = join(dir, 'qr-native.y4m');
+      const video = join(fixture.dir, 'qr-native.y4m');
       await writeQrY4m(uri, video);
       browser = await launchChromium([
         ...fakeCamera,
@@ -108,7 +96,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> reading QR codes in Chromium', 
       const page = await browser.newPage();
       await page.addInitScript(recordWorkerFrames);
       await page.addInitScript(installFakeBarcodeDetector, formats);
-      await openHarness(page, harness.url);
+      await openHarness(page, fixture.harness.url);
       await mountScanner(page);
       return page;
     }

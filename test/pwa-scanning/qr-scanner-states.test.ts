@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { writeQrY4m } from '../support/qr-video.ts';
-import { type Harness, harnessEvents, openHarness, startHarness } from './harness-server.ts';
+import { harnessEvents, openHarness } from './harness-server.ts';
 import {
   alert,
   allowCamera,
@@ -13,35 +11,25 @@ import {
   mountScanner,
   status,
   trackStates,
+  useScannerHarness,
 } from './scanner-page.ts';
 
 describe.skipIf(!browserAvailable)('<qr-scanner> camera states and failures in Chromium', () => {
-  let harness: Harness;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'qr-scanner-'));
-    harness = await startHarness();
-  });
-
-  afterAll(async () => {
-    await harness?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const fixture = useScannerHarness();
 
   describe('with a camera filming a blank wall', () => {
     let browser: Browser;
     let allowed: BrowserContext;
     let page: Page;
     beforeAll(async () => {
-      const video = join(dir, 'blank.y4m');
+      const video = join(fixture.dir, 'blank.y4m');
       await writeQrY4m({ size: 0, data: [] }, video);
       // No fake-UI flag: each context decides, as a person answering the prompt would.
       browser = await launchChromium([...fakeCamera, `--use-file-for-fake-video-capture=${video}`]);
       allowed = await browser.newContext();
       await allowed.grantPermissions(['camera']);
       page = await allowed.newPage();
-      await openHarness(page, harness.url);
+      await openHarness(page, fixture.harness.url);
     });
     afterAll(() => browser?.close());
 
@@ -130,7 +118,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> camera states and failures in C
             ? Promise.reject(new DOMException('Could not start video source', 'NotReadableError'))
             : real(constraints);
       });
-      await openHarness(busyPage, harness.url);
+      await openHarness(busyPage, fixture.harness.url);
       await mountScanner(busyPage);
       await expect
         .poll(() => harnessEvents(busyPage))
@@ -148,7 +136,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> camera states and failures in C
     it('shows the denial, offers the other ways to add, and fires PERMISSION_DENIED', async () => {
       const denied = await browser.newContext(); // no camera permission granted
       const deniedPage = await denied.newPage();
-      await openHarness(deniedPage, harness.url);
+      await openHarness(deniedPage, fixture.harness.url);
       await mountScanner(deniedPage, true);
       await expect
         .poll(() => harnessEvents(deniedPage))
@@ -183,7 +171,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> camera states and failures in C
     afterAll(() => browser?.close());
 
     it('says no camera was found and fires NO_CAMERA', async () => {
-      await openHarness(page, harness.url);
+      await openHarness(page, fixture.harness.url);
       await mountScanner(page);
       await expect
         .poll(() => harnessEvents(page))
@@ -195,7 +183,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> camera states and failures in C
     });
 
     it('explains that http is not enough and fires INSECURE_CONTEXT', async () => {
-      await openHarness(page, `http://insecure.test:${harness.port}/`);
+      await openHarness(page, `http://insecure.test:${fixture.harness.port}/`);
       expect(await page.evaluate(() => isSecureContext)).toBe(false);
       await mountScanner(page);
       await expect

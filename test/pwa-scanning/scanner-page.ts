@@ -1,5 +1,27 @@
 /** Page helpers and init scripts shared by the `<qr-scanner>` browser tests. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { type Harness, startHarness } from './harness-server.ts';
+
+/**
+ * Starts the harness server and a temp folder (for Y4M videos) around one test file; read the
+ * fields inside tests and hooks, once `beforeAll` has run.
+ */
+export function useScannerHarness(): { harness: Harness; dir: string } {
+  const fixture = {} as { harness: Harness; dir: string };
+  beforeAll(async () => {
+    fixture.dir = await mkdtemp(join(tmpdir(), 'qr-scanner-'));
+    fixture.harness = await startHarness();
+  });
+  afterAll(async () => {
+    await fixture.harness?.close();
+    if (fixture.dir) await rm(fixture.dir, { recursive: true, force: true });
+  });
+  return fixture;
+}
 
 /** Chromium flag: a fake camera (fed by `--use-file-for-fake-video-capture`). */
 export const fakeCamera = ['--use-fake-device-for-media-stream'];
