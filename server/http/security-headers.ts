@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
+import type { ServerResponse } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
 
 const common: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
@@ -38,29 +39,60 @@ const pagesCsp = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+type HeaderList = readonly (readonly [string, string])[];
+
+const hsts = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as const;
+
+/** Built once per area: an answer only picks its list (plain HTTP or HTTPS with HSTS). */
+function area(csp: string, permissions: string): { plain: HeaderList; tls: HeaderList } {
+  const plain: HeaderList = [
+    ...Object.entries(common),
+    ['Content-Security-Policy', csp],
+    ['Permissions-Policy', permissions],
+  ];
+  return { plain, tls: [...plain, hsts] };
+}
+const api = area(apiCsp, 'camera=(), microphone=(), geolocation=()');
+const pwa = area(pwaCsp, 'camera=(self), microphone=(), geolocation=()');
+const pages = area(pagesCsp, 'camera=(), microphone=(), geolocation=()');
+
+function headersFor(path: string, url: string): HeaderList {
+  const headers =
+    path.startsWith('/api/') || path === '/api'
+      ? api
+      : path.startsWith('/app/') || path === '/app'
+        ? pwa
+        : pages;
+  // node-server and app.request both give an absolute URL with a lower-case scheme.
+  return url.startsWith('https:') ? headers.tls : headers.plain;
+}
+
+/** The Node response behind the request, when served by `@hono/node-server`. */
+function nodeResponse(c: Context): Pick<ServerResponse, 'setHeader'> | undefined {
+  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+  return typeof (outgoing as ServerResponse | undefined)?.setHeader === 'function'
+    ? (outgoing as ServerResponse)
+    : undefined;
+}
+
 /**
  * Security headers on every answer, with a Content-Security-Policy per area (API, PWA, pages)
- * and `Strict-Transport-Security` on HTTPS.
+ * and `Strict-Transport-Security` on HTTPS. Under `@hono/node-server` they go straight on the
+ * Node response before the handler runs (Node merges them into the status line it writes, so they
+ * are on every answer, errors included), which skips eight web `Headers.set` per request; under
+ * `app.request` (tests, other runtimes) they are set on the finished `Response`.
  *
  * @example app.use('*', securityHeaders());
  */
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
+    const list = headersFor(c.req.path, c.req.url);
+    const outgoing = nodeResponse(c);
+    if (outgoing) {
+      for (const [name, value] of list) outgoing.setHeader(name, value);
+      return next();
+    }
     await next();
-    const path = c.req.path;
-    for (const [name, value] of Object.entries(common)) c.res.headers.set(name, value);
-    if (path.startsWith('/api/') || path === '/api') {
-      c.res.headers.set('Content-Security-Policy', apiCsp);
-      c.res.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    } else if (path.startsWith('/app/') || path === '/app') {
-      c.res.headers.set('Content-Security-Policy', pwaCsp);
-      c.res.headers.set('Permissions-Policy', 'camera=(self), microphone=(), geolocation=()');
-    } else {
-      c.res.headers.set('Content-Security-Policy', pagesCsp);
-      c.res.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    }
-    if (new URL(c.req.url).protocol === 'https:') {
-      c.res.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    }
+    for (const [name, value] of list) c.res.headers.set(name, value);
   };
 }
