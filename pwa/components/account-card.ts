@@ -36,14 +36,16 @@ export class AccountCard extends LitElement {
   static override styles = [
     tokens,
     css`
-      :host { display: block; content-visibility: auto; contain-intrinsic-size: auto 190px; }
+      :host { display: block; height: 100%; content-visibility: auto; contain-intrinsic-size: auto 190px; }
       /* Block layout with fixed-size, contained boxes for everything that changes each second
          (code, countdown, next code): an update re-lays out those boxes, never the list. */
-      article { position: relative; overflow: hidden; background: var(--surface); border: 1px solid var(--border);
+      /* Fills the list's fixed-height row whatever the account type, so rows never differ. */
+      article { box-sizing: border-box; height: 100%; position: relative; overflow: hidden; background: var(--surface); border: 1px solid var(--border);
         border-radius: var(--radius); padding: 12px 14px 16px; }
       .names { min-width: 0; min-height: 2.4em; }
-      .issuer { font-weight: 700; display: block; }
-      .label { color: var(--muted); display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .issuer { font-weight: 700; }
+      .issuer, .label { display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .label { color: var(--muted); }
       .code { display: block; border: none; background: none; padding: 0 4px; margin: 4px 0 0 -4px;
         font: 600 2rem/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; letter-spacing: 0.04em; color: var(--accent);
         contain: strict; width: 10.5ch; height: 1.3em; text-align: left; }
@@ -57,7 +59,7 @@ export class AccountCard extends LitElement {
       @keyframes drain-odd { from { transform: scaleX(1); } to { transform: scaleX(0); } }
       .next { display: block; margin: 4px 0 0; height: 1.4em; contain: strict; color: var(--muted);
         font-family: ui-monospace, Menlo, monospace; }
-      .hotp { margin: 4px 0 0; }
+      .actions .hotp { margin-right: auto; }
       .actions { display: flex; gap: 6px; justify-content: flex-end; margin-top: 4px; }
       .actions a { display: inline-flex; align-items: center; justify-content: center; min-width: 44px; min-height: 44px;
         color: var(--fg); border-radius: 10px; border: 1px solid var(--border); text-decoration: none; }
@@ -175,12 +177,24 @@ export class AccountCard extends LitElement {
       </div>
       ${this.visible ? this.renderCode() : html`<span class="code" aria-hidden="true">••• •••</span><p class="next" aria-hidden="true"></p>`}
       <div class="actions">
+        ${this.visible && account.type === 'hotp' ? this.renderNextButton() : nothing}
         <button data-focus="up" ?disabled=${this.first} aria-label="Move ${this.displayName} up" title="Move up (Alt+↑)"
           @click=${() => this.move(-1)}>↑</button>
         <button data-focus="down" ?disabled=${this.last} aria-label="Move ${this.displayName} down" title="Move down (Alt+↓)"
           @click=${() => this.move(1)}>↓</button>
         <a href="#/account/${encodeURIComponent(id)}" aria-label="Details of ${this.displayName}" title="Details">⋯</a>
       </div>`;
+  }
+
+  private renderNextButton() {
+    return html`<button class="hotp" aria-label="Next code for ${this.displayName}" @click=${() =>
+      this.dispatchEvent(
+        new CustomEvent('advance-counter', {
+          detail: { id: this.entry.id },
+          bubbles: true,
+          composed: true,
+        }),
+      )}>Next code</button>`;
   }
 
   private renderCode() {
@@ -203,18 +217,8 @@ export class AccountCard extends LitElement {
     const codeButton = html`<button class="code" data-focus="code" data-code=${code}
       aria-label="Code for ${this.displayName}: ${spokenCode(code)}. Activate to copy."
       @click=${() => this.copy(code)}><span aria-hidden="true">${groupCode(code)}</span></button>`;
-    if (account.type === 'hotp') {
-      return html`${codeButton}
-        <div class="hotp"><button aria-label="Next code for ${this.displayName}" @click=${() =>
-          this.dispatchEvent(
-            new CustomEvent('advance-counter', {
-              detail: { id: this.entry.id },
-              bubbles: true,
-              composed: true,
-            }),
-          )}>
-          Next code</button></div>`;
-    }
+    // HOTP's "next code" button sits in the actions row, so every card has the same height.
+    if (account.type === 'hotp') return html`${codeButton}<p class="next" aria-hidden="true"></p>`;
     // One template whatever the second: a rollover changes text and attributes, creates nothing.
     return html`${codeButton}
       <p class="next" data-next=${ending ? next : nothing} aria-hidden=${ending ? 'false' : 'true'}>

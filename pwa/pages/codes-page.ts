@@ -4,16 +4,19 @@ import { repeat } from 'lit/directives/repeat.js';
 import '../components/account-card.ts';
 import type { MoveRequest } from '../components/account-card.ts';
 import { showToast } from '../components/toast.ts';
-import { afterPaint } from '../scheduling/yield.ts';
 import { accountsModel, ModelController } from '../state/app-model.ts';
 import { tokens } from '../styles/tokens.ts';
 import type { VaultEntry } from '../vault/vault.ts';
+import { listWindow, type RowRange } from './list-window.ts';
 
 /** Cards computed before their first visibility report: about a screenful. */
 const EAGER_CARDS = 8;
-/** Cards in the first render; the rest follow in later tasks so the first screen paints early. */
+/** Cards in the first render, before a row has been measured: about a screenful. */
 const FIRST_CHUNK = 8;
-const LATER_CHUNK = 100;
+/** Rows kept in the DOM beyond each edge of the viewport, so scrolling rarely shows a gap. */
+const OVERSCAN = 3;
+/** The sticky app header covers this much of the viewport's top. */
+const TOP_INSET = 64;
 
 function matches(entry: VaultEntry, query: string): boolean {
   const { issuer = '', label } = entry.account;
@@ -25,6 +28,11 @@ function matches(entry: VaultEntry, query: string): boolean {
  * drop), and the records that could not be read. New users get an empty state that explains how
  * to add a first account.
  *
+ * The list is windowed: only the rows in and near the viewport are in the DOM, the rest is padding
+ * of the exact height (every row has the same fixed height), so a period rollover and every
+ * list-wide change cost the same with 5 accounts or 5000. Items carry `aria-setsize` and
+ * `aria-posinset` so screen readers still announce the whole list.
+ *
  * @example html`<codes-page></codes-page>`
  */
 @customElement('codes-page')
@@ -35,7 +43,8 @@ export class CodesPage extends LitElement {
       :host { display: block; }
       /* Block, not grid: a grid re-measures every item whenever one card changes. */
       ul { list-style: none; margin: 0; padding: 0; display: block; }
-      li + li { margin-top: 10px; }
+      /* One fixed height for every row (gap included): the window maths depends on it. */
+      li { box-sizing: border-box; height: max(200px, 12.5rem); padding-bottom: 10px; }
       li[draggable='true'] { cursor: grab; }
       li.drop-target { outline: 2px dashed var(--accent); border-radius: var(--radius); }
       .search { margin: 4px 0 12px; }
@@ -50,22 +59,67 @@ export class CodesPage extends LitElement {
   private readonly model = new ModelController(this);
   @state() private query = '';
   @state() private dropTarget: string | null = null;
-  @state() private rendered = FIRST_CHUNK;
   private dragged: string | null = null;
-  private growing = false;
+  /** Row height in px (0 until measured) and the list's top edge relative to the viewport. */
+  private rowHeight = 0;
+  private listTop = 0;
+  /** The range of rows last rendered, and the number of rows it was taken from. */
+  private range: RowRange = { start: 0, end: 0 };
+  private rowCount = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('scroll', this.onViewport, { passive: true });
+    window.addEventListener('resize', this.onViewport, { passive: true });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('scroll', this.onViewport);
+    window.removeEventListener('resize', this.onViewport);
+  }
 
   protected override updated(): void {
-    if (this.growing || this.rendered >= this.model.model.entries.length) return;
-    this.growing = true;
-    void afterPaint().then(() => {
-      this.growing = false;
-      this.rendered += LATER_CHUNK;
+    // Content above the list (search results text, warnings) may have moved it.
+    this.onViewport();
+  }
+
+  /** Re-reads where the list is and redraws only when that changes which rows are rendered. */
+  private readonly onViewport = (): void => {
+    const list = this.renderRoot.querySelector<HTMLElement>('ul.accounts');
+    if (!list) return;
+    if (!this.rowHeight) this.rowHeight = list.querySelector('li')?.offsetHeight ?? 0;
+    this.listTop = list.getBoundingClientRect().top;
+    const next = this.windowFor(this.rowCount);
+    if (next.start !== this.range.start || next.end !== this.range.end) this.requestUpdate();
+  };
+
+  private windowFor(count: number): RowRange {
+    if (!this.rowHeight) return { start: 0, end: Math.min(count, FIRST_CHUNK) };
+    return listWindow({
+      count,
+      rowHeight: this.rowHeight,
+      listTop: this.listTop,
+      viewportHeight: window.innerHeight,
+      overscan: OVERSCAN,
     });
+  }
+
+  /** Scrolls just enough for row `index` to be fully visible below the sticky header. */
+  private revealRow(index: number): void {
+    if (!this.rowHeight) return;
+    const top = this.listTop + index * this.rowHeight;
+    const bottom = top + this.rowHeight;
+    if (top < TOP_INSET) window.scrollBy(0, top - TOP_INSET);
+    else if (bottom > window.innerHeight) window.scrollBy(0, bottom - window.innerHeight);
+    this.onViewport();
   }
 
   private async onMove(event: CustomEvent<MoveRequest>): Promise<void> {
     const { id, delta } = event.detail;
     await accountsModel.move(id, delta);
+    // The moved row may now lie outside the rendered window: bring it on screen first.
+    this.revealRow(accountsModel.entries.findIndex((e) => e.id === id));
     await this.updateComplete;
     // The card's node moved, which drops focus; put it back on the same control.
     const card = this.renderRoot.querySelector<HTMLElementTagNameMap['account-card']>(
@@ -125,21 +179,25 @@ export class CodesPage extends LitElement {
     const shown = query ? entries.filter((e) => matches(e, query)) : entries;
     // Reordering a filtered list would be ambiguous; it is offered on the full list only.
     const reorder = !query;
+    this.rowCount = shown.length;
+    this.range = this.windowFor(shown.length);
+    const { start, end } = this.range;
     return html`<div class="search">
         <label for="search">Search accounts</label>
         <input id="search" type="search" autocomplete="off" placeholder="Issuer or account"
           .value=${this.query} @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
       </div>
       ${shown.length === 0 ? html`<p>No account matches “${this.query}”.</p>` : nothing}
-      <ul aria-label="Accounts" @move-account=${this.onMove}
+      <ul class="accounts" aria-label="Accounts" style=${`padding: ${start * this.rowHeight}px 0 ${(shown.length - end) * this.rowHeight}px`}
+        @move-account=${this.onMove}
         @advance-counter=${(e: CustomEvent<{ id: string }>) => accountsModel.advanceCounter(e.detail.id)}>
         ${repeat(
-          shown.slice(0, this.rendered),
+          shown.slice(start, end),
           (e) => e.id,
-          (
-            e,
-            i,
-          ) => html`<li draggable=${reorder ? 'true' : 'false'} class=${this.dropTarget === e.id ? 'drop-target' : ''}
+          (e, offset) => {
+            const i = start + offset;
+            return html`<li draggable=${reorder ? 'true' : 'false'} class=${this.dropTarget === e.id ? 'drop-target' : ''}
+              aria-setsize=${shown.length} aria-posinset=${i + 1}
               @dragstart=${(ev: DragEvent) => {
                 this.dragged = e.id;
                 ev.dataTransfer?.setData('text/plain', '');
@@ -155,7 +213,8 @@ export class CodesPage extends LitElement {
               }}>
             <account-card data-id=${e.id} .entry=${e} ?eager=${i < EAGER_CARDS}
               ?first=${!reorder || i === 0} ?last=${!reorder || i === shown.length - 1}></account-card>
-          </li>`,
+          </li>`;
+          },
         )}
       </ul>`;
   }
