@@ -1,34 +1,7 @@
 import type { Store } from '../contract.ts';
-import type { ChallengeRecord, FailureState } from '../types.ts';
+import type { GuardMethods } from '../method-groups.ts';
+import { type ChallengeRow, type FailureRow, toChallenge, toFailureState } from '../rows.ts';
 import type { Sql } from './pg-connection.ts';
-
-interface ChallengeRow {
-  id: string;
-  user_id: number;
-  kind: ChallengeRecord['kind'];
-  binding: string;
-  created_at: number;
-  expires_at: number;
-  attempts: number;
-  consumed_at: number | null;
-}
-
-type GuardMethods =
-  | 'getFailureState'
-  | 'reserveAttempt'
-  | 'recordFailure'
-  | 'clearFailures'
-  | 'hitRateLimit'
-  | 'createChallenge'
-  | 'getChallenge'
-  | 'reserveChallengeAttempt'
-  | 'consumeChallenge';
-
-type FailureRow = { count: number; locked_until: number | null };
-const state = (row: FailureRow | undefined): FailureState => ({
-  count: row?.count ?? 0,
-  lockedUntil: row?.locked_until ?? null,
-});
 
 /**
  * Failure counters, lockouts, rate limits and login challenges of the PostgreSQL store. Each
@@ -41,7 +14,7 @@ export function pgGuards(sql: Sql): Pick<Store, GuardMethods> {
     async getFailureState(userId, kind) {
       const [row] = await sql<FailureRow[]>`
         SELECT count, locked_until FROM failure_counters WHERE user_id = ${userId} AND kind = ${kind}`;
-      return state(row);
+      return toFailureState(row);
     },
     async reserveAttempt(userId, kind, now, { threshold }) {
       // The row lock taken by the upsert orders concurrent reservations: each sees the count
@@ -68,7 +41,7 @@ export function pgGuards(sql: Sql): Pick<Store, GuardMethods> {
           locked_until = CASE WHEN f.count >= ${threshold}::int THEN ${now + lockMs}::bigint
                               ELSE f.locked_until END
         RETURNING count, locked_until`;
-      return state(row);
+      return toFailureState(row);
     },
     async clearFailures(userId, kind) {
       await sql`UPDATE failure_counters SET count = 0
@@ -96,17 +69,7 @@ export function pgGuards(sql: Sql): Pick<Store, GuardMethods> {
     },
     async getChallenge(id) {
       const [r] = await sql<ChallengeRow[]>`SELECT * FROM challenges WHERE id = ${id}`;
-      if (!r) return null;
-      return {
-        id: r.id,
-        userId: r.user_id,
-        kind: r.kind,
-        binding: r.binding,
-        createdAt: r.created_at,
-        expiresAt: r.expires_at,
-        attempts: r.attempts,
-        consumedAt: r.consumed_at,
-      };
+      return r ? toChallenge(r) : null;
     },
     async reserveChallengeAttempt(id, now, maxAttempts) {
       const result = await sql`

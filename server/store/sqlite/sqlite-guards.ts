@@ -1,36 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
-import type { ChallengeRecord, FailureState } from '../types.ts';
+import type { GuardMethods } from '../method-groups.ts';
+import { type ChallengeRow, type FailureRow, toChallenge, toFailureState } from '../rows.ts';
 import type { Write } from './write-batch.ts';
-
-interface ChallengeRow {
-  id: string;
-  user_id: number;
-  kind: ChallengeRecord['kind'];
-  binding: string;
-  created_at: number;
-  expires_at: number;
-  attempts: number;
-  consumed_at: number | null;
-}
-
-type GuardMethods =
-  | 'getFailureState'
-  | 'reserveAttempt'
-  | 'recordFailure'
-  | 'clearFailures'
-  | 'hitRateLimit'
-  | 'createChallenge'
-  | 'getChallenge'
-  | 'reserveChallengeAttempt'
-  | 'consumeChallenge';
-
-type CounterRow = { count: number; locked_until: number | null } | undefined;
-
-const state = (row: CounterRow): FailureState => ({
-  count: row?.count ?? 0,
-  lockedUntil: row?.locked_until ?? null,
-});
 
 /** Failure counters, lockouts, rate limits and login challenges of the SQLite store. */
 export function sqliteGuards(db: Database.Database, write: Write): Pick<Store, GuardMethods> {
@@ -72,13 +44,13 @@ export function sqliteGuards(db: Database.Database, write: Write): Pick<Store, G
 
   return {
     async getFailureState(userId, kind) {
-      return state(getFailures.get(userId, kind) as CounterRow);
+      return toFailureState(getFailures.get(userId, kind) as FailureRow | undefined);
     },
     async reserveAttempt(userId, kind, now, { threshold }) {
       if (await write(() => reserve.run(userId, kind, threshold, now).changes === 1)) {
         return { allowed: true };
       }
-      const row = state(getFailures.get(userId, kind) as CounterRow);
+      const row = toFailureState(getFailures.get(userId, kind) as FailureRow | undefined);
       const lockedFor =
         row.lockedUntil !== null && row.lockedUntil > now ? row.lockedUntil - now : 0;
       // Without a lock the budget is held by attempts still in flight: retry in a second.
@@ -86,9 +58,9 @@ export function sqliteGuards(db: Database.Database, write: Write): Pick<Store, G
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
       const locked = await write(
-        () => lock.get(now + lockMs, userId, kind, threshold) as CounterRow,
+        () => lock.get(now + lockMs, userId, kind, threshold) as FailureRow | undefined,
       );
-      return state(locked ?? (getFailures.get(userId, kind) as CounterRow));
+      return toFailureState(locked ?? (getFailures.get(userId, kind) as FailureRow | undefined));
     },
     async clearFailures(userId, kind) {
       await write(() => clear.run(userId, kind));
@@ -108,17 +80,7 @@ export function sqliteGuards(db: Database.Database, write: Write): Pick<Store, G
     },
     async getChallenge(id) {
       const r = getChallenge.get(id) as ChallengeRow | undefined;
-      if (!r) return null;
-      return {
-        id: r.id,
-        userId: r.user_id,
-        kind: r.kind,
-        binding: r.binding,
-        createdAt: r.created_at,
-        expiresAt: r.expires_at,
-        attempts: r.attempts,
-        consumedAt: r.consumed_at,
-      };
+      return r ? toChallenge(r) : null;
     },
     async reserveChallengeAttempt(id, now, maxAttempts) {
       return write(() => reserveChallenge.run(id, now, maxAttempts).changes === 1);

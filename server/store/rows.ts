@@ -1,0 +1,173 @@
+/**
+ * The rows both SQL adapters read back (the migrations give SQLite and PostgreSQL the same
+ * snake_case columns) and the pure mappers from a row to the contract's record. Only what a
+ * dialect really does differently stays in its adapter: SQLite returns booleans as 0/1, so the
+ * user row is generic over its flag type.
+ */
+import type {
+  ChallengeRecord,
+  FactorRecord,
+  FailureState,
+  Policy,
+  SessionRecord,
+  UserListItem,
+  UserRecord,
+} from './types.ts';
+
+/** A boolean column as the driver returns it: PostgreSQL `boolean`, SQLite `0 | 1`. */
+type Flag = boolean | number;
+
+const isSet = (flag: Flag): boolean => flag === true || flag === 1;
+
+/** A `users` row; `F` is how the driver returns `must_setup_mfa`. */
+export interface UserRow<F extends Flag = Flag> {
+  id: number;
+  username: string;
+  name: string;
+  kind: UserRecord['kind'];
+  role: UserRecord['role'];
+  auth_type: UserRecord['authType'];
+  password_hash: string | null;
+  must_setup_mfa: F;
+  created_at: number;
+}
+
+/**
+ * @example
+ * const user = row ? toUser(row) : null;
+ */
+export const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  username: r.username,
+  name: r.name,
+  kind: r.kind,
+  role: r.role,
+  authType: r.auth_type,
+  passwordHash: r.password_hash,
+  mustSetupMfa: isSet(r.must_setup_mfa),
+  createdAt: r.created_at,
+});
+
+/** A row of the user listing: the user's columns but the hash, and whether a factor is active. */
+export type UserListRow<F extends Flag = Flag> = Omit<
+  UserRow<F>,
+  'password_hash' | 'must_setup_mfa' | 'created_at'
+> & { mfa: F };
+
+/**
+ * @example
+ * const users = page.map(toUserListItem);
+ */
+export const toUserListItem = (r: UserListRow): UserListItem => ({
+  id: r.id,
+  username: r.username,
+  name: r.name,
+  kind: r.kind,
+  role: r.role,
+  authType: r.auth_type,
+  mfaEnabled: isSet(r.mfa),
+});
+
+/** A `factors` row. */
+export interface FactorRow {
+  id: number;
+  user_id: number;
+  status: FactorRecord['status'];
+  secret: string;
+  last_step: number | null;
+  created_at: number;
+  expires_at: number | null;
+  enabled_at: number | null;
+}
+
+/**
+ * @example
+ * return row ? toFactor(row) : null;
+ */
+export const toFactor = (r: FactorRow): FactorRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  status: r.status,
+  secret: r.secret,
+  lastStep: r.last_step,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  enabledAt: r.enabled_at,
+});
+
+/** A `failure_counters` row. */
+export interface FailureRow {
+  count: number;
+  locked_until: number | null;
+}
+
+/**
+ * No row (the user has not failed at that kind yet) means no failures and no lock.
+ * @example
+ * toFailureState(undefined); // { count: 0, lockedUntil: null }
+ */
+export const toFailureState = (row: FailureRow | undefined): FailureState => ({
+  count: row?.count ?? 0,
+  lockedUntil: row?.locked_until ?? null,
+});
+
+/** A `challenges` row. */
+export interface ChallengeRow {
+  id: string;
+  user_id: number;
+  kind: ChallengeRecord['kind'];
+  binding: string;
+  created_at: number;
+  expires_at: number;
+  attempts: number;
+  consumed_at: number | null;
+}
+
+/**
+ * @example
+ * return r ? toChallenge(r) : null;
+ */
+export const toChallenge = (r: ChallengeRow): ChallengeRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  kind: r.kind,
+  binding: r.binding,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  attempts: r.attempts,
+  consumedAt: r.consumed_at,
+});
+
+/** A `sessions` row. */
+export interface SessionRow {
+  id: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  ip: string;
+}
+
+/**
+ * @example
+ * return r ? toSession(r) : null;
+ */
+export const toSession = (r: SessionRow): SessionRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  expiresAt: r.expires_at,
+  ip: r.ip,
+});
+
+const defaultPolicy: Policy = { requireMfaForNonSsoUsers: false };
+
+/**
+ * The stored policy (a JSON `settings` value) over the defaults, so a key added later reads as
+ * its default on an older row.
+ * @example
+ * toPolicy(undefined); // { requireMfaForNonSsoUsers: false }
+ */
+export const toPolicy = (row: { value: string } | undefined): Policy =>
+  row ? { ...defaultPolicy, ...(JSON.parse(row.value) as Partial<Policy>) } : defaultPolicy;
