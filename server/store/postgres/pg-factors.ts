@@ -1,38 +1,7 @@
 import type { Store } from '../contract.ts';
-import type { FactorRecord } from '../types.ts';
+import type { FactorMethods } from '../method-groups.ts';
+import { type FactorRow, toFactor } from '../rows.ts';
 import { type Sql, type TxSql, transaction } from './pg-connection.ts';
-
-interface FactorRow {
-  id: number;
-  user_id: number;
-  status: FactorRecord['status'];
-  secret: string;
-  last_step: number | null;
-  created_at: number;
-  expires_at: number | null;
-  enabled_at: number | null;
-}
-
-const toFactor = (r: FactorRow): FactorRecord => ({
-  id: r.id,
-  userId: r.user_id,
-  status: r.status,
-  secret: r.secret,
-  lastStep: r.last_step,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  enabledAt: r.enabled_at,
-});
-
-type FactorMethods =
-  | 'getFactor'
-  | 'startEnrolment'
-  | 'enableFactor'
-  | 'advanceLastStep'
-  | 'removeFactor'
-  | 'consumeRecoveryCode'
-  | 'replaceRecoveryCodes'
-  | 'countRecoveryCodesLeft';
 
 /**
  * Every transaction that changes a user's factor or recovery codes first takes the user's row

@@ -1,40 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
-import type { FactorRecord } from '../types.ts';
+import type { FactorMethods } from '../method-groups.ts';
+import { type FactorRow, toFactor } from '../rows.ts';
 import type { Write } from './write-batch.ts';
-
-interface FactorRow {
-  id: number;
-  user_id: number;
-  status: FactorRecord['status'];
-  secret: string;
-  last_step: number | null;
-  created_at: number;
-  expires_at: number | null;
-  enabled_at: number | null;
-}
-
-const toFactor = (r: FactorRow): FactorRecord => ({
-  id: r.id,
-  userId: r.user_id,
-  status: r.status,
-  secret: r.secret,
-  lastStep: r.last_step,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  enabledAt: r.enabled_at,
-});
-
-type FactorMethods =
-  | 'getFactor'
-  | 'startEnrolment'
-  | 'enableFactor'
-  | 'advanceLastStep'
-  | 'removeFactor'
-  | 'disableFactorsForUsers'
-  | 'consumeRecoveryCode'
-  | 'replaceRecoveryCodes'
-  | 'countRecoveryCodesLeft';
 
 /**
  * The factor and recovery-code methods of the SQLite store. `durable` is the group-commit
@@ -44,7 +12,7 @@ export function sqliteFactors(
   db: Database.Database,
   write: Write,
   durable: () => Promise<void>,
-): Pick<Store, FactorMethods> {
+): Pick<Store, FactorMethods | 'disableFactorsForUsers'> {
   const get = db.prepare('SELECT * FROM factors WHERE user_id = ?');
   const upsertPending = db.prepare(
     `INSERT INTO factors (user_id, status, secret, created_at, expires_at)
