@@ -1,29 +1,8 @@
 import type { Store } from '../contract.ts';
-import type { AuditEvent, Policy } from '../types.ts';
+import type { SessionMethods } from '../method-groups.ts';
+import { type SessionRow, toPolicy, toSession } from '../rows.ts';
+import type { AuditEvent } from '../types.ts';
 import { type Sql, transaction } from './pg-connection.ts';
-
-interface SessionRow {
-  id: string;
-  user_id: number;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
-  ip: string;
-}
-
-type SessionMethods =
-  | 'createSession'
-  | 'getSession'
-  | 'touchSession'
-  | 'deleteSession'
-  | 'endUserSessions'
-  | 'getPolicy'
-  | 'setPolicy'
-  | 'appendAudit'
-  | 'listAudit'
-  | 'pruneExpired';
-
-const defaultPolicy: Policy = { requireMfaForNonSsoUsers: false };
 
 /**
  * Sessions, the company policy, the audit log and housekeeping of the PostgreSQL store. Nothing
@@ -39,15 +18,7 @@ export function pgSessions(sql: Sql): Pick<Store, SessionMethods> {
     },
     async getSession(id) {
       const [r] = await sql<SessionRow[]>`SELECT * FROM sessions WHERE id = ${id}`;
-      if (!r) return null;
-      return {
-        id: r.id,
-        userId: r.user_id,
-        createdAt: r.created_at,
-        lastSeenAt: r.last_seen_at,
-        expiresAt: r.expires_at,
-        ip: r.ip,
-      };
+      return r ? toSession(r) : null;
     },
     async touchSession(id, now) {
       await sql`UPDATE sessions SET last_seen_at = ${now} WHERE id = ${id} AND last_seen_at < ${now}`;
@@ -63,9 +34,7 @@ export function pgSessions(sql: Sql): Pick<Store, SessionMethods> {
     },
     async getPolicy() {
       const [row] = await sql<{ value: string }[]>`SELECT value FROM settings WHERE key = 'policy'`;
-      return row
-        ? { ...defaultPolicy, ...(JSON.parse(row.value) as Partial<Policy>) }
-        : defaultPolicy;
+      return toPolicy(row);
     },
     async setPolicy(policy, { exceptSessionId }) {
       return transaction(sql, async (tx) => {

@@ -1,30 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
-import type { AuditEvent, Policy, SessionRecord } from '../types.ts';
+import type { SessionMethods } from '../method-groups.ts';
+import { type SessionRow, toPolicy, toSession } from '../rows.ts';
+import type { AuditEvent } from '../types.ts';
 import type { Write } from './write-batch.ts';
-
-interface SessionRow {
-  id: string;
-  user_id: number;
-  created_at: number;
-  last_seen_at: number;
-  expires_at: number;
-  ip: string;
-}
-
-type SessionMethods =
-  | 'createSession'
-  | 'getSession'
-  | 'touchSession'
-  | 'deleteSession'
-  | 'endUserSessions'
-  | 'getPolicy'
-  | 'setPolicy'
-  | 'appendAudit'
-  | 'listAudit'
-  | 'pruneExpired';
-
-const defaultPolicy: Policy = { requireMfaForNonSsoUsers: false };
 
 /** Sessions, the company policy, the audit log and housekeeping of the SQLite store. */
 export function sqliteSessions(db: Database.Database, write: Write): Pick<Store, SessionMethods> {
@@ -61,16 +40,7 @@ export function sqliteSessions(db: Database.Database, write: Write): Pick<Store,
     },
     async getSession(id) {
       const r = get.get(id) as SessionRow | undefined;
-      if (!r) return null;
-      const session: SessionRecord = {
-        id: r.id,
-        userId: r.user_id,
-        createdAt: r.created_at,
-        lastSeenAt: r.last_seen_at,
-        expiresAt: r.expires_at,
-        ip: r.ip,
-      };
-      return session;
+      return r ? toSession(r) : null;
     },
     async touchSession(id, now) {
       await write(() => touch.run(now, id, now));
@@ -83,9 +53,7 @@ export function sqliteSessions(db: Database.Database, write: Write): Pick<Store,
     },
     async getPolicy() {
       const row = getPolicy.get() as { value: string } | undefined;
-      return row
-        ? { ...defaultPolicy, ...(JSON.parse(row.value) as Partial<Policy>) }
-        : defaultPolicy;
+      return toPolicy(row);
     },
     async setPolicy(policy, { exceptSessionId }) {
       return write(
