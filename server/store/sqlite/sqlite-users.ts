@@ -1,45 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
-import type { UserListItem, UserRecord } from '../types.ts';
+import type { UserMethods } from '../method-groups.ts';
+import { toUser, toUserListItem, type UserListRow, type UserRow } from '../rows.ts';
 import type { Write } from './write-batch.ts';
 
-interface UserRow {
-  id: number;
-  username: string;
-  name: string;
-  kind: UserRecord['kind'];
-  role: UserRecord['role'];
-  auth_type: UserRecord['authType'];
-  password_hash: string | null;
-  must_setup_mfa: number;
-  created_at: number;
-}
-
-const toUser = (r: UserRow): UserRecord => ({
-  id: r.id,
-  username: r.username,
-  name: r.name,
-  kind: r.kind,
-  role: r.role,
-  authType: r.auth_type,
-  passwordHash: r.password_hash,
-  mustSetupMfa: r.must_setup_mfa === 1,
-  createdAt: r.created_at,
-});
-
 /** The user methods of the SQLite store. */
-export function sqliteUsers(
-  db: Database.Database,
-  write: Write,
-): Pick<
-  Store,
-  | 'createUser'
-  | 'getUserById'
-  | 'getUserByUsername'
-  | 'countUsers'
-  | 'setPasswordHash'
-  | 'listUsers'
-> {
+export function sqliteUsers(db: Database.Database, write: Write): Pick<Store, UserMethods> {
   const insert = db.prepare(
     `INSERT INTO users (username, name, kind, role, auth_type, password_hash, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING *`,
@@ -61,16 +27,16 @@ export function sqliteUsers(
             u.authType,
             u.passwordHash,
             now,
-          ) as UserRow | undefined,
+          ) as UserRow<number> | undefined,
       );
       return row ? toUser(row) : null;
     },
     async getUserById(id) {
-      const row = byId.get(id) as UserRow | undefined;
+      const row = byId.get(id) as UserRow<number> | undefined;
       return row ? toUser(row) : null;
     },
     async getUserByUsername(username) {
-      const row = byName.get(username.toLowerCase()) as UserRow | undefined;
+      const row = byName.get(username.toLowerCase()) as UserRow<number> | undefined;
       return row ? toUser(row) : null;
     },
     async countUsers() {
@@ -101,17 +67,9 @@ export function sqliteUsers(
              EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active') AS mfa
            FROM users u WHERE ${where.join(' AND ')} ORDER BY u.id LIMIT ?`,
         )
-        .all(...params, query.limit + 1) as (Omit<UserRow, 'password_hash'> & { mfa: number })[];
+        .all(...params, query.limit + 1) as UserListRow<number>[];
       const page = rows.slice(0, query.limit);
-      const users: UserListItem[] = page.map((r) => ({
-        id: r.id,
-        username: r.username,
-        name: r.name,
-        kind: r.kind,
-        role: r.role,
-        authType: r.auth_type,
-        mfaEnabled: r.mfa === 1,
-      }));
+      const users = page.map(toUserListItem);
       const last = page.at(-1);
       return { users, nextCursor: rows.length > query.limit && last ? last.id : null };
     },
