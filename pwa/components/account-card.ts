@@ -53,10 +53,9 @@ export class AccountCard extends LitElement {
          no paint on the main thread between boundaries. */
       .bar { position: absolute; left: 0; right: 0; bottom: 0; height: 5px; background: var(--border); contain: strict; }
       .bar > span { display: block; height: 100%; background: var(--accent); transform-origin: left center;
-        animation-timing-function: linear; animation-fill-mode: both; will-change: transform; }
+        animation: drain linear infinite both; will-change: transform; }
       .bar.ending > span { background: var(--danger); }
-      @keyframes drain-even { from { transform: scaleX(1); } to { transform: scaleX(0); } }
-      @keyframes drain-odd { from { transform: scaleX(1); } to { transform: scaleX(0); } }
+      @keyframes drain { from { transform: scaleX(1); } to { transform: scaleX(0); } }
       .next { display: block; margin: 4px 0 0; height: 1.4em; contain: strict; color: var(--muted);
         font-family: ui-monospace, Menlo, monospace; }
       .actions .hotp { margin-right: auto; }
@@ -78,8 +77,8 @@ export class AccountCard extends LitElement {
   private memo: {
     account: unknown;
     codes: Map<number, string>;
-    barStep: number;
-    barStyle: string;
+    /** The countdown's inline timing, fixed while its element lives (null: set at next render). */
+    barStyle: string | null;
   } | null = null;
 
   override connectedCallback(): void {
@@ -88,6 +87,8 @@ export class AccountCard extends LitElement {
       this.eager ||
       !observeVisibility(this, (visible) => {
         this.visible = visible;
+        // The bar is drawn anew when the card shows again: time it from then.
+        if (this.memo) this.memo.barStyle = null;
         this.clock.refresh();
       });
     this.addEventListener('keydown', this.onKeyDown);
@@ -115,8 +116,7 @@ export class AccountCard extends LitElement {
   /** The code of `step` (a TOTP time step, or the HOTP counter), computed once per step. */
   private codeAt(step: number): string {
     const { account } = this.entry;
-    if (this.memo?.account !== account)
-      this.memo = { account, codes: new Map(), barStep: -1, barStyle: '' };
+    if (this.memo?.account !== account) this.memo = { account, codes: new Map(), barStyle: null };
     let code = this.memo.codes.get(step);
     if (code === undefined) {
       code = generateCode(
@@ -130,14 +130,15 @@ export class AccountCard extends LitElement {
     return code;
   }
 
-  /** Inline timing that puts the countdown animation where `now` is in its period. */
-  private barStyle(now: number, step: number, period: number): string {
-    if (this.memo && this.memo.barStep !== step) {
-      // Fixed once per step: changing the delay later would move the running animation.
-      this.memo.barStep = step;
-      // Alternating names restart the animation on the same element at each step.
-      const name = step % 2 ? 'drain-odd' : 'drain-even';
-      this.memo.barStyle = `animation-name: ${name}; animation-duration: ${period}s; animation-delay: -${now - step * period * 1000}ms`;
+  /**
+   * Inline timing that puts the countdown animation where `now` is in its period. The animation
+   * repeats every period by itself, so a rollover changes nothing on it (no restart, no style
+   * change); the timing is set once each time the bar element is created.
+   */
+  private barStyle(now: number, period: number): string {
+    if (this.memo && this.memo.barStyle === null) {
+      const ms = period * 1000;
+      this.memo.barStyle = `animation-duration: ${period}s; animation-delay: -${now % ms}ms`;
     }
     return this.memo?.barStyle ?? '';
   }
@@ -226,7 +227,7 @@ export class AccountCard extends LitElement {
         <span class="visually-hidden">${ending ? `Next code: ${spokenCode(next)}` : ''}</span>
       </p>
       <div class="bar ${ending ? 'ending' : ''}" aria-hidden="true"><span
-        style=${this.barStyle(now, step, account.period)}></span></div>`;
+        style=${this.barStyle(now, account.period)}></span></div>`;
   }
 }
 
