@@ -1,34 +1,24 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OtpAccount } from '../../sdk/otp/index.ts';
 import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
+import { harnessWithMfaUser, submitCode } from './login-steps.ts';
 
 describe('brute-force protection', () => {
   let h: Harness;
   let account: OtpAccount;
   let codes: string[];
   beforeEach(async () => {
-    h = await makeHarness();
-    await h.user('alice@demo.test');
-    ({ account, recoveryCodes: codes } = await h.enableMfa(await h.signIn('alice@demo.test')));
+    ({ h, account, recoveryCodes: codes } = await harnessWithMfaUser('alice@demo.test'));
   });
 
-  const challenge = async (client: Client) => {
-    const res = await client.post('/api/login', {
-      username: 'alice@demo.test',
-      password: PASSWORD,
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { challengeId: string }).challengeId;
-  };
+  const submit = (client: Client, code: string | undefined) =>
+    submitCode(client, 'alice@demo.test', code);
 
   /** `n` wrong codes spread over several challenges and addresses. */
   const wrongCodes = async (n: number) => {
     for (let i = 0; i < n; i++) {
       const client = h.client(`192.0.2.${i}`);
-      const res = await client.post('/api/login/mfa', {
-        challengeId: await challenge(client),
-        code: '000000',
-      });
+      const res = await submit(client, '000000');
       if (i < n - 1 || n < 10) expect(res.status).toBe(401);
       else return res;
     }
@@ -46,15 +36,9 @@ describe('brute-force protection', () => {
     await wrongCodes(10);
     h.advance(30_000);
     const client = h.client();
-    const totp = await client.post('/api/login/mfa', {
-      challengeId: await challenge(client),
-      code: h.code(account),
-    });
+    const totp = await submit(client, h.code(account));
     expect(totp.status).toBe(429);
-    const rec = await client.post('/api/login/mfa', {
-      challengeId: await challenge(client),
-      code: codes[0],
-    });
+    const rec = await submit(client, codes[0]);
     expect(rec.status).toBe(429);
     for (const path of ['/api/me/mfa/recovery-codes', '/api/me/mfa/disable']) {
       const res = await signedIn.post(path, { code: h.code(account) });
@@ -67,50 +51,27 @@ describe('brute-force protection', () => {
     await wrongCodes(10);
     h.advance(15 * 60_000);
     const client = h.client();
-    const res = await client.post('/api/login/mfa', {
-      challengeId: await challenge(client),
-      code: h.code(account),
-    });
+    const res = await submit(client, h.code(account));
     expect(res.status).toBe(200);
   });
 
   it('restarts the count after a success', async () => {
     await wrongCodes(9);
     const client = h.client();
-    expect(
-      (
-        await client.post('/api/login/mfa', {
-          challengeId: await challenge(client),
-          code: h.code(account),
-        })
-      ).status,
-    ).toBe(200);
+    expect((await submit(client, h.code(account))).status).toBe(200);
     await wrongCodes(9);
     h.advance(30_000);
     const after = h.client();
-    expect(
-      (
-        await after.post('/api/login/mfa', {
-          challengeId: await challenge(after),
-          code: h.code(account),
-        })
-      ).status,
-    ).toBe(200);
+    expect((await submit(after, h.code(account))).status).toBe(200);
   });
 
   it('counts wrong recovery codes too', async () => {
     for (let i = 0; i < 9; i++) {
       const client = h.client();
-      await client.post('/api/login/mfa', {
-        challengeId: await challenge(client),
-        code: 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE',
-      });
+      await submit(client, 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE');
     }
     const client = h.client();
-    const res = await client.post('/api/login/mfa', {
-      challengeId: await challenge(client),
-      code: 'not-a-code',
-    });
+    const res = await submit(client, 'not-a-code');
     expect(res.status).toBe(429);
   });
 

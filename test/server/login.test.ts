@@ -1,11 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OtpAccount } from '../../sdk/otp/index.ts';
-import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
-
-async function startLogin(client: Client, username: string) {
-  const res = await client.post('/api/login', { username, password: PASSWORD });
-  return (await res.json()) as { status: string; challengeId: string };
-}
+import { errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
+import { startChallenge } from './login-steps.ts';
 
 describe('login with password and code', () => {
   let h: Harness;
@@ -96,7 +92,7 @@ describe('login with password and code', () => {
       [-1, 200],
     ] as const) {
       const client = h.client();
-      const { challengeId } = await startLogin(client, 'alice@demo.test');
+      const challengeId = await startChallenge(client, 'alice@demo.test');
       const res = await client.post('/api/login/mfa', {
         challengeId,
         code: h.code(account, offset),
@@ -105,7 +101,7 @@ describe('login with password and code', () => {
     }
     h.advance(60_000);
     const client = h.client();
-    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const challengeId = await startChallenge(client, 'alice@demo.test');
     expect(
       (await client.post('/api/login/mfa', { challengeId, code: h.code(account, 1) })).status,
     ).toBe(200);
@@ -113,7 +109,7 @@ describe('login with password and code', () => {
 
   it('ignores a client-sent time: only the server clock counts', async () => {
     const client = h.client();
-    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const challengeId = await startChallenge(client, 'alice@demo.test');
     const old = h.code(account, -10);
     const res = await client.post('/api/login/mfa', {
       challengeId,
@@ -126,7 +122,7 @@ describe('login with password and code', () => {
 
   it('binds the challenge to the client that made it', async () => {
     const client = h.client();
-    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const challengeId = await startChallenge(client, 'alice@demo.test');
     const thief = h.client();
     const res = await thief.post('/api/login/mfa', { challengeId, code: h.code(account) });
     expect(res.status).toBe(410);
@@ -139,7 +135,7 @@ describe('login with password and code', () => {
 
   it('ends a challenge after 5 minutes', async () => {
     const client = h.client();
-    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const challengeId = await startChallenge(client, 'alice@demo.test');
     h.advance(5 * 60_000);
     const res = await client.post('/api/login/mfa', { challengeId, code: h.code(account) });
     expect(res.status).toBe(410);
@@ -148,7 +144,7 @@ describe('login with password and code', () => {
 
   it('ends a challenge after 5 wrong codes, allowing retries before', async () => {
     const client = h.client();
-    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const challengeId = await startChallenge(client, 'alice@demo.test');
     for (let i = 0; i < 5; i++) {
       const res = await client.post('/api/login/mfa', { challengeId, code: '000000' });
       expect(res.status).toBe(401);
@@ -160,7 +156,7 @@ describe('login with password and code', () => {
 
   it('ends a challenge at its first success', async () => {
     const client = h.client();
-    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const challengeId = await startChallenge(client, 'alice@demo.test');
     expect(
       (await client.post('/api/login/mfa', { challengeId, code: h.code(account) })).status,
     ).toBe(200);
@@ -176,7 +172,7 @@ describe('login with password and code', () => {
       code: h.code(account),
     });
     expect(res.status).toBe(410);
-    const { challengeId } = await startLogin(client, 'alice@demo.test');
+    const challengeId = await startChallenge(client, 'alice@demo.test');
     const setup = await client.post('/api/login/mfa/setup', { challengeId });
     expect(setup.status).toBe(410);
   });

@@ -1,25 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OtpAccount } from '../../sdk/otp/index.ts';
-import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
+import { errorCode, type Harness } from './harness.ts';
+import { harnessWithMfaUser, startChallenge, submitCode } from './login-steps.ts';
 
 describe('recovery codes', () => {
   let h: Harness;
   let account: OtpAccount;
   let codes: string[];
   beforeEach(async () => {
-    h = await makeHarness();
-    await h.user('alice@demo.test');
-    ({ account, recoveryCodes: codes } = await h.enableMfa(await h.signIn('alice@demo.test')));
+    ({ h, account, recoveryCodes: codes } = await harnessWithMfaUser('alice@demo.test'));
   });
 
-  const loginWith = async (code: string, client: Client = h.client()) => {
-    const res = await client.post('/api/login', {
-      username: 'alice@demo.test',
-      password: PASSWORD,
-    });
-    const { challengeId } = (await res.json()) as { challengeId: string };
-    return client.post('/api/login/mfa', { challengeId, code });
-  };
+  const loginWith = (code: string) => submitCode(h.client(), 'alice@demo.test', code);
 
   it('logs in once with a recovery code typed in the code field', async () => {
     const res = await loginWith(codes[0]!);
@@ -43,11 +35,7 @@ describe('recovery codes', () => {
 
   it('gives one success to 20 concurrent uses of one recovery code on one challenge', async () => {
     const client = h.client();
-    const res = await client.post('/api/login', {
-      username: 'alice@demo.test',
-      password: PASSWORD,
-    });
-    const { challengeId } = (await res.json()) as { challengeId: string };
+    const challengeId = await startChallenge(client, 'alice@demo.test');
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         client.post('/api/login/mfa', { challengeId, code: codes[2] }),

@@ -1,32 +1,24 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OtpAccount } from '../../sdk/otp/index.ts';
 import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
+import { harnessWithMfaUser, startChallenge, submitCode } from './login-steps.ts';
 
 describe('replay guard', () => {
   let h: Harness;
   let account: OtpAccount;
   beforeEach(async () => {
-    h = await makeHarness();
-    await h.user('alice@demo.test');
-    ({ account } = await h.enableMfa(await h.signIn('alice@demo.test')));
+    ({ h, account } = await harnessWithMfaUser('alice@demo.test'));
   });
 
-  const challenge = async (client: Client) => {
-    const res = await client.post('/api/login', {
-      username: 'alice@demo.test',
-      password: PASSWORD,
-    });
-    return ((await res.json()) as { challengeId: string }).challengeId;
-  };
+  const challenge = (client: Client) => startChallenge(client, 'alice@demo.test');
+  const submit = (client: Client, code: string) => submitCode(client, 'alice@demo.test', code);
 
   it('refuses a code that was already accepted', async () => {
     const code = h.code(account);
     const first = h.client();
-    expect(
-      (await first.post('/api/login/mfa', { challengeId: await challenge(first), code })).status,
-    ).toBe(200);
+    expect((await submit(first, code)).status).toBe(200);
     const second = h.client();
-    const res = await second.post('/api/login/mfa', { challengeId: await challenge(second), code });
+    const res = await submit(second, code);
     expect(res.status).toBe(401);
     expect(await errorCode(res)).toBe('INVALID_CODE');
   });
@@ -34,19 +26,9 @@ describe('replay guard', () => {
   it('refuses an earlier step once a later one was accepted', async () => {
     const earlier = h.code(account, -1);
     const client = h.client();
-    expect(
-      (
-        await client.post('/api/login/mfa', {
-          challengeId: await challenge(client),
-          code: h.code(account),
-        })
-      ).status,
-    ).toBe(200);
+    expect((await submit(client, h.code(account))).status).toBe(200);
     const late = h.client();
-    expect(
-      (await late.post('/api/login/mfa', { challengeId: await challenge(late), code: earlier }))
-        .status,
-    ).toBe(401);
+    expect((await submit(late, earlier)).status).toBe(401);
   });
 
   it('gives exactly one success to 20 concurrent submissions on different challenges', async () => {
@@ -87,10 +69,7 @@ describe('replay guard', () => {
     expect(await errorCode(second)).toBe('CHALLENGE_EXPIRED');
     // All or nothing: the refused request did not advance the step, so its code still works once.
     const other = h.client();
-    const res = await other.post('/api/login/mfa', {
-      challengeId: await challenge(other),
-      code: next,
-    });
+    const res = await submit(other, next);
     expect(res.status).toBe(200);
   });
 
