@@ -32,17 +32,22 @@ export interface UserRow<F extends Flag = Flag> {
   created_at: number;
 }
 
-/**
- * @example
- * const user = row ? toUser(row) : null;
- */
-export const toUser = (r: UserRow): UserRecord => ({
+/** Who a user is: the columns both the full record and the listing show. */
+const identity = (r: Omit<UserRow, 'password_hash' | 'must_setup_mfa' | 'created_at'>) => ({
   id: r.id,
   username: r.username,
   name: r.name,
   kind: r.kind,
   role: r.role,
   authType: r.auth_type,
+});
+
+/**
+ * @example
+ * const user = row ? toUser(row) : null;
+ */
+export const toUser = (r: UserRow): UserRecord => ({
+  ...identity(r),
   passwordHash: r.password_hash,
   mustSetupMfa: isSet(r.must_setup_mfa),
   createdAt: r.created_at,
@@ -59,12 +64,7 @@ export type UserListRow<F extends Flag = Flag> = Omit<
  * const users = page.map(toUserListItem);
  */
 export const toUserListItem = (r: UserListRow): UserListItem => ({
-  id: r.id,
-  username: r.username,
-  name: r.name,
-  kind: r.kind,
-  role: r.role,
-  authType: r.auth_type,
+  ...identity(r),
   mfaEnabled: isSet(r.mfa),
 });
 
