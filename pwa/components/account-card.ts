@@ -83,14 +83,15 @@ export class AccountCard extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.visible =
-      this.eager ||
-      !observeVisibility(this, (visible) => {
-        this.visible = visible;
-        // The bar is drawn anew when the card shows again: time it from then.
-        if (this.memo) this.memo.barStyle = null;
-        this.clock.refresh();
-      });
+    // Eager cards draw before the first report; after it, every card follows what is rendered.
+    const observed = observeVisibility(this, (visible) => {
+      if (visible === this.visible) return;
+      this.visible = visible;
+      // The bar is drawn anew when the card shows again: time it from then.
+      if (this.memo) this.memo.barStyle = null;
+      this.clock.refresh();
+    });
+    this.visible = this.eager || !observed;
     this.addEventListener('keydown', this.onKeyDown);
   }
 
@@ -222,7 +223,7 @@ export class AccountCard extends LitElement {
     if (account.type === 'hotp') return html`${codeButton}<p class="next" aria-hidden="true"></p>`;
     // One template whatever the second: a rollover changes text and attributes, creates nothing.
     return html`${codeButton}
-      <p class="next" data-next=${ending ? next : nothing} aria-hidden=${ending ? 'false' : 'true'}>
+      <p class="next" data-next=${ending ? next : nothing}>
         <span aria-hidden="true">${ending ? `Next: ${groupCode(next)}` : ''}</span>
         <span class="visually-hidden">${ending ? `Next code: ${spokenCode(next)}` : ''}</span>
       </p>

@@ -88,7 +88,8 @@ export class CodesPage extends LitElement {
   private readonly onViewport = (): void => {
     const list = this.renderRoot.querySelector<HTMLElement>('ul.accounts');
     if (!list) return;
-    if (!this.rowHeight) this.rowHeight = list.querySelector('li')?.offsetHeight ?? 0;
+    // Re-measured each time (layout is read here anyway): the root font size may have changed.
+    this.rowHeight = list.querySelector('li')?.offsetHeight || this.rowHeight;
     this.listTop = list.getBoundingClientRect().top;
     const next = this.windowFor(this.rowCount);
     if (next.start !== this.range.start || next.end !== this.range.end) this.requestUpdate();
