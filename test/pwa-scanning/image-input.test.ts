@@ -128,7 +128,12 @@ describe.skipIf(!browserAvailable)('reading a QR from an image, in Chromium', ()
     });
 
     it('opens the picker from the keyboard', async () => {
+      // Lit renders after a microtask; on a loaded machine Tab could otherwise land on nothing.
+      await page.locator('qr-image-input button[part=button]').waitFor();
       await page.keyboard.press('Tab');
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.tagName))
+        .toBe('QR-IMAGE-INPUT');
       const chooser = page.waitForEvent('filechooser');
       await page.keyboard.press('Enter');
       expect((await chooser).isMultiple()).toBe(false);
