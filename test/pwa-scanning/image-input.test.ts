@@ -55,6 +55,9 @@ describe.skipIf(!browserAvailable)('reading a QR from an image, in Chromium', ()
     harness = await startHarness();
     browser = await launchChromium();
     page = await browser.newPage();
+    // A standing listener keeps file-chooser interception on. Turned on only by each test's
+    // waitForEvent, it races the key press on a loaded machine and the native dialog swallows it.
+    page.on('filechooser', () => {});
     await openHarness(page, harness.url);
   });
 
