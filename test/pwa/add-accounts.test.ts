@@ -1,7 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeMigrationUris, generateCode, OtpError, parseKeyUri } from '../../sdk/otp/index.ts';
-import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { browserAvailable } from '../support/browser.ts';
+import { useAppBrowser } from './support/app-browser.ts';
 import {
   confirmAdd,
   dumpIndexedDb,
@@ -12,8 +12,6 @@ import {
   shownNames,
   vaultRecordCount,
 } from './support/app-page.ts';
-import { buildApp } from './support/build-app.ts';
-import { type AppServer, serveApp } from './support/static-server.ts';
 
 const T = Date.UTC(2030, 0, 2, 3, 4, 10);
 const ann = 'otpauth://totp/ACME:ann@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME';
@@ -30,20 +28,10 @@ function messageOf(fn: () => unknown): string {
 }
 
 describe.skipIf(!browserAvailable)('PWA: adding accounts', { timeout: 90_000 }, () => {
-  let browser: Browser;
-  let app: AppServer;
-
-  beforeAll(async () => {
-    app = await serveApp(await buildApp());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const env = useAppBrowser();
 
   async function freshPage() {
-    const opened = await openContext(browser);
+    const opened = await openContext(env.browser);
     await opened.context.clock.install({ time: T });
     await opened.context.clock.pauseAt(T + 1000);
     return opened;
@@ -51,7 +39,7 @@ describe.skipIf(!browserAvailable)('PWA: adding accounts', { timeout: 90_000 }, 
 
   it('adds a key typed by hand as the BMS shows it, and shows its current code', async () => {
     const { context, page, errors } = await freshPage();
-    await openAddTab(page, app.url, 'manual');
+    await openAddTab(page, env.app.url, 'manual');
     await page.getByLabel('Service (issuer)').fill('ACME');
     await page.getByLabel('Account name').fill('ann@example.com');
     await page.getByLabel('Secret key').fill('jbsw y3dp-ehpk 3pxp');
@@ -65,13 +53,13 @@ describe.skipIf(!browserAvailable)('PWA: adding accounts', { timeout: 90_000 }, 
 
   it('adds a pasted otpauth URI and a pasted Google Authenticator export (all its accounts)', async () => {
     const { context, page, errors } = await freshPage();
-    await pasteKey(page, app.url, ann);
+    await pasteKey(page, env.app.url, ann);
     await confirmAdd(page);
     const exported = encodeMigrationUris([
       parseKeyUri(bob),
       parseKeyUri(ann.replace('ann@', 'carl@').replace('JBSW', 'MFRG')),
     ]);
-    await pasteKey(page, app.url, exported[0] ?? '');
+    await pasteKey(page, env.app.url, exported[0] ?? '');
     await expect
       .poll(() => page.locator('account-preview h2').textContent())
       .toBe('Add 2 accounts?');
@@ -87,7 +75,7 @@ describe.skipIf(!browserAvailable)('PWA: adding accounts', { timeout: 90_000 }, 
 
   it('adds the key of a deep link #/add?uri=… and removes it from the address bar', async () => {
     const { context, page, errors } = await freshPage();
-    await page.goto(`${app.url}#/add?uri=${encodeURIComponent(bob)}`);
+    await page.goto(`${env.app.url}#/add?uri=${encodeURIComponent(bob)}`);
     await page.locator('account-preview').waitFor();
     expect(page.url()).not.toContain('secret');
     expect(page.url()).not.toContain('GEZDGNBV');
@@ -99,10 +87,10 @@ describe.skipIf(!browserAvailable)('PWA: adding accounts', { timeout: 90_000 }, 
 
   it('offers a key that is already stored as "already added" and does not store it again', async () => {
     const { context, page } = await freshPage();
-    await pasteKey(page, app.url, ann);
+    await pasteKey(page, env.app.url, ann);
     await confirmAdd(page);
     await page.goto(
-      `${app.url}#/add?uri=${encodeURIComponent(ann.replace('ann@example.com', 'renamed'))}`,
+      `${env.app.url}#/add?uri=${encodeURIComponent(ann.replace('ann@example.com', 'renamed'))}`,
     );
     await expect
       .poll(() => page.locator('account-preview li').textContent())
@@ -114,7 +102,7 @@ describe.skipIf(!browserAvailable)('PWA: adding accounts', { timeout: 90_000 }, 
 
   it('shows the message of every bad input and leaves the vault as it was', async () => {
     const { context, page, errors } = await freshPage();
-    await pasteKey(page, app.url, ann);
+    await pasteKey(page, env.app.url, ann);
     await confirmAdd(page);
     const before = await dumpIndexedDb(page);
     const badUris: [string, string][] = [
@@ -127,13 +115,13 @@ describe.skipIf(!browserAvailable)('PWA: adding accounts', { timeout: 90_000 }, 
       ['otpauth-migration://offline?data=bm90IGEgcHJvdG9idWY', 'export'],
     ];
     for (const [text, message] of badUris) {
-      await pasteKey(page, app.url, text);
+      await pasteKey(page, env.app.url, text);
       await expect
         .poll(() => page.locator('add-page [role="alert"]').textContent())
         .toContain(message);
       expect(await page.locator('account-preview').count()).toBe(0);
     }
-    await openAddTab(page, app.url, 'manual');
+    await openAddTab(page, env.app.url, 'manual');
     await page.getByLabel('Account name').fill('x');
     await page.getByLabel('Secret key').fill('abc');
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -145,7 +133,7 @@ describe.skipIf(!browserAvailable)('PWA: adding accounts', { timeout: 90_000 }, 
 
   it('keeps no secret, issuer or account name in clear in IndexedDB or localStorage', async () => {
     const { context, page } = await freshPage();
-    await page.goto(`${app.url}#/add?uri=${encodeURIComponent(bob)}`);
+    await page.goto(`${env.app.url}#/add?uri=${encodeURIComponent(bob)}`);
     await confirmAdd(page);
     await shownCodes(page);
     const dump = await dumpIndexedDb(page);

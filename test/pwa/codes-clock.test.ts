@@ -1,10 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
-import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { browserAvailable } from '../support/browser.ts';
+import { useAppBrowser } from './support/app-browser.ts';
 import { confirmAdd, openContext, pasteKey, shownCodes, shownNames } from './support/app-page.ts';
-import { buildApp } from './support/build-app.ts';
-import { type AppServer, serveApp } from './support/static-server.ts';
 
 // Two seconds before a boundary of both 30 s and 60 s periods.
 const BOUNDARY = Date.UTC(2031, 5, 6, 7, 9, 0);
@@ -17,23 +15,13 @@ const accounts = uris.map(parseKeyUri);
 const codesAt = (at: number) => accounts.map((a) => generateCode(a, at));
 
 describe.skipIf(!browserAvailable)('PWA: codes over time', { timeout: 90_000 }, () => {
-  let browser: Browser;
-  let app: AppServer;
-
-  beforeAll(async () => {
-    app = await serveApp(await buildApp());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const env = useAppBrowser();
 
   async function withAccounts(start: number) {
-    const opened = await openContext(browser);
+    const opened = await openContext(env.browser);
     await opened.context.clock.install({ time: start - 1000 });
     await opened.context.clock.pauseAt(start);
-    await pasteKey(opened.page, app.url, uris.join('\n'));
+    await pasteKey(opened.page, env.app.url, uris.join('\n'));
     await confirmAdd(opened.page);
     return opened;
   }
@@ -104,10 +92,10 @@ describe.skipIf(!browserAvailable)('PWA: codes over time', { timeout: 90_000 }, 
   });
 
   it('advances an HOTP counter with "Next code" and keeps it after a reload', async () => {
-    const opened = await openContext(browser);
+    const opened = await openContext(env.browser);
     const { context, page } = opened;
     const hotp = 'otpauth://hotp/Vault:dan?secret=JBSWY3DPEHPK3PXP&issuer=Vault&counter=5';
-    await pasteKey(page, app.url, hotp);
+    await pasteKey(page, env.app.url, hotp);
     await confirmAdd(page);
     const account = parseKeyUri(hotp);
     expect(await shownCodes(page)).toEqual([generateCode(account)]);

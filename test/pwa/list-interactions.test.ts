@@ -1,10 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
-import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { browserAvailable } from '../support/browser.ts';
+import { useAppBrowser } from './support/app-browser.ts';
 import { confirmAdd, openContext, pasteKey, shownNames } from './support/app-page.ts';
-import { buildApp } from './support/build-app.ts';
-import { type AppServer, serveApp } from './support/static-server.ts';
 
 const T = Date.UTC(2034, 7, 8, 9, 10, 3);
 const uris = [
@@ -13,25 +11,15 @@ const uris = [
 ];
 
 describe.skipIf(!browserAvailable)('PWA: using the codes list', { timeout: 90_000 }, () => {
-  let browser: Browser;
-  let app: AppServer;
-
-  beforeAll(async () => {
-    app = await serveApp(await buildApp());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const env = useAppBrowser();
 
   it('copies a code on tap, says so without showing it, and reads the digits one by one', async () => {
-    const { context, page, errors } = await openContext(browser, {
+    const { context, page, errors } = await openContext(env.browser, {
       permissions: ['clipboard-read', 'clipboard-write'],
     });
     await context.clock.install({ time: T - 1000 });
     await context.clock.pauseAt(T);
-    await pasteKey(page, app.url, uris[0] ?? '');
+    await pasteKey(page, env.app.url, uris[0] ?? '');
     await confirmAdd(page);
     const code = generateCode(parseKeyUri(uris[0] ?? ''), T);
     const button = page.getByRole('button', { name: /^Code for ACME \(ann@example\.com\)/ });
@@ -46,8 +34,8 @@ describe.skipIf(!browserAvailable)('PWA: using the codes list', { timeout: 90_00
   });
 
   it('reorders by drag and drop and keeps the order after a reload', async () => {
-    const { context, page } = await openContext(browser);
-    await pasteKey(page, app.url, uris.join('\n'));
+    const { context, page } = await openContext(env.browser);
+    await pasteKey(page, env.app.url, uris.join('\n'));
     await confirmAdd(page);
     await page.locator('codes-page li').nth(1).dragTo(page.locator('codes-page li').nth(0));
     await expect
@@ -61,8 +49,8 @@ describe.skipIf(!browserAvailable)('PWA: using the codes list', { timeout: 90_00
   });
 
   it('finds accounts by issuer or account name', async () => {
-    const { context, page } = await openContext(browser);
-    await pasteKey(page, app.url, uris.join('\n'));
+    const { context, page } = await openContext(env.browser);
+    await pasteKey(page, env.app.url, uris.join('\n'));
     await confirmAdd(page);
     const search = page.getByLabel('Search accounts');
     await search.fill('globex');

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { formatKeyUri, generateCode, type OtpAccount } from '../../sdk/otp/index.ts';
-import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { browserAvailable } from '../support/browser.ts';
+import { useAppBrowser } from './support/app-browser.ts';
 import { confirmAdd, openContext, pasteKey } from './support/app-page.ts';
-import { buildApp } from './support/build-app.ts';
-import { type AppServer, serveApp } from './support/static-server.ts';
 
 const T = Date.UTC(2033, 2, 4, 5, 6, 7);
 const COUNT = 60;
@@ -54,24 +53,14 @@ function focusedLabel(page: Page): Promise<string | null> {
 }
 
 describe.skipIf(!browserAvailable)('PWA: a long list of accounts', { timeout: 120_000 }, () => {
-  let browser: Browser;
-  let app: AppServer;
+  const env = useAppBrowser();
   const accounts = manyAccounts(COUNT);
 
-  beforeAll(async () => {
-    app = await serveApp(await buildApp());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
   async function withAccounts() {
-    const opened = await openContext(browser);
+    const opened = await openContext(env.browser);
     await opened.context.clock.install({ time: T - 1000 });
     await opened.context.clock.pauseAt(T);
-    await pasteKey(opened.page, app.url, accounts.map(formatKeyUri).join('\n'));
+    await pasteKey(opened.page, env.app.url, accounts.map(formatKeyUri).join('\n'));
     await confirmAdd(opened.page);
     await expect.poll(async () => (await rows(opened.page))[0]?.size).toBe(COUNT);
     // The add screen's long preview may have left the page scrolled.

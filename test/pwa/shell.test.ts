@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.ts';
+import { useAppBrowser } from './support/app-browser.ts';
 import { openContext } from './support/app-page.ts';
 import { buildApp } from './support/build-app.ts';
-import { type AppServer, serveApp } from './support/static-server.ts';
 
 interface ManifestIcon {
   src: string;
@@ -54,24 +53,14 @@ describe('PWA build: manifest and icons', () => {
 });
 
 describe.skipIf(!browserAvailable)('PWA shell in Chromium', { timeout: 90_000 }, () => {
-  let browser: Browser;
-  let app: AppServer;
-
-  beforeAll(async () => {
-    app = await serveApp(await buildApp());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const env = useAppBrowser();
 
   it('follows the system colour scheme', async () => {
-    const { context, page } = await openContext(browser);
+    const { context, page } = await openContext(env.browser);
     const background = () =>
       page.locator('app-shell').evaluate((el) => getComputedStyle(el).backgroundColor);
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(app.url);
+    await page.goto(env.app.url);
     const light = await background();
     await page.emulateMedia({ colorScheme: 'dark' });
     const dark = await background();
@@ -80,8 +69,8 @@ describe.skipIf(!browserAvailable)('PWA shell in Chromium', { timeout: 90_000 },
   });
 
   it('tells a new user how to add the first account, fits 360 px, and is keyboard operable', async () => {
-    const { context, page, errors } = await openContext(browser);
-    await page.goto(app.url);
+    const { context, page, errors } = await openContext(env.browser);
+    await page.goto(env.app.url);
     await page.getByRole('heading', { name: 'No accounts yet' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       360,
