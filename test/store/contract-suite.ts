@@ -53,6 +53,18 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       return { user, factor: (await store.getFactor(user.id))! };
     };
 
+    /** Sets up and enables a factor for an existing user, with no recovery codes. */
+    const enableWithoutCodes = async (userId: number) => {
+      const pending = (await store.startEnrolment(userId, 'v1.k.s', T0, T0 + MIN))!;
+      await store.enableFactor({
+        userId,
+        factorId: pending.id,
+        lastStep: 1,
+        recoveryCodeHashes: [],
+        now: T0,
+      });
+    };
+
     describe('users', () => {
       it('creates users with lower-cased unique usernames and finds them case-insensitively', async () => {
         const u = await store.createUser(person('Alice@Demo.test'), T0);
@@ -141,14 +153,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.countRecoveryCodesLeft(user.id)).toBe(0);
         expect((await store.getUserById(user.id))?.mustSetupMfa).toBe(true);
         expect(await store.removeFactor(user.id, { mustSetupMfa: false })).toBe(false);
-        const p = (await store.startEnrolment(user.id, 'v1.k.s', T0, T0 + MIN))!;
-        await store.enableFactor({
-          userId: user.id,
-          factorId: p.id,
-          lastStep: 1,
-          recoveryCodeHashes: [],
-          now: T0,
-        });
+        await enableWithoutCodes(user.id);
         expect((await store.getUserById(user.id))?.mustSetupMfa).toBe(false);
       });
     });
@@ -415,14 +420,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           person('s@x.test', { authType: 'saml', passwordHash: null }),
           T0,
         ))!;
-        const p = (await store.startEnrolment(sso.id, 'v1.k.s', T0, T0 + MIN))!;
-        await store.enableFactor({
-          userId: sso.id,
-          factorId: p.id,
-          lastStep: 1,
-          recoveryCodeHashes: [],
-          now: T0,
-        });
+        await enableWithoutCodes(sso.id);
         const none = (await store.createUser(person('n@x.test'), T0))!;
         await store.createSession({
           id: 'sa',
