@@ -29,7 +29,7 @@ export function session(
 }
 
 /**
- * A named per-address rate limit (the store counts, so several instances share it): `limit`
+ * A named per-address rate limit (counted by the store: shared by every instance on PostgreSQL): `limit`
  * requests a minute per address on this route, then 429 `RATE_LIMITED` with `Retry-After`.
  *
  * @example app.use('/api/login', rateLimit(deps, { name: 'login' }));

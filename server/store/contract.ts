@@ -164,6 +164,7 @@ export interface Store {
   /**
    * Counts one hit on `key` in the fixed window containing `now`. Atomic across concurrent
    * callers and instances: of N concurrent hits on a fresh window, exactly `limit` are allowed.
+   * (PostgreSQL counts in a table all instances share; SQLite, owned by one process, in memory.)
    */
   hitRateLimit(
     key: string,

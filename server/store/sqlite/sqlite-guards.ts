@@ -4,8 +4,14 @@ import type { GuardMethods } from '../method-groups.ts';
 import { type ChallengeRow, type FailureRow, toChallenge, toFailureState } from '../rows.ts';
 import type { Write } from './write-batch.ts';
 
-/** Failure counters, lockouts, rate limits and login challenges of the SQLite store. */
-export function sqliteGuards(db: Database.Database, write: Write): Pick<Store, GuardMethods> {
+/**
+ * Failure counters, lockouts and login challenges of the SQLite store (its rate limits are
+ * counted in memory: see `memory-rate-limits.ts`).
+ */
+export function sqliteGuards(
+  db: Database.Database,
+  write: Write,
+): Pick<Store, Exclude<GuardMethods, 'hitRateLimit'>> {
   const getFailures = db.prepare(
     'SELECT count, locked_until FROM failure_counters WHERE user_id = ? AND kind = ?',
   );
@@ -21,13 +27,6 @@ export function sqliteGuards(db: Database.Database, write: Write): Pick<Store, G
   );
   const clear = db.prepare(
     'UPDATE failure_counters SET count = 0 WHERE user_id = ? AND kind = ? AND count <> 0',
-  );
-  const hit = db.prepare(
-    `INSERT INTO rate_limits (key, window_start, window_end, count) VALUES (?, ?, ?, 1)
-     ON CONFLICT (key) DO UPDATE SET
-       count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END,
-       window_start = excluded.window_start, window_end = excluded.window_end
-     RETURNING count`,
   );
   const insertChallenge = db.prepare(
     `INSERT INTO challenges (id, user_id, kind, binding, created_at, expires_at)
@@ -64,14 +63,6 @@ export function sqliteGuards(db: Database.Database, write: Write): Pick<Store, G
     },
     async clearFailures(userId, kind) {
       await write(() => clear.run(userId, kind));
-    },
-    async hitRateLimit(key, now, { limit, windowMs }) {
-      const windowStart = Math.floor(now / windowMs) * windowMs;
-      const { count } = await write(
-        () => hit.get(key, windowStart, windowStart + windowMs) as { count: number },
-      );
-      const allowed = count <= limit;
-      return { allowed, retryAfterMs: allowed ? 0 : windowStart + windowMs - now };
     },
     async createChallenge(c) {
       await write(() =>

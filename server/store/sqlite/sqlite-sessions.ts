@@ -88,7 +88,6 @@ export function sqliteSessions(db: Database.Database, write: Write): Pick<Store,
             now,
             now - sessionIdleMs,
           );
-          db.prepare('DELETE FROM rate_limits WHERE window_end <= ?').run(now);
         },
         { atomic: true },
       );

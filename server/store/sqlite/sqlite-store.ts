@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Store } from '../contract.ts';
 import { createDurableBarrier } from './durable-barrier.ts';
+import { createMemoryRateLimits } from './memory-rate-limits.ts';
 import { migrate } from './migrate.ts';
 import { sqliteCodeLogin } from './sqlite-code-login.ts';
 import { sqliteFactors } from './sqlite-factors.ts';
@@ -58,6 +59,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     options.fsync ?? (inMemory ? () => Promise.resolve() : fsyncWal),
   );
   const { write, flush } = createWriteBatch(db);
+  const rateLimits = createMemoryRateLimits();
+  const sessions = sqliteSessions(db, write);
   let pending: Promise<void> = Promise.resolve();
   const tracked = () => {
     const p = durable();
@@ -88,6 +91,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...sqliteFactors(db, write, tracked),
     ...sqliteCodeLogin(db, write, tracked),
     ...sqliteGuards(db, write),
-    ...sqliteSessions(db, write),
+    ...sessions,
+    hitRateLimit: rateLimits.hitRateLimit,
+    async pruneExpired(now, sessionIdleMs) {
+      rateLimits.prune(now);
+      await sessions.pruneExpired(now, sessionIdleMs);
+    },
   };
 }
