@@ -100,12 +100,14 @@ export function authRoutes(deps: Deps) {
 
   app.openapi(loginMfa, async (c) => {
     const { challengeId, code } = c.req.valid('json');
-    const { challenge, user } = await openChallenge(deps, challengeId, readBindingToken(c), 'mfa');
+    const context = await openChallenge(deps, challengeId, readBindingToken(c), 'mfa');
+    const { challenge, user } = context;
     const actor = { username: user.username, ip: c.get('ip') };
     await beginChallengeAttempt(deps, challenge);
     const { token, usedRecoveryCode, factor } = await codeLogin(deps, {
       user,
       challenge,
+      factor: context.factor,
       code,
       actor,
       previousSessionId: c.get('auth')?.session.id,
@@ -115,7 +117,13 @@ export function authRoutes(deps: Deps) {
     return c.json(
       {
         status: 'authenticated' as const,
-        user: await userView(deps, user, factor),
+        // A recovery code changed the count; a TOTP code left it as read with the challenge.
+        user: await userView(
+          deps,
+          user,
+          factor,
+          usedRecoveryCode ? undefined : context.recoveryCodesLeft,
+        ),
         usedRecoveryCode,
       },
       200,

@@ -20,19 +20,21 @@ const expired = () =>
  * durable commit); a recovery code takes the general path. Returns the new session's token and,
  * for a TOTP code, the factor it was checked against.
  *
- * @example const { token } = await codeLogin(deps, { user, challenge, code, actor });
+ * @example const { token } = await codeLogin(deps, { user, challenge, factor, code, actor });
  */
 export async function codeLogin(
   deps: Deps,
   args: {
     user: UserRecord;
     challenge: ChallengeRecord;
+    /** The user's factor as read with the challenge (`getChallengeContext`). */
+    factor: FactorRecord | null;
     code: string;
     actor: Actor;
     previousSessionId?: string;
   },
 ): Promise<{ token: string; usedRecoveryCode: boolean; factor?: FactorRecord }> {
-  const { user, challenge, code, actor, previousSessionId } = args;
+  const { user, challenge, factor, code, actor, previousSessionId } = args;
   const typed = code.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(typed)) {
     const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor);
@@ -43,7 +45,6 @@ export async function codeLogin(
   }
 
   const { store, clock, config } = deps;
-  const factor = await store.getFactor(user.id);
   if (factor?.status !== 'active') {
     throw new ApiError(409, ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
   }

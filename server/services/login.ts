@@ -1,7 +1,12 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { newToken, sha256 } from '../crypto/tokens.ts';
 import { ApiError, tooMany } from '../http/api-error.ts';
-import type { ChallengeKind, ChallengeRecord, UserRecord } from '../store/contract.ts';
+import type {
+  ChallengeContext,
+  ChallengeKind,
+  ChallengeRecord,
+  UserRecord,
+} from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Deps } from './deps.ts';
 
@@ -96,17 +101,19 @@ async function challenge(
 }
 
 /**
- * The live challenge of this client, or 410 `CHALLENGE_EXPIRED`: unknown, of another kind, held
- * by another client (binding cookie), succeeded already, expired, or out of attempts.
+ * The live challenge of this client, with its user, factor and recovery-code count (one store
+ * read), or 410 `CHALLENGE_EXPIRED`: unknown, of another kind, held by another client (binding
+ * cookie), succeeded already, expired, or out of attempts.
  */
 export async function openChallenge(
   deps: Deps,
   challengeToken: string,
   bindingToken: string | undefined,
   kind: ChallengeKind,
-): Promise<{ challenge: ChallengeRecord; user: UserRecord }> {
+): Promise<ChallengeContext> {
   const { store, clock, config } = deps;
-  const challenge = await store.getChallenge(sha256(challengeToken));
+  const context = await store.getChallengeContext(sha256(challengeToken));
+  const challenge = context?.challenge;
   const live =
     challenge &&
     challenge.kind === kind &&
@@ -115,15 +122,14 @@ export async function openChallenge(
     challenge.consumedAt === null &&
     challenge.expiresAt > clock.now() &&
     challenge.attempts < config.limits.challengeMaxFailures;
-  const user = live ? await store.getUserById(challenge.userId) : null;
-  if (!live || !user) {
+  if (!live) {
     throw new ApiError(
       410,
       ErrorCode.CHALLENGE_EXPIRED,
       'This login attempt has ended: log in again.',
     );
   }
-  return { challenge, user };
+  return context;
 }
 
 /**

@@ -14,12 +14,13 @@ export interface UserView {
 
 /**
  * Builds the API view of a user, with the state of their factor (`known`: the factor the caller
- * has just read in this request, saving the read).
+ * has just read in this request, and `knownCodesLeft` its unused recovery codes, saving the reads).
  */
 export async function userView(
   deps: Deps,
   user: UserRecord,
   known?: FactorRecord | null,
+  knownCodesLeft?: number,
 ): Promise<UserView> {
   const factor = known === undefined ? await deps.store.getFactor(user.id) : known;
   const enabled = factor?.status === 'active';
@@ -33,7 +34,9 @@ export async function userView(
     mfa: {
       enabled,
       enrolledAt: enabled && factor.enabledAt ? new Date(factor.enabledAt).toISOString() : null,
-      recoveryCodesLeft: enabled ? await deps.store.countRecoveryCodesLeft(user.id) : 0,
+      recoveryCodesLeft: !enabled
+        ? 0
+        : (knownCodesLeft ?? (await deps.store.countRecoveryCodesLeft(user.id))),
     },
   };
 }

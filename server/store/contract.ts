@@ -12,6 +12,7 @@
  */
 import type {
   AuditPage,
+  ChallengeContext,
   ChallengeRecord,
   FactorRecord,
   FailureKind,
@@ -175,6 +176,11 @@ export interface Store {
   // ---- login challenges ----
   createChallenge(challenge: NewChallenge): Promise<void>;
   getChallenge(id: string): Promise<ChallengeRecord | null>;
+  /**
+   * The challenge with everything the code step of a login reads — its user, the user's factor
+   * and unused recovery-code count — in one query, as one snapshot. Null for an unknown challenge.
+   */
+  getChallengeContext(id: string): Promise<ChallengeContext | null>;
   /**
    * Reserves one code attempt on the challenge: true, and counted, only while it is unconsumed,
    * unexpired at `now` and has had fewer than `maxAttempts`. Of N concurrent calls on a fresh

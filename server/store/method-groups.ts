@@ -35,6 +35,7 @@ export type GuardMethods =
   | 'hitRateLimit'
   | 'createChallenge'
   | 'getChallenge'
+  | 'getChallengeContext'
   | 'reserveChallengeAttempt'
   | 'consumeChallenge';
 

@@ -5,6 +5,7 @@
  * user row is generic over its flag type.
  */
 import type {
+  ChallengeContext,
   ChallengeRecord,
   FactorRecord,
   FailureState,
@@ -136,6 +137,48 @@ export const toChallenge = (r: ChallengeRow): ChallengeRecord => ({
   expiresAt: r.expires_at,
   attempts: r.attempts,
   consumedAt: r.consumed_at,
+});
+
+/**
+ * The row of the challenge-context query: the user's columns as they are, the challenge's
+ * prefixed `c_`, the factor's `f_` (all null without a factor) and the recovery-code count.
+ */
+export type ChallengeContextRow = UserRow & {
+  [K in keyof ChallengeRow as `c_${K}`]: ChallengeRow[K];
+} & { [K in keyof FactorRow as `f_${K}`]: FactorRow[K] | null } & {
+  recovery_codes_left: number;
+};
+
+/**
+ * @example
+ * return r ? toChallengeContext(r) : null;
+ */
+export const toChallengeContext = (r: ChallengeContextRow): ChallengeContext => ({
+  challenge: toChallenge({
+    id: r.c_id,
+    user_id: r.c_user_id,
+    kind: r.c_kind,
+    binding: r.c_binding,
+    created_at: r.c_created_at,
+    expires_at: r.c_expires_at,
+    attempts: r.c_attempts,
+    consumed_at: r.c_consumed_at,
+  }),
+  user: toUser(r),
+  factor:
+    r.f_id === null || r.f_status === null || r.f_secret === null || r.f_created_at === null
+      ? null
+      : toFactor({
+          id: r.f_id,
+          user_id: r.id,
+          status: r.f_status,
+          secret: r.f_secret,
+          last_step: r.f_last_step,
+          created_at: r.f_created_at,
+          expires_at: r.f_expires_at,
+          enabled_at: r.f_enabled_at,
+        }),
+  recoveryCodesLeft: Number(r.recovery_codes_left),
 });
 
 /** A `sessions` row. */

@@ -88,6 +88,16 @@ export interface ChallengeRecord extends NewChallenge {
   consumedAt: number | null;
 }
 
+/** What the code step of a login reads: {@link Store.getChallengeContext}. */
+export interface ChallengeContext {
+  challenge: ChallengeRecord;
+  user: UserRecord;
+  /** The user's factor, pending or active; null when there is none. */
+  factor: FactorRecord | null;
+  /** Unused recovery codes of the user. */
+  recoveryCodesLeft: number;
+}
+
 export interface NewSession {
   /** SHA-256 of the session token. */
   id: string;

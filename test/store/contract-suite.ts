@@ -316,6 +316,37 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.getChallenge('nope')).toBeNull();
       });
 
+      it('reads a challenge with its user, factor and recovery-code count in one call', async () => {
+        const u = await make();
+        expect(await store.getChallengeContext('c1')).toEqual({
+          challenge: await store.getChallenge('c1'),
+          user: await store.getUserById(u.id),
+          factor: null,
+          recoveryCodesLeft: 0,
+        });
+        const pending = (await store.startEnrolment(u.id, 'v1.k.s', T0, T0 + MIN))!;
+        expect((await store.getChallengeContext('c1'))?.factor).toEqual(pending);
+        await store.enableFactor({
+          userId: u.id,
+          factorId: pending.id,
+          lastStep: 7,
+          recoveryCodeHashes: ['h1', 'h2', 'h3'],
+          now: T0 + 1,
+        });
+        await store.consumeRecoveryCode(u.id, 'h2', T0 + 2);
+        await store.reserveChallengeAttempt('c1', T0 + 3, 5);
+        const context = await store.getChallengeContext('c1');
+        expect(context).toEqual({
+          challenge: await store.getChallenge('c1'),
+          user: await store.getUserById(u.id),
+          factor: await store.getFactor(u.id),
+          recoveryCodesLeft: 2,
+        });
+        expect(context?.challenge.attempts).toBe(1);
+        expect(context?.factor).toMatchObject({ status: 'active', lastStep: 7, enabledAt: T0 + 1 });
+        expect(await store.getChallengeContext('nope')).toBeNull();
+      });
+
       it('is consumed once under 20 concurrent calls', async () => {
         await make();
         const results = await Promise.all(

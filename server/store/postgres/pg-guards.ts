@@ -1,6 +1,13 @@
 import type { Store } from '../contract.ts';
 import type { GuardMethods } from '../method-groups.ts';
-import { type ChallengeRow, type FailureRow, toChallenge, toFailureState } from '../rows.ts';
+import {
+  type ChallengeContextRow,
+  type ChallengeRow,
+  type FailureRow,
+  toChallenge,
+  toChallengeContext,
+  toFailureState,
+} from '../rows.ts';
 import type { Sql } from './pg-connection.ts';
 
 /**
@@ -70,6 +77,21 @@ export function pgGuards(sql: Sql): Pick<Store, GuardMethods> {
     async getChallenge(id) {
       const [r] = await sql<ChallengeRow[]>`SELECT * FROM challenges WHERE id = ${id}`;
       return r ? toChallenge(r) : null;
+    },
+    async getChallengeContext(id) {
+      // One round trip instead of four (challenge, user, factor, recovery codes).
+      const [r] = await sql<ChallengeContextRow[]>`
+        SELECT u.*, c.id AS c_id, c.user_id AS c_user_id, c.kind AS c_kind,
+          c.binding AS c_binding, c.created_at AS c_created_at, c.expires_at AS c_expires_at,
+          c.attempts AS c_attempts, c.consumed_at AS c_consumed_at, f.id AS f_id,
+          f.user_id AS f_user_id, f.status AS f_status, f.secret AS f_secret,
+          f.last_step AS f_last_step, f.created_at AS f_created_at, f.expires_at AS f_expires_at,
+          f.enabled_at AS f_enabled_at,
+          (SELECT count(*)::int FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL)
+            AS recovery_codes_left
+        FROM challenges c JOIN users u ON u.id = c.user_id LEFT JOIN factors f ON f.user_id = u.id
+        WHERE c.id = ${id}`;
+      return r ? toChallengeContext(r) : null;
     },
     async reserveChallengeAttempt(id, now, maxAttempts) {
       const result = await sql`
