@@ -103,7 +103,6 @@ export function authRoutes(deps: Deps) {
     const context = await openChallenge(deps, challengeId, readBindingToken(c), 'mfa');
     const { challenge, user } = context;
     const actor = { username: user.username, ip: c.get('ip') };
-    await beginChallengeAttempt(deps, challenge);
     const { token, usedRecoveryCode, factor } = await codeLogin(deps, {
       user,
       challenge,

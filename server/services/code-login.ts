@@ -5,7 +5,7 @@ import { ApiError } from '../http/api-error.ts';
 import type { ChallengeRecord, FactorRecord, UserRecord } from '../store/contract.ts';
 import { AuditAction, audit, auditEvent, logAudited } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
-import { finishChallenge } from './login.ts';
+import { beginChallengeAttempt, finishChallenge } from './login.ts';
 import { accountOf, underLockout, verifySecondFactor } from './second-factor.ts';
 import { startSession } from './sessions.ts';
 
@@ -13,8 +13,9 @@ const expired = () =>
   new ApiError(410, ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
 
 /**
- * The second login step once the challenge holds a reserved attempt: checks the code under the
- * per-user lockout and, on success, ends the challenge, starts the session (replacing
+ * The second login step on an open challenge: reserves an attempt on the challenge (410 when it
+ * has none left) and on the user, checks the code under the per-user lockout and, on success,
+ * ends the challenge, starts the session (replacing
  * `previousSessionId`) and audits the login. A TOTP code does all of that in one store
  * transaction (`completeCodeLogin`: replay guard, challenge, failure count, session, audit; one
  * durable commit); a recovery code takes the general path. Returns the new session's token and,
@@ -37,6 +38,7 @@ export async function codeLogin(
   const { user, challenge, factor, code, actor, previousSessionId } = args;
   const typed = code.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(typed)) {
+    await beginChallengeAttempt(deps, challenge);
     const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor);
     await finishChallenge(deps, challenge);
     const { token } = await startSession(deps, user, actor.ip, previousSessionId);
@@ -84,7 +86,21 @@ export async function codeLogin(
       logAudited(deps, event);
       return token;
     },
-    { clearedBySuccess: true },
+    {
+      clearedBySuccess: true,
+      // Both reservations in one store write: the challenge's, then the user's.
+      reserve: async (now, threshold) => {
+        const reserved = await store.reserveCodeAttempt({
+          challengeId: challenge.id,
+          userId: user.id,
+          now,
+          maxAttempts: config.limits.challengeMaxFailures,
+          threshold,
+        });
+        if (reserved === 'challenge_ended') throw expired();
+        return reserved;
+      },
+    },
   );
   // Still active with the same enrolment date: what the answer's user view shows.
   return { token, usedRecoveryCode: false, factor };

@@ -2,7 +2,7 @@ import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { type OtpAccount, verifyCode } from '../../sdk/otp/index.ts';
 import { openSecret } from '../crypto/secret-box.ts';
 import { ApiError, tooMany } from '../http/api-error.ts';
-import type { FactorRecord, UserRecord } from '../store/contract.ts';
+import type { FactorRecord, Store, UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import { hashTypedRecoveryCode } from './recovery-codes.ts';
@@ -30,13 +30,22 @@ export async function underLockout<T>(
   user: UserRecord,
   actor: Actor,
   attempt: () => Promise<T | null>,
-  /** The attempt's own success write restarted the count already (one transaction). */
-  { clearedBySuccess = false }: { clearedBySuccess?: boolean } = {},
+  {
+    clearedBySuccess = false,
+    reserve,
+  }: {
+    /** The attempt's own success write restarted the count already (one transaction). */
+    clearedBySuccess?: boolean;
+    /** Makes the reservation instead of `reserveAttempt` (e.g. together with the challenge's). */
+    reserve?: (now: number, threshold: number) => ReturnType<Store['reserveAttempt']>;
+  } = {},
 ): Promise<T> {
   const { store, clock, config } = deps;
   const now = clock.now();
   const limits = { threshold: config.limits.mfaMaxFailures, lockMs: config.limits.lockoutMs };
-  const reserved = await store.reserveAttempt(user.id, 'mfa', now, limits);
+  const reserved = reserve
+    ? await reserve(now, limits.threshold)
+    : await store.reserveAttempt(user.id, 'mfa', now, limits);
   if (!reserved.allowed) throw locked(reserved.retryAfterMs);
   const result = await attempt();
   if (result !== null) {

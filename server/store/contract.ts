@@ -189,6 +189,19 @@ export interface Store {
    */
   reserveChallengeAttempt(id: string, now: number, maxAttempts: number): Promise<boolean>;
   /**
+   * Both reservations of a code step in one write: the challenge's attempt (as
+   * {@link reserveChallengeAttempt}) and, only if that was granted, the user's MFA attempt (as
+   * {@link reserveAttempt} with kind `'mfa'`). `'challenge_ended'` when the challenge refused,
+   * else what the user's reservation answered. The guarantees are those of the two methods.
+   */
+  reserveCodeAttempt(args: {
+    challengeId: string;
+    userId: number;
+    now: number;
+    maxAttempts: number;
+    threshold: number;
+  }): Promise<'challenge_ended' | { allowed: true } | { allowed: false; retryAfterMs: number }>;
+  /**
    * Ends the challenge at its first success. True only for an unconsumed challenge unexpired at
    * `now`; under concurrent calls exactly one caller gets true.
    */

@@ -37,6 +37,7 @@ export type GuardMethods =
   | 'getChallenge'
   | 'getChallengeContext'
   | 'reserveChallengeAttempt'
+  | 'reserveCodeAttempt'
   | 'consumeChallenge';
 
 /** Sessions, the company policy, the audit log and housekeeping. */

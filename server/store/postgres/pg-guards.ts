@@ -1,4 +1,4 @@
-import type { Store } from '../contract.ts';
+import type { FailureKind, Store } from '../contract.ts';
 import type { GuardMethods } from '../method-groups.ts';
 import {
   type ChallengeContextRow,
@@ -17,6 +17,15 @@ import type { Sql } from './pg-connection.ts';
  * instances are counted one after another.
  */
 export function pgGuards(sql: Sql): Pick<Store, GuardMethods> {
+  // Refused without a lock: attempts in flight hold the budget; they end within a request.
+  const refused = async (userId: number, kind: FailureKind, now: number) => {
+    const [row] = await sql<FailureRow[]>`
+      SELECT count, locked_until FROM failure_counters WHERE user_id = ${userId} AND kind = ${kind}`;
+    const lockedUntil = row?.locked_until ?? null;
+    const lockedFor = lockedUntil !== null && lockedUntil > now ? lockedUntil - now : 0;
+    return { allowed: false as const, retryAfterMs: Math.max(lockedFor, 1000) };
+  };
+
   return {
     async getFailureState(userId, kind) {
       const [row] = await sql<FailureRow[]>`
@@ -31,12 +40,7 @@ export function pgGuards(sql: Sql): Pick<Store, GuardMethods> {
         ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1
         WHERE (f.locked_until IS NULL OR f.locked_until <= ${now}) AND f.count < ${threshold}::int`;
       if (reserved.count === 1) return { allowed: true };
-      const [row] = await sql<FailureRow[]>`
-        SELECT count, locked_until FROM failure_counters WHERE user_id = ${userId} AND kind = ${kind}`;
-      const lockedUntil = row?.locked_until ?? null;
-      const lockedFor = lockedUntil !== null && lockedUntil > now ? lockedUntil - now : 0;
-      // Refused without a lock: attempts in flight hold the budget; they end within a request.
-      return { allowed: false, retryAfterMs: Math.max(lockedFor, 1000) };
+      return refused(userId, kind, now);
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
       // Locking and restarting the count in one statement: no concurrent reservation can slip
@@ -99,6 +103,27 @@ export function pgGuards(sql: Sql): Pick<Store, GuardMethods> {
         WHERE id = ${id} AND consumed_at IS NULL AND expires_at > ${now}
           AND attempts < ${maxAttempts}`;
       return result.count === 1;
+    },
+    async reserveCodeAttempt({ challengeId, userId, now, maxAttempts, threshold }) {
+      // One statement: the user's reservation runs only on the row the challenge's UPDATE
+      // returned, and each keeps its own row-lock guarantee (as in the two separate methods).
+      const [row] = await sql<{ challenge: number; reserved: number }[]>`
+        WITH ch AS (
+          UPDATE challenges SET attempts = attempts + 1
+          WHERE id = ${challengeId} AND consumed_at IS NULL AND expires_at > ${now}
+            AND attempts < ${maxAttempts}
+          RETURNING user_id
+        ), reserved AS (
+          INSERT INTO failure_counters AS f (user_id, kind, count)
+          SELECT ${userId}::int, 'mfa', 1 FROM ch
+          ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1
+          WHERE (f.locked_until IS NULL OR f.locked_until <= ${now}) AND f.count < ${threshold}::int
+          RETURNING 1
+        )
+        SELECT (SELECT count(*)::int FROM ch) AS challenge,
+               (SELECT count(*)::int FROM reserved) AS reserved`;
+      if (!row?.challenge) return 'challenge_ended';
+      return row.reserved === 1 ? { allowed: true } : refused(userId, 'mfa', now);
     },
     async consumeChallenge(id, now) {
       const result = await sql`

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Store } from '../contract.ts';
+import type { FailureKind, Store } from '../contract.ts';
 import type { GuardMethods } from '../method-groups.ts';
 import {
   type ChallengeContextRow,
@@ -59,6 +59,13 @@ export function sqliteGuards(
     'UPDATE challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL AND expires_at > ?',
   );
 
+  // Without a lock the budget is held by attempts still in flight: retry in a second.
+  const refused = (userId: number, kind: FailureKind, now: number) => {
+    const row = toFailureState(getFailures.get(userId, kind) as FailureRow | undefined);
+    const lockedFor = row.lockedUntil !== null && row.lockedUntil > now ? row.lockedUntil - now : 0;
+    return { allowed: false as const, retryAfterMs: Math.max(lockedFor, 1000) };
+  };
+
   return {
     async getFailureState(userId, kind) {
       return toFailureState(getFailures.get(userId, kind) as FailureRow | undefined);
@@ -67,11 +74,7 @@ export function sqliteGuards(
       if (await write(() => reserve.run(userId, kind, threshold, now).changes === 1)) {
         return { allowed: true };
       }
-      const row = toFailureState(getFailures.get(userId, kind) as FailureRow | undefined);
-      const lockedFor =
-        row.lockedUntil !== null && row.lockedUntil > now ? row.lockedUntil - now : 0;
-      // Without a lock the budget is held by attempts still in flight: retry in a second.
-      return { allowed: false, retryAfterMs: Math.max(lockedFor, 1000) };
+      return refused(userId, kind, now);
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
       const locked = await write(
@@ -97,6 +100,19 @@ export function sqliteGuards(
     },
     async reserveChallengeAttempt(id, now, maxAttempts) {
       return write(() => reserveChallenge.run(id, now, maxAttempts).changes === 1);
+    },
+    async reserveCodeAttempt({ challengeId, userId, now, maxAttempts, threshold }) {
+      const outcome = await write(
+        () => {
+          if (reserveChallenge.run(challengeId, now, maxAttempts).changes !== 1) {
+            return 'challenge_ended' as const;
+          }
+          return reserve.run(userId, 'mfa', threshold, now).changes === 1;
+        },
+        { atomic: true },
+      );
+      if (outcome === 'challenge_ended') return outcome;
+      return outcome ? { allowed: true } : refused(userId, 'mfa', now);
     },
     async consumeChallenge(id, now) {
       return write(() => consume.run(now, id, now).changes === 1);
