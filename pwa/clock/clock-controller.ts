@@ -2,16 +2,19 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type ClockSubscriber, type SharedClock, sharedClock } from './shared-clock.ts';
 
 /**
- * Lit reactive controller that redraws its host when `key(now)` changes, driven by the one
- * shared clock. The host reads the time from `controller.now`.
+ * Lit reactive controller driven by the one shared clock: when `key(now)` changes it calls
+ * `onChange(now)`, which by default redraws the host. A host that writes its few changing nodes
+ * itself passes its own `onChange` and skips Lit's update. The host reads the time from
+ * `controller.now`.
  *
  * @example
  * private clock = new ClockController(this, (now) => (this.visible ? Math.floor(now / 1000) : 'off'));
  */
 export class ClockController implements ReactiveController, ClockSubscriber {
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     private readonly key: (now: number) => unknown,
+    private readonly onChange: (now: number) => void = () => host.requestUpdate(),
     private readonly clock: SharedClock = sharedClock,
   ) {
     host.addController(this);
@@ -20,6 +23,16 @@ export class ClockController implements ReactiveController, ClockSubscriber {
   /** The current time (ms since the epoch). */
   get now(): number {
     return this.clock.now();
+  }
+
+  /** See {@link SharedClock.shifts}. */
+  get shifts(): number {
+    return this.clock.shifts;
+  }
+
+  /** See {@link SharedClock.timelineAt}. */
+  timelineAt(wall: number): number {
+    return this.clock.timelineAt(wall);
   }
 
   /** Re-evaluates the key now, e.g. after the host became visible. */
@@ -39,7 +52,7 @@ export class ClockController implements ReactiveController, ClockSubscriber {
     return this.key(now);
   }
 
-  clockChanged(): void {
-    this.host.requestUpdate();
+  clockChanged(now: number): void {
+    this.onChange(now);
   }
 }

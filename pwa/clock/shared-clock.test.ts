@@ -4,6 +4,7 @@ import { type ClockSubscriber, SharedClock } from './shared-clock.ts';
 
 const timers = {
   now: () => Date.now(),
+  timeline: () => performance.now(),
   setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
   clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
@@ -66,6 +67,21 @@ describe('SharedClock', () => {
     clock.add(card);
     clock.delete(card);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('counts a shift when the wall clock jumps against the animation timeline', () => {
+    const clock = new SharedClock(timers);
+    const card = stepWatcher(30);
+    clock.add(card);
+    const before = clock.timelineAt(Date.now());
+    vi.advanceTimersByTime(5_000);
+    expect(clock.shifts).toBe(0);
+    expect(clock.timelineAt(Date.now()) - before).toBeCloseTo(5_000, -1);
+    // The system clock is set 3 s ahead; the timeline (monotonic) does not move with it.
+    vi.setSystemTime(Date.now() + 3_000);
+    vi.advanceTimersByTime(1_000);
+    expect(clock.shifts).toBe(1);
+    expect(clock.timelineAt(Date.now()) - before).toBeCloseTo(6_000, -1);
   });
 
   it('catches up at once on tick() after timers were throttled', () => {

@@ -11,12 +11,18 @@ export interface ClockSubscriber {
 /** The timer functions the clock uses; injectable so tests control time. */
 export interface Timers {
   now(): number;
+  /** The clock of the animation timeline (`document.timeline`), ms: `performance.now()`. */
+  timeline(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
+/** ms the wall clock may drift from the animation timeline before animations are re-timed. */
+const MAX_TIMELINE_DRIFT = 50;
+
 const browserTimers: Timers = {
   now: () => Date.now(),
+  timeline: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
@@ -33,12 +39,34 @@ const browserTimers: Timers = {
 export class SharedClock {
   private readonly keys = new Map<ClockSubscriber, unknown>();
   private handle: unknown = null;
+  /** Wall-clock time minus timeline time, as of the last resynchronisation. */
+  private offset: number;
+  private shiftCount = 0;
 
-  constructor(private readonly timers: Timers = browserTimers) {}
+  constructor(private readonly timers: Timers = browserTimers) {
+    this.offset = timers.now() - timers.timeline();
+  }
 
   /** The current time in ms since the epoch. */
   now(): number {
     return this.timers.now();
+  }
+
+  /**
+   * The animation-timeline time of wall-clock instant `wall`, for starting compositor animations
+   * in step with the wall clock (`animation.startTime = clock.timelineAt(boundary)`).
+   */
+  timelineAt(wall: number): number {
+    return wall - this.offset;
+  }
+
+  /**
+   * How many times the wall clock has moved against the animation timeline (the system clock was
+   * set, or the device slept with a timeline that stops meanwhile). Animations timed with
+   * `timelineAt` must be timed again when this changes; subscribers can put it in their key.
+   */
+  get shifts(): number {
+    return this.shiftCount;
   }
 
   /** Starts notifying `subscriber`; its current key is the baseline. */
@@ -75,6 +103,13 @@ export class SharedClock {
     if (this.handle !== null) this.timers.clearTimeout(this.handle);
     this.handle = null;
     const now = this.now();
+    const offset = now - this.timers.timeline();
+    // Within this the two clocks agree to better than a frame; beyond it a swap drawn by the
+    // compositor at a period boundary would visibly miss the boundary.
+    if (Math.abs(offset - this.offset) > MAX_TIMELINE_DRIFT) {
+      this.offset = offset;
+      this.shiftCount++;
+    }
     for (const [subscriber, previous] of this.keys) {
       const key = subscriber.clockKey(now);
       if (key !== previous) {

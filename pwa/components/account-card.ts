@@ -2,19 +2,16 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { generateCode } from '../../sdk/otp/index.ts';
 import { ClockController } from '../clock/clock-controller.ts';
-import { secondsLeft, stepAt } from '../clock/period-math.ts';
-import { groupCode, spokenCode } from '../format/group-code.ts';
+import { stepAt } from '../clock/period-math.ts';
 import { tokens } from '../styles/tokens.ts';
 import type { VaultEntry } from '../vault/vault.ts';
+import { LiveCode, livePhase } from './live-code.ts';
 import { showToast } from './toast.ts';
 import { observeVisibility, unobserveVisibility } from './visibility.ts';
 
 /** User-timing mark set when the first code is rendered (read by bench/pwa.bench.ts, RUM). */
 export const FIRST_CODE_MARK = 'mfa:first-code';
 let firstCodeMarked = false;
-
-/** Seconds before the boundary from which the next code is shown too. */
-export const NEXT_CODE_WINDOW = 5;
 
 /** Detail of the `move-account` event. */
 export interface MoveRequest {
@@ -37,7 +34,7 @@ export class AccountCard extends LitElement {
     tokens,
     css`
       :host { display: block; height: 100%; content-visibility: auto; contain-intrinsic-size: auto 190px; }
-      /* Block layout with fixed-size, contained boxes for everything that changes each second
+      /* Block layout with fixed-size, contained boxes for everything that changes with the clock
          (code, countdown, next code): an update re-lays out those boxes, never the list. */
       /* Fills the list's fixed-height row whatever the account type, so rows never differ. */
       article { box-sizing: border-box; height: 100%; position: relative; overflow: hidden; background: var(--surface); border: 1px solid var(--border);
@@ -46,16 +43,18 @@ export class AccountCard extends LitElement {
       .issuer { font-weight: 700; }
       .issuer, .label { display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .label { color: var(--muted); }
-      .code { display: block; border: none; background: none; padding: 0 4px; margin: 4px 0 0 -4px;
+      .code { display: block; position: relative; border: none; background: none; padding: 0 4px; margin: 4px 0 0 -4px;
         font: 600 2rem/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; letter-spacing: 0.04em; color: var(--accent);
         contain: strict; width: 10.5ch; height: 1.3em; text-align: left; }
-      /* The countdown drains on the compositor (a transform animation): no script, no layout,
-         no paint on the main thread between boundaries. */
+      /* A TOTP code has two slots on top of each other, one for even and one for odd time steps;
+         a compositor animation shows the slot of the current step (see live-code.ts). */
+      .slot { position: absolute; inset: 0 4px; }
       .bar { position: absolute; left: 0; right: 0; bottom: 0; height: 5px; background: var(--border); contain: strict; }
-      .bar > span { display: block; height: 100%; background: var(--accent); transform-origin: left center;
-        animation: drain linear infinite both; will-change: transform; }
-      .bar.ending > span { background: var(--danger); }
-      @keyframes drain { from { transform: scaleX(1); } to { transform: scaleX(0); } }
+      /* The countdown drains on the compositor; its calm colour covers the ending one and fades out
+         (also on the compositor) when the next code appears. */
+      .fill, .calm { display: block; height: 100%; }
+      .fill { position: relative; background: var(--danger); transform-origin: left center; }
+      .calm { position: absolute; inset: 0; background: var(--accent); }
       .next { display: block; margin: 4px 0 0; height: 1.4em; contain: strict; color: var(--muted);
         font-family: ui-monospace, Menlo, monospace; }
       .actions .hotp { margin-right: auto; }
@@ -72,14 +71,16 @@ export class AccountCard extends LitElement {
   @property({ type: Boolean }) last = false;
   @state() private visible = false;
 
-  private readonly clock = new ClockController(this, (now) => this.clockKey(now));
-  /** Codes by step (or counter) for the current account object, and the countdown's timing. */
-  private memo: {
-    account: unknown;
-    codes: Map<number, string>;
-    /** The countdown's inline timing, fixed while its element lives (null: set at next render). */
-    barStyle: string | null;
-  } | null = null;
+  // A clock change writes the code's nodes directly (LiveCode.show), not through a Lit update.
+  private readonly clock = new ClockController(
+    this,
+    (now) => this.clockKey(now),
+    (now) => this.live?.show(now, this.displayName),
+  );
+  /** Codes by step (or counter) for the current account object. */
+  private memo: { account: unknown; codes: Map<number, string> } | null = null;
+  /** The code's nodes in the current template, written on clock changes (null: none shown). */
+  private live: LiveCode | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -87,18 +88,21 @@ export class AccountCard extends LitElement {
     const observed = observeVisibility(this, (visible) => {
       if (visible === this.visible) return;
       this.visible = visible;
-      // The bar is drawn anew when the card shows again: time it from then.
-      if (this.memo) this.memo.barStyle = null;
       this.clock.refresh();
     });
     this.visible = this.eager || !observed;
     this.addEventListener('keydown', this.onKeyDown);
+    // Back in the DOM (a reorder moved it): start the animations stopped below.
+    if (this.hasUpdated) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     unobserveVisibility(this);
     this.removeEventListener('keydown', this.onKeyDown);
+    // Chrome keeps ticking a detached element's animations on the main thread, every frame.
+    this.live?.stop();
+    this.live = null;
   }
 
   /** Focuses the given control, e.g. after a keyboard move re-inserted the card. */
@@ -110,38 +114,26 @@ export class AccountCard extends LitElement {
     const account = this.entry?.account;
     if (!account || account.type === 'hotp') return 'hotp';
     if (!this.visible) return 'hidden';
-    // Redraw at the boundary and when the next code appears; the countdown animates by itself.
-    return `${stepAt(now, account.period)}:${secondsLeft(now, account.period) <= NEXT_CODE_WINDOW}`;
+    // Changes at the boundary, when the next code is written (hidden) and when it is shown;
+    // the compositor draws the rest. A clock shift re-times the animations.
+    return `${this.clock.shifts}:${stepAt(now, account.period)}:${livePhase(now, account.period)}`;
   }
 
   /** The code of `step` (a TOTP time step, or the HOTP counter), computed once per step. */
   private codeAt(step: number): string {
     const { account } = this.entry;
-    if (this.memo?.account !== account) this.memo = { account, codes: new Map(), barStyle: null };
+    if (this.memo?.account !== account) this.memo = { account, codes: new Map() };
     let code = this.memo.codes.get(step);
     if (code === undefined) {
       code = generateCode(
         account.type === 'hotp' ? { ...account, counter: step } : account,
         step * account.period * 1000,
       );
-      // At a boundary the new code is the "next" code already shown: keep a few steps.
+      // At a boundary the new code is the "next" code already written: keep a few steps.
       if (this.memo.codes.size > 3) this.memo.codes.clear();
       this.memo.codes.set(step, code);
     }
     return code;
-  }
-
-  /**
-   * Inline timing that puts the countdown animation where `now` is in its period. The animation
-   * repeats every period by itself, so a rollover changes nothing on it (no restart, no style
-   * change); the timing is set once each time the bar element is created.
-   */
-  private barStyle(now: number, period: number): string {
-    if (this.memo && this.memo.barStyle === null) {
-      const ms = period * 1000;
-      this.memo.barStyle = `animation-duration: ${period}s; animation-delay: -${now % ms}ms`;
-    }
-    return this.memo?.barStyle ?? '';
   }
 
   private readonly onKeyDown = (event: KeyboardEvent): void => {
@@ -155,18 +147,37 @@ export class AccountCard extends LitElement {
     this.dispatchEvent(new CustomEvent('move-account', { detail, bubbles: true, composed: true }));
   }
 
-  private async copy(code: string): Promise<void> {
+  private readonly onCopy = async (): Promise<void> => {
+    const { account } = this.entry;
+    const step =
+      account.type === 'hotp' ? (account.counter ?? 0) : stepAt(this.clock.now, account.period);
     try {
-      await navigator.clipboard.writeText(code);
+      await navigator.clipboard.writeText(this.codeAt(step));
       showToast({ message: 'Code copied' });
     } catch {
       showToast({ message: 'Could not copy: select the code and copy it by hand' });
     }
-  }
+  };
 
   private get displayName(): string {
     const { issuer, label } = this.entry.account;
     return issuer && issuer !== label ? `${issuer} (${label})` : label;
+  }
+
+  protected override updated(): void {
+    // Lit renders the code's elements empty; their text and changing attributes are LiveCode's.
+    const button = this.renderRoot.querySelector<HTMLButtonElement>('button.code');
+    if (this.live?.button !== button || this.live.account !== this.entry.account) {
+      this.live?.stop();
+      this.live = button
+        ? new LiveCode(button, this.entry.account, (step) => this.codeAt(step), this.clock)
+        : null;
+    }
+    if (this.live && !firstCodeMarked) {
+      firstCodeMarked = true;
+      performance.mark(FIRST_CODE_MARK);
+    }
+    this.live?.show(this.clock.now, this.displayName);
   }
 
   override render() {
@@ -200,35 +211,26 @@ export class AccountCard extends LitElement {
   }
 
   private renderCode() {
-    const now = this.clock.now;
     const { account } = this.entry;
-    const step = account.type === 'hotp' ? (account.counter ?? 0) : stepAt(now, account.period);
-    const ending = account.type === 'totp' && secondsLeft(now, account.period) <= NEXT_CODE_WINDOW;
-    let code: string;
-    let next = '';
     try {
-      code = this.codeAt(step);
-      if (ending) next = this.codeAt(step + 1);
+      // An account whose secret cannot make codes fails here, once, not at every tick.
+      this.codeAt(
+        account.type === 'hotp' ? (account.counter ?? 0) : stepAt(this.clock.now, account.period),
+      );
     } catch {
       return html`<p class="error code-error">This account cannot make codes; edit or delete it.</p>`;
     }
-    if (!firstCodeMarked) {
-      firstCodeMarked = true;
-      performance.mark(FIRST_CODE_MARK);
-    }
-    const codeButton = html`<button class="code" data-focus="code" data-code=${code}
-      aria-label="Code for ${this.displayName}: ${spokenCode(code)}. Activate to copy."
-      @click=${() => this.copy(code)}><span aria-hidden="true">${groupCode(code)}</span></button>`;
     // HOTP's "next code" button sits in the actions row, so every card has the same height.
-    if (account.type === 'hotp') return html`${codeButton}<p class="next" aria-hidden="true"></p>`;
-    // One template whatever the second: a rollover changes text and attributes, creates nothing.
-    return html`${codeButton}
-      <p class="next" data-next=${ending ? next : nothing}>
-        <span aria-hidden="true">${ending ? `Next: ${groupCode(next)}` : ''}</span>
-        <span class="visually-hidden">${ending ? `Next code: ${spokenCode(next)}` : ''}</span>
-      </p>
-      <div class="bar ${ending ? 'ending' : ''}" aria-hidden="true"><span
-        style=${this.barStyle(now, account.period)}></span></div>`;
+    if (account.type === 'hotp') {
+      return html`<button class="code" data-focus="code" @click=${this.onCopy}><span class="slot" aria-hidden="true"></span></button>
+        <p class="next" aria-hidden="true"></p>`;
+    }
+    // The code is announced through the button's label (LiveCode), so its slots, the next-code
+    // line and the bar are hidden from assistive technology.
+    return html`<button class="code" data-focus="code" @click=${this.onCopy}><span class="slot" aria-hidden="true"></span><span
+        class="slot" aria-hidden="true"></span></button>
+      <p class="next" aria-hidden="true"></p>
+      <div class="bar" aria-hidden="true"><span class="fill"><span class="calm"></span></span></div>`;
   }
 }
 

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { groupCode } from '../../pwa/format/group-code.ts';
+import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
+import { browserAvailable } from '../support/browser.ts';
+import { useAppBrowser } from './support/app-browser.ts';
+import { confirmAdd, openContext, pasteKey, shownCodes } from './support/app-page.ts';
+
+/** What one frame drew: the slots at full opacity, the next-code line and the bar's colour. */
+interface Frame {
+  /** Wall-clock time of the frame's animation values, ms. */
+  at: number;
+  shown: string[];
+  nextOpacity: string;
+  calmOpacity: string;
+}
+
+// A 10 s period, so the real clock crosses a boundary within the test.
+const uri = 'otpauth://totp/Fast:eve?secret=JBSWY3DPEHPK3PXP&issuer=Fast&period=10';
+const account = parseKeyUri(uri);
+/** Frames this close to a switch (ms) may show either side of it. */
+const SLACK = 50;
+
+describe.skipIf(!browserAvailable)('PWA: codes as drawn, real clock', { timeout: 90_000 }, () => {
+  const env = useAppBrowser();
+
+  it('draws the current code, the next-code line and the ending colour in step with the wall clock', async () => {
+    const { context, page, errors } = await openContext(env.browser);
+    await pasteKey(page, env.app.url, uri);
+    await confirmAdd(page);
+    await shownCodes(page);
+    // Sampled in the page, every frame for a period and a half: no script runs at the boundary
+    // to draw the new code (the compositor swaps the slots), so this reads what is drawn.
+    const frames = await page.evaluate(
+      (ms) =>
+        new Promise<Frame[]>((resolve) => {
+          const root = document
+            .querySelector('app-shell')
+            ?.shadowRoot?.querySelector('codes-page')
+            ?.shadowRoot?.querySelector('account-card')?.shadowRoot;
+          const opacity = (selector: string) => {
+            const el = root?.querySelector(selector);
+            return el ? getComputedStyle(el).opacity : 'missing';
+          };
+          const out: Frame[] = [];
+          const end = performance.now() + ms;
+          const sample = () => {
+            const timeline = Number(document.timeline.currentTime);
+            out.push({
+              at: Date.now() - (performance.now() - timeline),
+              shown: [...(root?.querySelectorAll('.slot') ?? [])]
+                .filter((slot) => getComputedStyle(slot).opacity === '1')
+                .map((slot) => slot.textContent ?? ''),
+              nextOpacity: opacity('.next'),
+              calmOpacity: opacity('.calm'),
+            });
+            if (performance.now() < end) requestAnimationFrame(sample);
+            else resolve(out);
+          };
+          requestAnimationFrame(sample);
+        }),
+      15_000,
+    );
+    const clear = frames.filter((f) => {
+      const intoSecond = f.at % 1000;
+      return intoSecond > SLACK && intoSecond < 1000 - SLACK;
+    });
+    expect(clear.length).toBeGreaterThan(100);
+    const steps = new Set(clear.map((f) => Math.floor(f.at / 10_000)));
+    expect(steps.size).toBeGreaterThan(1);
+    for (const f of clear) {
+      const ending = f.at % 10_000 >= 5_000;
+      expect({ at: f.at, shown: f.shown }).toEqual({
+        at: f.at,
+        shown: [groupCode(generateCode(account, f.at))],
+      });
+      expect({ at: f.at, next: f.nextOpacity, calm: f.calmOpacity }).toEqual({
+        at: f.at,
+        next: ending ? '1' : '0',
+        calm: ending ? '0' : '1',
+      });
+    }
+    // The line under the code holds the next code whenever it is shown.
+    const next = await page.locator('account-card .next').textContent();
+    expect(next === '' || next?.startsWith('Next: ')).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
