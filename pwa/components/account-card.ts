@@ -48,7 +48,8 @@ export class AccountCard extends LitElement {
         contain: strict; width: 10.5ch; height: 1.3em; text-align: left; }
       /* A TOTP code has two slots on top of each other, one for even and one for odd time steps;
          a compositor animation shows the slot of the current step (see live-code.ts). */
-      .slot { position: absolute; inset: 0 4px; }
+      /* Centred in the button's box, where a button puts its own text. */
+      .slot { position: absolute; inset: 0 4px; display: flex; align-items: center; }
       .bar { position: absolute; left: 0; right: 0; bottom: 0; height: 5px; background: var(--border); contain: strict; }
       /* The countdown drains on the compositor; its calm colour covers the ending one and fades out
          (also on the compositor) when the next code appears. */
