@@ -112,13 +112,17 @@ async function firstCode(browser: Browser, page: Page, url: string, runs: number
         'disabled-by-default-devtools.timeline',
       ],
     });
-    // A reload is a full navigation (a hash change alone would not be).
-    await page.reload();
-    await page.locator('account-card .code[data-code]').first().waitFor();
-    const markMs = await page.evaluate(
-      () => performance.getEntriesByName('mfa:first-code')[0]?.startTime ?? Number.NaN,
-    );
-    await page.waitForTimeout(300);
+    // A reload is a full navigation (a hash change alone would not be). Nothing is asked of the
+    // page until the first code is up: waiting through a locator made Playwright evaluate its
+    // injected script on the main thread while the app started (~90 ms of the figure at 4×).
+    await page.reload({ waitUntil: 'commit' });
+    let markMs = Number.NaN;
+    for (let waited = 0; Number.isNaN(markMs) && waited < 30_000; waited += 500) {
+      await page.waitForTimeout(waited === 0 ? 1500 : 500);
+      markMs = await page.evaluate(
+        () => performance.getEntriesByName('mfa:first-code')[0]?.startTime ?? Number.NaN,
+      );
+    }
     const { traceEvents } = JSON.parse((await browser.stopTracing()).toString('utf8')) as {
       traceEvents: TraceEvent[];
     };
