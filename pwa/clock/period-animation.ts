@@ -18,7 +18,7 @@ export type TimelineAt = (wall: number) => number;
  * Starts `keyframes` on `element`, repeating every `cycle` ms in step with the wall clock.
  *
  * @param now the current wall-clock time, ms since the epoch
- * @example animateInStep(bar, drainKeyframes, 30_000, clock.now, (t) => clock.timelineAt(t));
+ * @example animateInStep(bar, drainKeyframes(30), 30_000, clock.now, (t) => clock.timelineAt(t));
  */
 export function animateInStep(
   element: Element,
@@ -63,5 +63,13 @@ export function stepKeyframes(
   ];
 }
 
-/** A countdown bar draining from full to empty over each cycle. */
-export const drainKeyframes: Keyframe[] = [{ transform: 'scaleX(1)' }, { transform: 'scaleX(0)' }];
+/**
+ * A countdown bar draining from full to empty over each cycle in `steps` even steps, e.g. one a
+ * second: between steps nothing changes, so the compositor draws no frame (a smooth drain made it
+ * draw, and tell the main thread it had presented, 60 times a second).
+ *
+ * @example drainKeyframes(30) // shows 30/30 … 1/30 of the bar, a second each
+ */
+export function drainKeyframes(steps: number): Keyframe[] {
+  return [{ transform: 'scaleX(1)', easing: `steps(${steps})` }, { transform: 'scaleX(0)' }];
+}

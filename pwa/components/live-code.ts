@@ -76,7 +76,7 @@ export class LiveCode {
     start(this.slots[0], stepKeyframes('opacity', 1, 0, 0.5), 2 * period);
     start(this.slots[1], stepKeyframes('opacity', 0, 1, 0.5), 2 * period);
     start(this.nextLine, stepKeyframes('opacity', 0, 1, ending), period);
-    start(card?.querySelector('.fill'), drainKeyframes, period);
+    start(card?.querySelector('.fill'), drainKeyframes(account.period), period);
     start(card?.querySelector('.calm'), stepKeyframes('opacity', 1, 0, ending), period);
   }
 

@@ -12,6 +12,8 @@ interface Frame {
   shown: string[];
   nextOpacity: string;
   calmOpacity: string;
+  /** The countdown's horizontal scale. */
+  barScale: number;
 }
 
 // A 10 s period, so the real clock crosses a boundary within the test.
@@ -23,7 +25,7 @@ const SLACK = 50;
 describe.skipIf(!browserAvailable)('PWA: codes as drawn, real clock', { timeout: 90_000 }, () => {
   const env = useAppBrowser();
 
-  it('draws the current code, the next-code line and the ending colour in step with the wall clock', async () => {
+  it('draws the current code, the next-code line, the countdown and its ending colour in step with the wall clock', async () => {
     const { context, page, errors } = await openContext(env.browser);
     await pasteKey(page, env.app.url, uri);
     await confirmAdd(page);
@@ -52,6 +54,9 @@ describe.skipIf(!browserAvailable)('PWA: codes as drawn, real clock', { timeout:
                 .map((slot) => slot.textContent ?? ''),
               nextOpacity: opacity('.next'),
               calmOpacity: opacity('.calm'),
+              barScale: new DOMMatrix(
+                getComputedStyle(root?.querySelector('.fill') ?? document.body).transform,
+              ).a,
             });
             if (performance.now() < end) requestAnimationFrame(sample);
             else resolve(out);
@@ -77,6 +82,12 @@ describe.skipIf(!browserAvailable)('PWA: codes as drawn, real clock', { timeout:
         at: f.at,
         next: ending ? '1' : '0',
         calm: ending ? '0' : '1',
+      });
+      // The bar shows the whole seconds left, one step a second.
+      const secondsLeft = 10 - (Math.floor(f.at / 1000) % 10);
+      expect({ at: f.at, scale: f.barScale }).toEqual({
+        at: f.at,
+        scale: expect.closeTo(secondsLeft / 10, 5),
       });
     }
     // The line under the code holds the next code whenever it is shown.
