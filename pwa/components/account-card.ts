@@ -120,6 +120,14 @@ export class AccountCard extends LitElement {
     return `${this.clock.shifts}:${stepAt(now, account.period)}:${livePhase(now, account.period)}`;
   }
 
+  /** The step whose code shows now: the TOTP time step, or the HOTP counter. */
+  private currentStep(): number {
+    const { account } = this.entry;
+    return account.type === 'hotp'
+      ? (account.counter ?? 0)
+      : stepAt(this.clock.now, account.period);
+  }
+
   /** The code of `step` (a TOTP time step, or the HOTP counter), computed once per step. */
   private codeAt(step: number): string {
     const { account } = this.entry;
@@ -149,11 +157,8 @@ export class AccountCard extends LitElement {
   }
 
   private readonly onCopy = async (): Promise<void> => {
-    const { account } = this.entry;
-    const step =
-      account.type === 'hotp' ? (account.counter ?? 0) : stepAt(this.clock.now, account.period);
     try {
-      await navigator.clipboard.writeText(this.codeAt(step));
+      await navigator.clipboard.writeText(this.codeAt(this.currentStep()));
       showToast({ message: 'Code copied' });
     } catch {
       showToast({ message: 'Could not copy: select the code and copy it by hand' });
@@ -215,9 +220,7 @@ export class AccountCard extends LitElement {
     const { account } = this.entry;
     try {
       // An account whose secret cannot make codes fails here, once, not at every tick.
-      this.codeAt(
-        account.type === 'hotp' ? (account.counter ?? 0) : stepAt(this.clock.now, account.period),
-      );
+      this.codeAt(this.currentStep());
     } catch {
       return html`<p class="error code-error">This account cannot make codes; edit or delete it.</p>`;
     }
