@@ -18,8 +18,8 @@ const expired = () =>
  * ends the challenge, starts the session (replacing
  * `previousSessionId`) and audits the login. A TOTP code does all of that in one store
  * transaction (`completeCodeLogin`: replay guard, challenge, failure count, session, audit; one
- * durable commit); a recovery code takes the general path. Returns the new session's token and,
- * for a TOTP code, the factor it was checked against.
+ * durable commit); a recovery code takes the general path. Returns the new session's token and
+ * the factor the code was checked against.
  *
  * @example const { token } = await codeLogin(deps, { user, challenge, factor, code, actor });
  */
@@ -34,16 +34,17 @@ export async function codeLogin(
     actor: Actor;
     previousSessionId?: string;
   },
-): Promise<{ token: string; usedRecoveryCode: boolean; factor?: FactorRecord }> {
+): Promise<{ token: string; usedRecoveryCode: boolean; factor: FactorRecord | undefined }> {
   const { user, challenge, factor, code, actor, previousSessionId } = args;
   const typed = code.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(typed)) {
     await beginChallengeAttempt(deps, challenge);
-    const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor);
+    const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor, factor);
     await finishChallenge(deps, challenge);
     const { token } = await startSession(deps, user, actor.ip, previousSessionId);
     await audit(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username);
-    return { token, usedRecoveryCode };
+    // verifySecondFactor refused any factor but an active one.
+    return { token, usedRecoveryCode, factor: factor ?? undefined };
   }
 
   const { store, clock, config } = deps;

@@ -76,8 +76,10 @@ export async function verifySecondFactor(
   user: UserRecord,
   code: string,
   actor: Actor,
+  /** The user's factor if this request has read it already (saves the read). */
+  known?: FactorRecord | null,
 ): Promise<{ usedRecoveryCode: boolean }> {
-  const factor = await deps.store.getFactor(user.id);
+  const factor = known === undefined ? await deps.store.getFactor(user.id) : known;
   if (factor?.status !== 'active') {
     throw new ApiError(409, ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
   }
