@@ -180,12 +180,17 @@ function load(
   });
 }
 
-type Result = Awaited<ReturnType<typeof autocannon>> & { cpuPerRequestUs?: number; busy?: number };
+type Result = Awaited<ReturnType<typeof autocannon>> & {
+  cpuPerRequestUs?: number;
+  /** The kernel's share of that CPU (system calls: sockets, WAL writes, fsyncs). */
+  systemShare?: number;
+  busy?: number;
+};
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
+/** CPU seconds a process has used so far, user and system, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): { user: number; system: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
 }
 
 /** Runs a load and notes how much CPU the target used: busy share and µs per request. */
@@ -193,7 +198,10 @@ async function measured(pid: number | undefined, run: () => Promise<Result>): Pr
   const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
   const result = await run();
-  const cpu = cpuSeconds(pid) - cpu0;
+  const cpu1 = cpuSeconds(pid);
+  const system = cpu1.system - cpu0.system;
+  const cpu = cpu1.user - cpu0.user + system;
+  result.systemShare = system / Math.max(cpu, 1e-9);
   result.busy = cpu / ((performance.now() - t0) / 1000);
   result.cpuPerRequestUs = (cpu * 1e6) / Math.max(1, result.requests.total);
   return result;
@@ -202,7 +210,7 @@ async function measured(pid: number | undefined, run: () => Promise<Result>): Pr
 const maybe = (name: string, run: () => Promise<Result>) =>
   ONLY.has(name) ? run() : Promise.resolve(null);
 const row = (name: string, r: Result) =>
-  `${name.padEnd(34)} ${r.requests.average.toFixed(0).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   CPU ${((r.busy ?? 0) * 100).toFixed(0).padStart(3)}% ${(r.cpuPerRequestUs ?? 0).toFixed(0).padStart(5)} µs/req   2xx ${r['2xx']}  non-2xx ${r.non2xx}`;
+  `${name.padEnd(34)} ${r.requests.average.toFixed(0).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   CPU ${((r.busy ?? 0) * 100).toFixed(0).padStart(3)}% ${(r.cpuPerRequestUs ?? 0).toFixed(0).padStart(5)} µs/req (${((r.systemShare ?? 0) * 100).toFixed(0)}% sys)   2xx ${r['2xx']}  non-2xx ${r.non2xx}`;
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-bench-'));
