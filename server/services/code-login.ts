@@ -6,20 +6,21 @@ import type { ChallengeRecord, FactorRecord, UserRecord } from '../store/contrac
 import { AuditAction, audit, auditEvent, logAudited } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import { beginChallengeAttempt, finishChallenge } from './login.ts';
-import { accountOf, underLockout, verifySecondFactor } from './second-factor.ts';
+import { accountOf, locked, refuseWrongCode, verifySecondFactor } from './second-factor.ts';
 import { startSession } from './sessions.ts';
 
 const expired = () =>
   new ApiError(410, ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
 
 /**
- * The second login step on an open challenge: reserves an attempt on the challenge (410 when it
- * has none left) and on the user, checks the code under the per-user lockout and, on success,
- * ends the challenge, starts the session (replacing
- * `previousSessionId`) and audits the login. A TOTP code does all of that in one store
- * transaction (`completeCodeLogin`: replay guard, challenge, failure count, session, audit; one
- * durable commit); a recovery code takes the general path. Returns the new session's token and
- * the factor the code was checked against.
+ * The second login step on an open challenge. A TOTP code is one store call
+ * (`attemptCodeLogin`): the challenge must still be live (410), the user's MFA lockout refuses
+ * even a correct code (429), and the code is checked with the store's last accepted step; a
+ * success ends the challenge, starts the session (replacing `previousSessionId`), restarts the
+ * failure count and audits the login in one durable commit, a wrong code is counted on the
+ * challenge and the user (401, or 429 when it locks). A recovery code takes the general path
+ * (reservations, `verifySecondFactor`). Returns the new session's token and the factor the code
+ * was checked against.
  *
  * @example const { token } = await codeLogin(deps, { user, challenge, factor, code, actor });
  */
@@ -51,58 +52,48 @@ export async function codeLogin(
   if (factor?.status !== 'active') {
     throw new ApiError(409, ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
   }
-  const token = await underLockout(
-    deps,
-    user,
-    actor,
-    async () => {
-      const now = clock.now();
-      const result = verifyCode(accountOf(deps, user, factor), typed, {
+  const now = clock.now();
+  const account = accountOf(deps, user, factor);
+  const token = newToken(deps.random);
+  const event = auditEvent(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username);
+  const decided = await store.attemptCodeLogin({
+    challengeId: challenge.id,
+    userId: user.id,
+    factorId: factor.id,
+    lastStepRead: factor.lastStep,
+    now,
+    maxAttempts: config.limits.challengeMaxFailures,
+    threshold: config.limits.mfaMaxFailures,
+    lockMs: config.limits.lockoutMs,
+    // ±1 step of the server clock, after the last accepted step; the store's conditional update
+    // of that step is the replay guard.
+    check: (lastStep) => {
+      const result = verifyCode(account, typed, {
         at: now,
         window: 1,
-        afterStep: factor.lastStep ?? undefined,
+        afterStep: lastStep ?? undefined,
       });
-      if (!result.ok) return null;
-      const token = newToken(deps.random);
-      const event = auditEvent(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username);
-      // The replay guard is the conditional update inside, not the read above: of two requests
-      // with one code, both pass verifyCode and only one advances the step.
-      const outcome = await store.completeCodeLogin({
-        factorId: factor.id,
-        step: result.step,
-        challengeId: challenge.id,
-        now,
-        session: {
-          id: sha256(token),
-          userId: user.id,
-          createdAt: now,
-          expiresAt: now + config.sessionAbsoluteMs,
-          ip: actor.ip,
-        },
-        endSessionId: previousSessionId,
-        audit: [event],
-      });
-      if (outcome === 'replayed') return null;
-      if (outcome === 'challenge_ended') throw expired();
-      logAudited(deps, event);
-      return token;
+      return result.ok ? result.step : null;
     },
-    {
-      clearedBySuccess: true,
-      // Both reservations in one store write: the challenge's, then the user's.
-      reserve: async (now, threshold) => {
-        const reserved = await store.reserveCodeAttempt({
-          challengeId: challenge.id,
-          userId: user.id,
-          now,
-          maxAttempts: config.limits.challengeMaxFailures,
-          threshold,
-        });
-        if (reserved === 'challenge_ended') throw expired();
-        return reserved;
-      },
+    session: {
+      id: sha256(token),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: now + config.sessionAbsoluteMs,
+      ip: actor.ip,
     },
-  );
+    endSessionId: previousSessionId,
+    audit: [event],
+  });
+  switch (decided.outcome) {
+    case 'challenge_ended':
+      throw expired();
+    case 'locked':
+      throw locked(decided.retryAfterMs);
+    case 'wrong':
+      return refuseWrongCode(deps, user, actor, now, decided.lockedUntil);
+  }
+  logAudited(deps, event);
   // Still active with the same enrolment date: what the answer's user view shows.
   return { token, usedRecoveryCode: false, factor };
 }

@@ -53,16 +53,31 @@ export async function underLockout<T>(
     return result;
   }
   const after = await store.recordFailure(user.id, 'mfa', now, limits);
+  return refuseWrongCode(deps, user, actor, now, after.lockedUntil);
+}
+
+/** 429 `MFA_LOCKED` with the time left, for every path that refuses during a lockout. */
+export const locked = (retryAfterMs: number) =>
+  tooMany(ErrorCode.MFA_LOCKED, 'Too many wrong codes: try again later.', retryAfterMs);
+
+/**
+ * The answer to a wrong code already counted: audited as a failure, and as a lockout with 429
+ * when the count locked the factor (`lockedUntil` after `now`), else 401 `INVALID_CODE`.
+ */
+export async function refuseWrongCode(
+  deps: Deps,
+  user: UserRecord,
+  actor: Actor,
+  now: number,
+  lockedUntil: number | null,
+): Promise<never> {
   await audit(deps, actor, AuditAction.MFA_FAILED, user.username);
-  if (after.lockedUntil !== null && after.lockedUntil > now) {
+  if (lockedUntil !== null && lockedUntil > now) {
     await audit(deps, actor, AuditAction.MFA_LOCKED, user.username);
-    throw locked(after.lockedUntil - now);
+    throw locked(lockedUntil - now);
   }
   throw new ApiError(401, ErrorCode.INVALID_CODE, 'The code is not valid.');
 }
-
-const locked = (retryAfterMs: number) =>
-  tooMany(ErrorCode.MFA_LOCKED, 'Too many wrong codes: try again later.', retryAfterMs);
 
 /**
  * Checks a code against the user's active factor: a TOTP code (±1 step of the server clock,

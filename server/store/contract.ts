@@ -14,6 +14,8 @@ import type {
   AuditPage,
   ChallengeContext,
   ChallengeRecord,
+  CodeAttempt,
+  CodeAttemptOutcome,
   FactorRecord,
   FailureKind,
   FailureState,
@@ -104,6 +106,21 @@ export interface Store {
     opts: { markPasswordUsersForSetup: boolean; exceptSessionId?: string },
   ): Promise<BatchDisableResult>;
 
+  /**
+   * A whole TOTP code step of a login, decided as one unit against concurrent attempts on the
+   * same challenge or user: refused as `'challenge_ended'` unless the challenge is unconsumed,
+   * unexpired at `now` and below `maxAttempts`; as `'locked'` while the user's MFA lockout runs
+   * (the code is not checked and the user's count does not move; the challenge's attempt may have
+   * been counted); otherwise `check` decides. A match ends like
+   * {@link completeCodeLogin} (`'ok'`, durable before it resolves; a replayed step counts as
+   * wrong). A wrong code counts one attempt on the challenge and one on the user's MFA failure
+   * count, which locks the factor for `lockMs` at `threshold` in a row (`lockedUntil`). Of
+   * concurrent attempts with one valid code exactly one is `'ok'`, and concurrent wrong codes never
+   * run past the threshold. SQLite runs it all in one synchronous transaction (one process owns
+   * the file); PostgreSQL composes {@link reserveCodeAttempt}, `check`, {@link completeCodeLogin}
+   * and {@link recordFailure} (`server/store/composed-code-attempt.ts`).
+   */
+  attemptCodeLogin(attempt: CodeAttempt): Promise<CodeAttemptOutcome>;
   /**
    * The whole success of a code login as one transaction (one commit, one durable wait), in this
    * order: the replay guard (as {@link advanceLastStep}: `step` must be after the active factor's

@@ -98,6 +98,41 @@ export interface ChallengeContext {
   recoveryCodesLeft: number;
 }
 
+/** One TOTP code step of a login: {@link Store.attemptCodeLogin}. */
+export interface CodeAttempt {
+  challengeId: string;
+  userId: number;
+  /** The user's active factor, as read with the challenge. */
+  factorId: number;
+  /** Its last accepted step as read with the challenge: for stores that cannot re-read it within the attempt. */
+  lastStepRead: number | null;
+  now: number;
+  /** Code attempts one challenge allows. */
+  maxAttempts: number;
+  /** Wrong codes in a row that lock the user's second factor, and for how long. */
+  threshold: number;
+  lockMs: number;
+  /**
+   * Decides the code: the matched time step after `lastStep`, or null. Synchronous and without
+   * I/O, so a store may run it between its reads and writes.
+   */
+  check: (lastStep: number | null) => number | null;
+  /** Written only on success, with the challenge's end and the step: see `completeCodeLogin`. */
+  session: NewSession;
+  endSessionId?: string;
+  audit: NewAuditEvent[];
+}
+
+/** How {@link Store.attemptCodeLogin} decided. */
+export type CodeAttemptOutcome =
+  | { outcome: 'ok' }
+  /** Unknown, consumed, expired or out of attempts: nothing was counted. */
+  | { outcome: 'challenge_ended' }
+  /** The user's second factor is locked: the code was not checked, the user's count did not move. */
+  | { outcome: 'locked'; retryAfterMs: number }
+  /** Counted as a wrong code; `lockedUntil` is set when this one locked the factor. */
+  | { outcome: 'wrong'; lockedUntil: number | null };
+
 export interface NewSession {
   /** SHA-256 of the session token. */
   id: string;

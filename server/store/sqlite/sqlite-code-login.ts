@@ -1,20 +1,30 @@
 import type Database from 'better-sqlite3';
-import type { Store } from '../contract.ts';
+import type { CodeAttempt, CodeAttemptOutcome, Store } from '../contract.ts';
 import type { Write } from './write-batch.ts';
 
 /** Thrown inside the savepoint so that a refused challenge undoes the step already advanced. */
 class ChallengeEnded extends Error {}
 
+type Decision =
+  | CodeAttemptOutcome
+  /** The success's writes are in the batch: the answer waits for the durable barrier. */
+  | { outcome: 'durable' };
+
 /**
- * `completeCodeLogin` of the SQLite store: the six writes of a code login's success in one
- * savepoint of the current group commit, then one wait on the durable barrier. The statements are
- * the same conditional updates as the separate methods, so the guarantees are theirs.
+ * `completeCodeLogin` and `attemptCodeLogin` of the SQLite store. `completeCodeLogin`: the six
+ * writes of a code login's success in one savepoint of the current group commit, then one wait on
+ * the durable barrier; the statements are the same conditional updates as the separate methods,
+ * so the guarantees are theirs. `attemptCodeLogin` decides a whole code step inside one such
+ * savepoint: better-sqlite3 is synchronous and one process owns the file, so nothing can run
+ * between its reads, the code check and its writes, and it needs no reservations: a success
+ * writes only the step, the challenge's end, the session and the audit row (the failure count
+ * only when it was not zero), a failure only the two counts.
  */
 export function sqliteCodeLogin(
   db: Database.Database,
   write: Write,
   durable: () => Promise<void>,
-): Pick<Store, 'completeCodeLogin'> {
+): Pick<Store, 'completeCodeLogin' | 'attemptCodeLogin'> {
   const advance = db.prepare(
     `UPDATE factors SET last_step = ?
      WHERE id = ? AND status = 'active' AND (last_step IS NULL OR last_step < ?)`,
@@ -33,8 +43,67 @@ export function sqliteCodeLogin(
   const insertAudit = db.prepare(
     'INSERT INTO audit_events (at, actor, action, target, ip) VALUES (?, ?, ?, ?, ?)',
   );
+  const getChallenge = db.prepare<
+    [string],
+    { attempts: number; consumed_at: number | null; expires_at: number }
+  >('SELECT attempts, consumed_at, expires_at FROM challenges WHERE id = ?');
+  const getLastStep = db.prepare<[number, number], { last_step: number | null }>(
+    "SELECT last_step FROM factors WHERE id = ? AND user_id = ? AND status = 'active'",
+  );
+  const getFailures = db.prepare<[number], { count: number; locked_until: number | null }>(
+    "SELECT count, locked_until FROM failure_counters WHERE user_id = ? AND kind = 'mfa'",
+  );
+  const countAttempt = db.prepare('UPDATE challenges SET attempts = attempts + 1 WHERE id = ?');
+  const setFailures = db.prepare(
+    `INSERT INTO failure_counters (user_id, kind, count, locked_until) VALUES (?, 'mfa', ?, ?)
+     ON CONFLICT (user_id, kind) DO UPDATE SET count = excluded.count,
+       locked_until = coalesce(excluded.locked_until, locked_until)`,
+  );
+
+  /** The whole decision, run inside one savepoint of the group commit. */
+  const decide = (a: CodeAttempt): Decision => {
+    const challenge = getChallenge.get(a.challengeId);
+    if (
+      !challenge ||
+      challenge.consumed_at !== null ||
+      challenge.expires_at <= a.now ||
+      challenge.attempts >= a.maxAttempts
+    ) {
+      return { outcome: 'challenge_ended' };
+    }
+    const failures = getFailures.get(a.userId);
+    if (failures?.locked_until != null && failures.locked_until > a.now) {
+      return { outcome: 'locked', retryAfterMs: failures.locked_until - a.now };
+    }
+    const factor = getLastStep.get(a.factorId, a.userId);
+    const step = factor ? a.check(factor.last_step) : null;
+    if (step !== null && advance.run(step, a.factorId, step).changes === 1) {
+      consume.run(a.now, a.challengeId, a.now);
+      if (failures && failures.count !== 0) clear.run(a.userId);
+      const s = a.session;
+      insertSession.run(s.id, s.userId, s.createdAt, s.createdAt, s.expiresAt, s.ip);
+      if (a.endSessionId !== undefined) deleteSession.run(a.endSessionId);
+      for (const e of a.audit) insertAudit.run(e.at, e.actor, e.action, e.target, e.ip);
+      return { outcome: 'durable' };
+    }
+    countAttempt.run(a.challengeId);
+    const count = (failures?.count ?? 0) + 1;
+    if (count >= a.threshold) {
+      const lockedUntil = a.now + a.lockMs;
+      setFailures.run(a.userId, 0, lockedUntil);
+      return { outcome: 'wrong', lockedUntil };
+    }
+    setFailures.run(a.userId, count, null);
+    return { outcome: 'wrong', lockedUntil: null };
+  };
 
   return {
+    async attemptCodeLogin(attempt) {
+      const decision = await write(() => decide(attempt), { atomic: true });
+      if (decision.outcome !== 'durable') return decision;
+      await durable();
+      return { outcome: 'ok' };
+    },
     async completeCodeLogin({ factorId, step, challengeId, now, session: s, endSessionId, audit }) {
       let outcome: 'ok' | 'replayed' | 'challenge_ended';
       try {
