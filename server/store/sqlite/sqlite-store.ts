@@ -1,4 +1,4 @@
-import { closeSync, fsync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     new Promise<void>((resolve, reject) => {
       // The WAL exists from the first write on and stays while this connection is open.
       wal ??= openSync(`${options.path}-wal`, 'r');
-      fsync(wal, (error) => (error ? reject(error) : resolve()));
+      // fdatasync, as SQLite itself syncs its WAL on Linux: it still flushes a grown file's size,
+      // and skips the timestamps fsync would also write (half the kernel CPU measured here).
+      fdatasync(wal, (error) => (error ? reject(error) : resolve()));
     });
   const durable = createDurableBarrier(
     options.fsync ?? (inMemory ? () => Promise.resolve() : fsyncWal),
