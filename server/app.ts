@@ -1,3 +1,8 @@
+import {
+  createServer as createHttpServer,
+  type RequestListener,
+  type ServerOptions,
+} from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { ErrorCode } from '../sdk/client/error-codes.ts';
@@ -5,10 +10,11 @@ import type { Config } from './config/config.ts';
 import { type Keyring, loadKeyring } from './crypto/keyring.ts';
 import { createPasswordHasher, type PasswordHasher } from './crypto/passwords.ts';
 import { cryptoRandom, type Random } from './crypto/tokens.ts';
-import { ApiError, renderError } from './http/api-error.ts';
+import { ApiError, renderError, validationFailed } from './http/api-error.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { bodyCap } from './http/body-cap.ts';
 import { type AddressResolver, clientAddress } from './http/client-address.ts';
+import { codeStepFastPath } from './http/code-step-fast-path.ts';
 import { sameOriginOnly } from './http/csrf.ts';
 import { rateLimit, session } from './http/guards.ts';
 import { mountPwa } from './http/pwa-static.ts';
@@ -62,27 +68,48 @@ const limited = [
  * const res = await app.request('/api/health');
  */
 export function createApp(options: AppOptions) {
-  const { store, config } = options;
-  const logger = options.logger ?? silentLogger;
-  const deps: Deps = {
-    store,
+  return appWithDeps(options, depsOf(options));
+}
+
+/**
+ * {@link createApp} and what the Node entry point serves it with: `createServer`, for
+ * `@hono/node-server`'s `serve()`, makes a `node:http` server that answers the login's code step
+ * on its direct path (`http/code-step-fast-path.ts`) and hands every other request to Hono.
+ *
+ * @example
+ * const { app, createServer } = createNodeApp({ store, config });
+ * serve({ fetch: app.fetch, port: 8787, createServer });
+ */
+export function createNodeApp(options: AppOptions) {
+  const deps = depsOf(options);
+  const app = appWithDeps(options, deps);
+  const fast = codeStepFastPath(deps, deps.logger);
+  const createServer = ((serverOptions: ServerOptions, listener: RequestListener) =>
+    createHttpServer(serverOptions, (req, res) => {
+      if (!fast(req, res)) listener(req, res);
+    })) as typeof createHttpServer;
+  return { app, createServer };
+}
+
+function depsOf(options: AppOptions): Deps {
+  const { config } = options;
+  return {
+    store: options.store,
     config,
     clock: options.clock ?? systemClock,
     random: options.random ?? cryptoRandom,
     keyring: options.keyring ?? loadKeyring(config),
     hasher: options.hasher ?? createPasswordHasher(config.argon2),
-    logger,
+    logger: options.logger ?? silentLogger,
   };
+}
+
+function appWithDeps(options: AppOptions, deps: Deps) {
+  const { config, logger } = deps;
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const detail = result.error.issues
-          .slice(0, 3)
-          .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; ');
-        throw new ApiError(400, ErrorCode.VALIDATION_FAILED, `Invalid request: ${detail}`);
-      }
+      if (!result.success) throw validationFailed(result.error.issues);
     },
   });
   app.onError(renderError(logger));

@@ -5,7 +5,7 @@
  */
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createApp } from './app.ts';
+import { createNodeApp } from './app.ts';
 import { ConfigError, readConfig } from './config/config.ts';
 import { ensureDataDir, loadKeyring } from './crypto/keyring.ts';
 import { createPasswordHasher } from './crypto/passwords.ts';
@@ -43,7 +43,7 @@ if (config.seedDemo && (await store.countUsers()) === 0) {
   console.log(`Seeded the demo company. Log in with password ${password}:\n${lines.join('\n')}`);
 }
 
-const app = createApp({
+const { app, createServer } = createNodeApp({
   store,
   config,
   keyring,
@@ -53,12 +53,15 @@ const app = createApp({
   pages: bmsPages(),
 });
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-  console.log(
-    `MFA Companion listening on http://${host}:${info.port} (API /api, PWA /app/, data ${config.dataDir})`,
-  );
-});
+const server = serve(
+  { fetch: app.fetch, port: config.port, hostname: config.host, createServer },
+  (info) => {
+    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+    console.log(
+      `MFA Companion listening on http://${host}:${info.port} (API /api, PWA /app/, data ${config.dataDir})`,
+    );
+  },
+);
 
 const prune = setInterval(() => {
   store.pruneExpired(Date.now(), config.sessionIdleMs).catch((error: Error) => {

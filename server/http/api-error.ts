@@ -40,21 +40,52 @@ const fromHttpException: Partial<Record<number, [ErrorCode, string]>> = {
  */
 export function renderError(logger: Logger) {
   return (err: Error, c: Context): Response => {
-    let error: ApiError;
-    if (err instanceof ApiError) error = err;
-    else if (err instanceof StoreUnavailableError) {
-      // The database is down or restarting: nothing was answered as done, the client may retry.
-      logger.warn('store unavailable', { path: c.req.path, reason: err.reason });
-      error = new ApiError(503, ErrorCode.STORE_UNAVAILABLE, 'Service unavailable; try again.', 1);
-    } else if (err instanceof HTTPException && fromHttpException[err.status]) {
-      const [code, message] = fromHttpException[err.status]!;
-      error = new ApiError(err.status as ContentfulStatusCode, code, message);
-    } else {
-      logger.error('unhandled error', { path: c.req.path, error: err.name, stack: err.stack });
-      error = new ApiError(500, ErrorCode.INTERNAL, 'Something went wrong on the server.');
-    }
+    const error = toApiError(err, logger, c.req.path);
     if (error.retryAfter !== undefined) c.header('Retry-After', String(error.retryAfter));
     c.header('Cache-Control', 'no-store');
-    return c.json({ error: { code: error.code, message: error.message } }, error.status);
+    return c.json(errorBody(error), error.status);
   };
+}
+
+/** The wire form of an error. */
+export const errorBody = (error: ApiError) => ({
+  error: { code: error.code, message: error.message },
+});
+
+/**
+ * What any thrown value answers as (see {@link renderError}; also used by answers written
+ * without Hono): our errors as they are, an unavailable store as 503, Hono's body exceptions
+ * mapped to our codes, anything else logged and answered as 500.
+ */
+export function toApiError(err: unknown, logger: Logger, path: string): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof StoreUnavailableError) {
+    // The database is down or restarting: nothing was answered as done, the client may retry.
+    logger.warn('store unavailable', { path, reason: err.reason });
+    return new ApiError(503, ErrorCode.STORE_UNAVAILABLE, 'Service unavailable; try again.', 1);
+  }
+  if (err instanceof HTTPException && fromHttpException[err.status]) {
+    const [code, message] = fromHttpException[err.status]!;
+    return new ApiError(err.status as ContentfulStatusCode, code, message);
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  logger.error('unhandled error', { path, error: e.name, stack: e.stack });
+  return new ApiError(500, ErrorCode.INTERNAL, 'Something went wrong on the server.');
+}
+
+/** 400 `MALFORMED_JSON`, as Hono's JSON validator's exception is answered. */
+export const malformedJson = () => {
+  const [code, message] = fromHttpException[400]!;
+  return new ApiError(400, code, message);
+};
+
+/** 400 `VALIDATION_FAILED` naming the first three problems of a zod validation. */
+export function validationFailed(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): ApiError {
+  const detail = issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`)
+    .join('; ');
+  return new ApiError(400, ErrorCode.VALIDATION_FAILED, `Invalid request: ${detail}`);
 }

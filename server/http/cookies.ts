@@ -8,45 +8,67 @@ const loopback = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 // One URL parse per request, however many cookies it sets.
 const secureByRequest = new WeakMap<Request, boolean>();
 
-/** Secure cookies everywhere but plain-HTTP localhost (COOKIE_SECURE=auto), or as configured. */
+/**
+ * Whether cookies get `Secure`: everywhere but plain-HTTP localhost (COOKIE_SECURE=auto), or as
+ * configured. `url` is the request's absolute URL.
+ */
+export function secureFor(config: Pick<Config, 'cookieSecure'>, url: string): boolean {
+  if (config.cookieSecure !== 'auto') return config.cookieSecure === 'always';
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' || !loopback.has(parsed.hostname);
+}
+
+/** {@link secureFor} of a Hono request, parsed once however many cookies it sets. */
 export function secureCookies(c: Context, config: Pick<Config, 'cookieSecure'>): boolean {
   if (config.cookieSecure !== 'auto') return config.cookieSecure === 'always';
   let secure = secureByRequest.get(c.req.raw);
   if (secure === undefined) {
-    const url = new URL(c.req.url);
-    secure = url.protocol === 'https:' || !loopback.has(url.hostname);
+    secure = secureFor(config, c.req.url);
     secureByRequest.set(c.req.raw, secure);
   }
   return secure;
 }
 
+type CookieAttrs = { path: string; maxAge: number; sameSite: 'Lax' | 'Strict' };
+
+/** One `Set-Cookie` line. The names are ours and the values base64url tokens: nothing to encode. */
+const cookieLine = (name: string, value: string, attrs: CookieAttrs, secure: boolean) =>
+  `${name}=${value}; Max-Age=${attrs.maxAge}; Path=${attrs.path}; HttpOnly${secure ? '; Secure' : ''}; SameSite=${attrs.sameSite}`;
+
+const sessionAttrs = (config: Config): CookieAttrs => ({
+  path: '/',
+  maxAge: Math.floor(config.sessionAbsoluteMs / 1000),
+  sameSite: 'Lax',
+});
+const clearedBindingAttrs: CookieAttrs = { path: '/api/login', maxAge: 0, sameSite: 'Strict' };
+
+/** The `Set-Cookie` line of a new session (for answers written without Hono). */
+export const sessionCookieLine = (config: Config, token: string, secure: boolean) =>
+  cookieLine(SESSION_COOKIE, token, sessionAttrs(config), secure);
+
+/** The `Set-Cookie` line that drops the challenge binding (for answers written without Hono). */
+export const clearedBindingCookieLine = (secure: boolean) =>
+  cookieLine(BINDING_COOKIE, '', clearedBindingAttrs, secure);
+
 /**
- * Appends one `Set-Cookie` line. The names are ours and the values base64url tokens, so nothing
- * needs encoding; writing the line directly spares the login routes hono/cookie's option
- * checks and, for a deletion, its parse of the request's cookies (measured on every login).
+ * Appends one `Set-Cookie` line: written directly, which spares the login routes hono/cookie's
+ * option checks and, for a deletion, its parse of the request's cookies (measured on every login).
  */
 function putCookie(
   c: Context,
   config: Pick<Config, 'cookieSecure'>,
   name: string,
   value: string,
-  attrs: { path: string; maxAge: number; sameSite: 'Lax' | 'Strict' },
+  attrs: CookieAttrs,
 ): void {
-  const secure = secureCookies(c, config) ? '; Secure' : '';
-  c.header(
-    'Set-Cookie',
-    `${name}=${value}; Max-Age=${attrs.maxAge}; Path=${attrs.path}; HttpOnly${secure}; SameSite=${attrs.sameSite}`,
-    { append: true },
-  );
+  c.header('Set-Cookie', cookieLine(name, value, attrs, secureCookies(c, config)), {
+    append: true,
+  });
 }
 
 /** Sets the HttpOnly session cookie (Lax, so links into the BMS keep the login). */
 export function setSessionCookie(c: Context, config: Config, token: string): void {
-  putCookie(c, config, SESSION_COOKIE, token, {
-    path: '/',
-    maxAge: Math.floor(config.sessionAbsoluteMs / 1000),
-    sameSite: 'Lax',
-  });
+  putCookie(c, config, SESSION_COOKIE, token, sessionAttrs(config));
 }
 
 export function clearSessionCookie(c: Context, config: Config): void {
@@ -63,7 +85,7 @@ export function setBindingCookie(c: Context, config: Config, token: string): voi
 }
 
 export function clearBindingCookie(c: Context, config: Config): void {
-  putCookie(c, config, BINDING_COOKIE, '', { path: '/api/login', maxAge: 0, sameSite: 'Strict' });
+  putCookie(c, config, BINDING_COOKIE, '', clearedBindingAttrs);
 }
 
 /**
@@ -71,7 +93,11 @@ export function clearBindingCookie(c: Context, config: Config): void {
  * header is scanned for that name instead of being parsed whole.
  */
 export function readCookie(c: Context, name: string): string | undefined {
-  const header = c.req.header('cookie');
+  return cookieFrom(c.req.header('cookie'), name);
+}
+
+/** One cookie's value from a `Cookie` header, or undefined (see {@link readCookie}). */
+export function cookieFrom(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=');

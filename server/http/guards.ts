@@ -40,16 +40,23 @@ export function rateLimit(
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method === 'OPTIONS' || c.req.method === 'HEAD') return next();
-    const { allowed, retryAfterMs } = await deps.store.hitRateLimit(
-      `${name}|${c.get('ip')}`,
-      deps.clock.now(),
-      {
-        limit: deps.config.rateLimitPerMinute,
-        windowMs,
-      },
-    );
-    if (!allowed)
-      throw tooMany(ErrorCode.RATE_LIMITED, 'Too many requests: slow down.', retryAfterMs);
+    await hitRateLimit(deps, name, c.get('ip'), windowMs);
     await next();
   };
+}
+
+/** Counts one request of `ip` on the named limit; 429 `RATE_LIMITED` past it (see {@link rateLimit}). */
+export async function hitRateLimit(
+  deps: Deps,
+  name: string,
+  ip: string,
+  windowMs = 60_000,
+): Promise<void> {
+  const { allowed, retryAfterMs } = await deps.store.hitRateLimit(
+    `${name}|${ip}`,
+    deps.clock.now(),
+    { limit: deps.config.rateLimitPerMinute, windowMs },
+  );
+  if (!allowed)
+    throw tooMany(ErrorCode.RATE_LIMITED, 'Too many requests: slow down.', retryAfterMs);
 }

@@ -39,7 +39,7 @@ const pagesCsp = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-type HeaderList = readonly (readonly [string, string])[];
+export type HeaderList = readonly (readonly [string, string])[];
 
 const hsts = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as const;
 
@@ -55,6 +55,9 @@ function area(csp: string, permissions: string): { plain: HeaderList; tls: Heade
 const api = area(apiCsp, 'camera=(), microphone=(), geolocation=()');
 const pwa = area(pwaCsp, 'camera=(self), microphone=(), geolocation=()');
 const pages = area(pagesCsp, 'camera=(), microphone=(), geolocation=()');
+
+/** The API's security headers, for answers written without Hono (`tls`: the request came over HTTPS). */
+export const apiSecurityHeaders = (tls: boolean): HeaderList => (tls ? api.tls : api.plain);
 
 function headersFor(path: string, url: string): HeaderList {
   const headers =

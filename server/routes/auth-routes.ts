@@ -9,7 +9,7 @@ import {
   setSessionCookie,
 } from '../http/cookies.ts';
 import { AuditAction, audit } from '../services/audit.ts';
-import { codeLogin } from '../services/code-login.ts';
+import { codeStep } from '../services/code-login.ts';
 import type { Deps } from '../services/deps.ts';
 import { completeEnrolment, startEnrolment } from '../services/enrolment.ts';
 import {
@@ -98,35 +98,19 @@ export function authRoutes(deps: Deps) {
     return c.json({ status: result.status, challengeId: result.challengeToken }, 200);
   });
 
+  // The direct Node path (http/code-step-fast-path.ts) answers the same through codeStep.
   app.openapi(loginMfa, async (c) => {
     const { challengeId, code } = c.req.valid('json');
-    const context = await openChallenge(deps, challengeId, readBindingToken(c), 'mfa');
-    const { challenge, user } = context;
-    const actor = { username: user.username, ip: c.get('ip') };
-    const { token, usedRecoveryCode, factor } = await codeLogin(deps, {
-      user,
-      challenge,
-      factor: context.factor,
+    const { token, answer } = await codeStep(deps, {
+      challengeToken: challengeId,
       code,
-      actor,
+      bindingToken: readBindingToken(c),
+      ip: c.get('ip'),
       previousSessionId: c.get('auth')?.session.id,
     });
     setSessionCookie(c, deps.config, token);
     clearBindingCookie(c, deps.config);
-    return c.json(
-      {
-        status: 'authenticated' as const,
-        // A recovery code changed the count; a TOTP code left it as read with the challenge.
-        user: await userView(
-          deps,
-          user,
-          factor,
-          usedRecoveryCode ? undefined : context.recoveryCodesLeft,
-        ),
-        usedRecoveryCode,
-      },
-      200,
-    );
+    return c.json(answer, 200);
   });
 
   app.openapi(loginSetup, async (c) => {

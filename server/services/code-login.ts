@@ -5,9 +5,57 @@ import { ApiError } from '../http/api-error.ts';
 import type { ChallengeRecord, FactorRecord, UserRecord } from '../store/contract.ts';
 import { AuditAction, audit, auditEvent, logAudited } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
-import { beginChallengeAttempt, finishChallenge } from './login.ts';
+import { beginChallengeAttempt, finishChallenge, openChallenge } from './login.ts';
 import { accountOf, locked, refuseWrongCode, verifySecondFactor } from './second-factor.ts';
 import { startSession } from './sessions.ts';
+import { type UserView, userView } from './user-view.ts';
+
+/** The answer of a code step that let the user in (`POST /api/login/mfa`). */
+export interface CodeStepAnswer {
+  status: 'authenticated';
+  user: UserView;
+  usedRecoveryCode: boolean;
+}
+
+/**
+ * `POST /api/login/mfa` without its HTTP: opens the challenge this client holds (410 unless it is
+ * live, of kind mfa and bound to `bindingToken`), runs {@link codeLogin} and builds the answer.
+ * Returns the new session's token for the cookie. Shared by the Hono route and the direct Node
+ * path (`http/code-step-fast-path.ts`), so both answer alike.
+ *
+ * @example const { token, answer } = await codeStep(deps, { challengeToken, code, bindingToken, ip });
+ */
+export async function codeStep(
+  deps: Deps,
+  args: {
+    challengeToken: string;
+    code: string;
+    bindingToken: string | undefined;
+    ip: string;
+    previousSessionId: string | undefined;
+  },
+): Promise<{ token: string; answer: CodeStepAnswer }> {
+  const context = await openChallenge(deps, args.challengeToken, args.bindingToken, 'mfa');
+  const { challenge, user } = context;
+  const { token, usedRecoveryCode, factor } = await codeLogin(deps, {
+    user,
+    challenge,
+    factor: context.factor,
+    code: args.code,
+    actor: { username: user.username, ip: args.ip },
+    previousSessionId: args.previousSessionId,
+  });
+  // A recovery code changed the count; a TOTP code left it as read with the challenge.
+  const codesLeft = usedRecoveryCode ? undefined : context.recoveryCodesLeft;
+  return {
+    token,
+    answer: {
+      status: 'authenticated',
+      user: await userView(deps, user, factor, codesLeft),
+      usedRecoveryCode,
+    },
+  };
+}
 
 const expired = () =>
   new ApiError(410, ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');

@@ -3,8 +3,11 @@
  * a captured log, and clients that keep their own cookies and address.
  */
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
 import { generateCode, type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
-import { createApp } from '../../server/app.ts';
+import { createNodeApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config/config.ts';
 import { type Keyring, keyringOf } from '../../server/crypto/keyring.ts';
 import { createPasswordHasher } from '../../server/crypto/passwords.ts';
@@ -20,6 +23,11 @@ export const ORIGIN = 'http://localhost';
 export const CHEAP_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export interface HarnessOptions {
+  /**
+   * `app` (default): requests go to `app.request()`. `node`: to the production Node server
+   * (`createNodeApp`, so the code step's direct path too) on a loopback port; call `close()`.
+   */
+  transport?: 'app' | 'node';
   store?: Store;
   keyring?: Keyring;
   config?: Partial<Config>;
@@ -52,7 +60,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
   const keyring = options.keyring ?? keyringOf([Buffer.alloc(32, 9)]);
   const hasher = createPasswordHasher(CHEAP_ARGON2);
   const logLines: string[] = [];
-  const app = createApp({
+  const { app, createServer } = createNodeApp({
     store,
     config,
     clock,
@@ -60,11 +68,30 @@ export async function makeHarness(options: HarnessOptions = {}) {
     hasher,
     logger: createLogger((l) => logLines.push(l)),
   });
+  let send: Send = async (url, init) => app.request(url, init);
+  let close = async () => {};
+  // Requests Hono answered (under the node transport: those the direct path left to it).
+  const honoPaths: string[] = [];
+  if (options.transport === 'node') {
+    const fetch = (request: Request, env: unknown) => {
+      honoPaths.push(new URL(request.url).pathname);
+      return app.fetch(request, env as never);
+    };
+    const server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch, port: 0, hostname: '127.0.0.1', createServer }, () => resolve(s));
+    });
+    send = overLoopback((server.address() as AddressInfo).port);
+    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  }
   const passwordHash = await hasher.hash(PASSWORD);
   let clients = 0;
 
   const harness = {
     app,
+    /** Stops the Node server of the `node` transport. */
+    close,
+    /** Paths of the requests Hono answered under the `node` transport, in order. */
+    honoPaths,
     store,
     config,
     logLines,
@@ -100,7 +127,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
       return user;
     },
     /** A client with its own cookie jar and address. */
-    client: (ip = `10.0.0.${++clients}`) => new Client(app, ip),
+    client: (ip = `10.0.0.${++clients}`) => new Client(send, ip),
     /** The current code of an account at the server's clock (or `offsetSteps` away). */
     code: (account: OtpAccount, offsetSteps = 0) =>
       generateCode(account, now + offsetSteps * 30_000),
@@ -154,13 +181,50 @@ export async function makeHarness(options: HarnessOptions = {}) {
   return harness;
 }
 
-type AppLike = ReturnType<typeof createApp>;
+/** Sends one request: `url` is absolute, on ORIGIN. */
+type Send = (
+  url: string,
+  init: Omit<RequestInit, 'headers'> & { headers: Record<string, string> },
+) => Promise<Response>;
+
+/**
+ * Sends through node:http to the loopback server with `Host` set to ORIGIN's host, so the
+ * server sees the same URL and origin as under `app.request` (fetch may not set `Host`).
+ */
+function overLoopback(port: number): Send {
+  return (url, init) =>
+    new Promise<Response>((resolve, reject) => {
+      const { host, pathname, search } = new URL(url);
+      const body = typeof init.body === 'string' ? Buffer.from(init.body) : undefined;
+      const headers: Record<string, string> = { ...init.headers, host };
+      if (body) headers['content-length'] = String(body.length);
+      const req = httpRequest(
+        { host: '127.0.0.1', port, method: init.method ?? 'GET', path: pathname + search, headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const h = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) {
+              for (const v of Array.isArray(value) ? value : [value ?? '']) h.append(name, v);
+            }
+            const status = res.statusCode ?? 500;
+            const nullBody = status === 204 || status === 304;
+            resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, headers: h }));
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
 
 /** A browser-like client: keeps cookies, sends a same-origin Origin on writes, has an address. */
 export class Client {
   readonly cookies = new Map<string, string>();
   constructor(
-    private readonly app: AppLike,
+    private readonly transport: Send,
     readonly ip: string,
   ) {}
 
@@ -172,7 +236,7 @@ export class Client {
     const headers: Record<string, string> = { 'x-forwarded-for': this.ip, ...init.headers };
     if (cookie) headers.cookie = cookie;
     const url = path.startsWith('http') ? path : `${ORIGIN}${path}`;
-    const res = await this.app.request(url, { ...init, headers });
+    const res = await this.transport(url, { ...init, headers });
     for (const line of res.headers.getSetCookie()) {
       const [pair = '', ...attrs] = line.split(';');
       const [name = '', ...value] = pair.split('=');

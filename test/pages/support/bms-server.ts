@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createMfaClient, type MfaClient } from '../../../sdk/client/index.ts';
-import { createApp } from '../../../server/app.ts';
+import { createNodeApp } from '../../../server/app.ts';
 import { type Config, loadConfig } from '../../../server/config/config.ts';
 import { createPasswordHasher } from '../../../server/crypto/passwords.ts';
 import { bmsPages } from '../../../server/pages/index.tsx';
@@ -44,7 +44,7 @@ export interface BmsServer {
 }
 
 /**
- * Starts `createApp` with `bmsPages` over a real socket, on SQLite in a temporary DATA_DIR,
+ * Starts `createNodeApp` (the production wiring) with `bmsPages` over a real socket, on SQLite in a temporary DATA_DIR,
  * with a hand-moved clock starting at `start` (default: now, on a 30 s boundary + 5 s).
  *
  * @example const server = await startBmsServer({ assetsDir: await buildBms(), pwaDir });
@@ -79,7 +79,8 @@ export async function startBmsServer(options: {
   const store = openSqliteStore({ path: join(dataDir, 'mfa.sqlite') });
   await store.migrate();
   const hasher = createPasswordHasher(cheapArgon2);
-  const app = createApp({
+  // The production wiring: the login's code step on its direct Node path, the rest through Hono.
+  const { app, createServer } = createNodeApp({
     store,
     config,
     clock,
@@ -87,7 +88,7 @@ export async function startBmsServer(options: {
     socketAddress: (c) => getConnInfo(c).remote.address,
     pages: bmsPages({ assetsDir: options.assetsDir }),
   });
-  const server = createAdaptorServer({ fetch: app.fetch });
+  const server = createAdaptorServer({ fetch: app.fetch, createServer });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
