@@ -86,7 +86,14 @@ export function createNodeApp(options: AppOptions) {
   const fast = codeStepFastPath(deps, deps.logger);
   const createServer = ((serverOptions: ServerOptions, listener: RequestListener) =>
     createHttpServer(serverOptions, (req, res) => {
-      if (!fast(req, res)) listener(req, res);
+      let answered = false;
+      try {
+        answered = fast(req, res);
+      } catch (error) {
+        // A fault in the direct path's checks must not take the server down: Hono answers.
+        deps.logger.error('direct path failed', { path: req.url, error: (error as Error).name });
+      }
+      if (!answered) listener(req, res);
     })) as typeof createHttpServer;
   return { app, createServer };
 }

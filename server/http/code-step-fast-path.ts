@@ -46,6 +46,7 @@ export function codeStepFastPath(deps: Deps, logger: Logger): FastPath {
   const { config } = deps;
   const cap = config.limits.bodyLimitBytes;
   const csrf = { trustProxy: config.trustProxy, allowed: config.publicOrigins };
+  const sites = new Map<string, Site | null>();
 
   return (req, res) => {
     if (req.method !== 'POST' || req.url !== PATH) return false;
@@ -58,18 +59,14 @@ export function codeStepFastPath(deps: Deps, logger: Logger): FastPath {
     const host = h.host;
     if (!host) return false;
     const tls = (req.socket as TLSSocket).encrypted === true;
-    let url: URL;
-    try {
-      url = new URL(`${tls ? 'https' : 'http'}://${host}${PATH}`);
-    } catch {
-      return false;
-    }
+    const site = siteOf(tls, host);
+    if (!site) return false;
     const refused = crossSite(
       {
         method: 'POST',
         origin: h.origin,
         secFetchSite: one(h['sec-fetch-site']),
-        ownOrigin: () => url.origin,
+        ownOrigin: () => site.origin,
         forwardedProto: one(h['x-forwarded-proto']),
         forwardedHost: one(h['x-forwarded-host']),
         host,
@@ -77,11 +74,31 @@ export function codeStepFastPath(deps: Deps, logger: Logger): FastPath {
       csrf,
     );
     if (refused) return false;
-    void answer(req, res, url.href, tls);
+    void answer(req, res, site, tls);
     return true;
   };
 
-  async function answer(req: IncomingMessage, res: ServerResponse, url: string, tls: boolean) {
+  /**
+   * The origin a Host names and whether its cookies are Secure, as Hono's URL of the request
+   * gives them; remembered per Host (a bounded map: the header is the client's).
+   */
+  function siteOf(tls: boolean, host: string): Site | null {
+    const key = `${tls ? 's' : ''}${host}`;
+    let site = sites.get(key);
+    if (site === undefined) {
+      try {
+        const url = new URL(`${tls ? 'https' : 'http'}://${host}${PATH}`);
+        site = { origin: url.origin, secure: secureFor(config, url.href) };
+      } catch {
+        site = null;
+      }
+      if (sites.size >= 256) sites.clear();
+      sites.set(key, site);
+    }
+    return site;
+  }
+
+  async function answer(req: IncomingMessage, res: ServerResponse, site: Site, tls: boolean) {
     const started = performance.now();
     const h = req.headers;
     const ip = addressFrom(
@@ -120,12 +137,11 @@ export function codeStepFastPath(deps: Deps, logger: Logger): FastPath {
         ip,
         previousSessionId: auth?.session.id,
       });
-      const secure = secureFor(config, url);
       headers.push(
         'Set-Cookie',
-        sessionCookieLine(config, token, secure),
+        sessionCookieLine(config, token, site.secure),
         'Set-Cookie',
-        clearedBindingCookieLine(secure),
+        clearedBindingCookieLine(site.secure),
       );
       json = JSON.stringify(answer);
     } catch (err) {
@@ -146,6 +162,11 @@ export function codeStepFastPath(deps: Deps, logger: Logger): FastPath {
       ip,
     });
   }
+}
+
+interface Site {
+  origin: string;
+  secure: boolean;
 }
 
 /** The first value of a header Node may have joined or listed. */
