@@ -43,15 +43,26 @@ export function sqliteCodeLogin(
   const insertAudit = db.prepare(
     'INSERT INTO audit_events (at, actor, action, target, ip) VALUES (?, ?, ?, ?, ?)',
   );
-  const getChallenge = db.prepare<
-    [string],
-    { attempts: number; consumed_at: number | null; expires_at: number }
-  >('SELECT attempts, consumed_at, expires_at FROM challenges WHERE id = ?');
-  const getLastStep = db.prepare<[number, number], { last_step: number | null }>(
-    "SELECT last_step FROM factors WHERE id = ? AND user_id = ? AND status = 'active'",
-  );
-  const getFailures = db.prepare<[number], { count: number; locked_until: number | null }>(
-    "SELECT count, locked_until FROM failure_counters WHERE user_id = ? AND kind = 'mfa'",
+  // What the decision reads, in one statement: the challenge, the user's MFA failure count and
+  // the factor's last accepted step (null columns when there is no count or no active factor).
+  const getState = db.prepare<
+    [number, number, number, string],
+    {
+      attempts: number;
+      consumed_at: number | null;
+      expires_at: number;
+      count: number | null;
+      locked_until: number | null;
+      factor_id: number | null;
+      last_step: number | null;
+    }
+  >(
+    `SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locked_until,
+       f.id AS factor_id, f.last_step
+     FROM challenges c
+     LEFT JOIN failure_counters fc ON fc.user_id = ? AND fc.kind = 'mfa'
+     LEFT JOIN factors f ON f.id = ? AND f.user_id = ? AND f.status = 'active'
+     WHERE c.id = ?`,
   );
   const countAttempt = db.prepare('UPDATE challenges SET attempts = attempts + 1 WHERE id = ?');
   const setFailures = db.prepare(
@@ -62,24 +73,22 @@ export function sqliteCodeLogin(
 
   /** The whole decision, run inside one savepoint of the group commit. */
   const decide = (a: CodeAttempt): Decision => {
-    const challenge = getChallenge.get(a.challengeId);
+    const state = getState.get(a.userId, a.factorId, a.userId, a.challengeId);
     if (
-      !challenge ||
-      challenge.consumed_at !== null ||
-      challenge.expires_at <= a.now ||
-      challenge.attempts >= a.maxAttempts
+      !state ||
+      state.consumed_at !== null ||
+      state.expires_at <= a.now ||
+      state.attempts >= a.maxAttempts
     ) {
       return { outcome: 'challenge_ended' };
     }
-    const failures = getFailures.get(a.userId);
-    if (failures?.locked_until != null && failures.locked_until > a.now) {
-      return { outcome: 'locked', retryAfterMs: failures.locked_until - a.now };
+    if (state.locked_until !== null && state.locked_until > a.now) {
+      return { outcome: 'locked', retryAfterMs: state.locked_until - a.now };
     }
-    const factor = getLastStep.get(a.factorId, a.userId);
-    const step = factor ? a.check(factor.last_step) : null;
+    const step = state.factor_id === null ? null : a.check(state.last_step);
     if (step !== null && advance.run(step, a.factorId, step).changes === 1) {
       consume.run(a.now, a.challengeId, a.now);
-      if (failures && failures.count !== 0) clear.run(a.userId);
+      if (state.count) clear.run(a.userId);
       const s = a.session;
       insertSession.run(s.id, s.userId, s.createdAt, s.createdAt, s.expiresAt, s.ip);
       if (a.endSessionId !== undefined) deleteSession.run(a.endSessionId);
@@ -87,7 +96,7 @@ export function sqliteCodeLogin(
       return { outcome: 'durable' };
     }
     countAttempt.run(a.challengeId);
-    const count = (failures?.count ?? 0) + 1;
+    const count = (state.count ?? 0) + 1;
     if (count >= a.threshold) {
       const lockedUntil = a.now + a.lockMs;
       setFailures.run(a.userId, 0, lockedUntil);
