@@ -74,7 +74,16 @@ export function codeStepFastPath(deps: Deps, logger: Logger): FastPath {
       csrf,
     );
     if (refused) return false;
-    void answer(req, res, site, tls);
+    answer(req, res, site, tls).catch((fault: unknown) => {
+      // Only a fault outside the answer's own error handling gets here: never leave the socket.
+      const error = toApiError(fault, logger, PATH);
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(error.status, {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+      });
+      res.end(JSON.stringify(errorBody(error)));
+    });
     return true;
   };
 

@@ -8,7 +8,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtpAccount } from '../../sdk/otp/index.ts';
 import type { Config } from '../../server/config/config.ts';
-import { type Client, type Harness, makeHarness, ORIGIN } from './harness.ts';
+import type { Store } from '../../server/store/contract.ts';
+import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { StoreUnavailableError } from '../../server/store/store-unavailable.ts';
+import { type Client, type Harness, makeHarness } from './harness.ts';
 import { startChallenge } from './login-steps.ts';
 
 const USER = 'alice@demo.test';
@@ -37,8 +40,23 @@ afterEach(async () => {
   for (const h of harnesses.splice(0)) await h.close();
 });
 
+/** Makes the store's challenge read fail with `fault` while `faulty.on` is set. */
+const faulty: { on: boolean; fault: Error } = { on: false, fault: new Error('x') };
+function withFaults(store: Store): Store {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      if (name === 'getChallengeContext' && faulty.on)
+        return async () => Promise.reject(faulty.fault);
+      const value = Reflect.get(target, name, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 async function setUp(transport: 'app' | 'node', config: Partial<Config> = {}) {
-  const h = await makeHarness({ transport, config });
+  faulty.on = false;
+  const store = withFaults(openSqliteStore({ path: ':memory:' }));
+  const h = await makeHarness({ transport, config, store });
   harnesses.push(h);
   await h.user(USER);
   const { account, recoveryCodes } = await h.enableMfa(await h.signIn(USER));
@@ -173,8 +191,30 @@ describe('POST /api/login/mfa on the direct Node path', () => {
   });
 });
 
-describe('the node transport of the harness', () => {
-  it('sends Host and Origin as app.request sees them', () => {
-    expect(new URL(ORIGIN).host).toBe('localhost');
+describe('faults on the direct Node path', () => {
+  it('answers a store outage as 503 and an unexpected fault as 500, as the Hono route', async () => {
+    const fault =
+      (error: Error): Step =>
+      async ({ c }) => {
+        const challengeId = await startChallenge(c, USER);
+        faulty.fault = error;
+        faulty.on = true;
+        try {
+          return await mfa(c, { challengeId, code: '000000' });
+        } finally {
+          faulty.on = false;
+        }
+      };
+    const { answers } = await sameOnBoth([
+      fault(new StoreUnavailableError('ECONNREFUSED')),
+      fault(new TypeError('a bug')),
+    ]);
+    expect(answers.map((a) => [a.status, a.headers['retry-after']])).toEqual([
+      [503, '1'],
+      [500, undefined],
+    ]);
+    expect(answers[1]!.body).toEqual({
+      error: { code: 'INTERNAL', message: 'Something went wrong on the server.' },
+    });
   });
 });
