@@ -1,12 +1,21 @@
 /**
- * The contract suite's part for `Store.completeCodeLogin` (called by `runStoreContract`, so every
- * adapter runs it).
+ * The contract suite's part for `Store.completeCodeLogin` and `Store.attemptCodeLogin` (called by
+ * `runStoreContract`, so every adapter runs it: for the attempt, SQLite's synchronous decision and
+ * PostgreSQL's composition).
  */
 import { describe, expect, it } from 'vitest';
-import type { FactorRecord, Store, UserRecord } from '../../server/store/contract.ts';
+import type { CodeAttempt, FactorRecord, Store, UserRecord } from '../../server/store/contract.ts';
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
+/** The audit row a successful code login appends. */
+const loginEvent = {
+  at: T0 + 1,
+  actor: 'a@x.test',
+  action: 'login.succeeded',
+  target: 'a@x.test',
+  ip: '1.2.3.4',
+};
 
 /**
  * @param current the store of the running test (made fresh by the suite's beforeEach)
@@ -44,15 +53,7 @@ export function codeLoginContract(
       now: T0 + 1,
       session: { id, userId, createdAt: T0 + 1, expiresAt: T0 + 60 * MIN, ip: '1.2.3.4' },
       endSessionId: 'old',
-      audit: [
-        {
-          at: T0 + 1,
-          actor: 'a@x.test',
-          action: 'login.succeeded',
-          target: 'a@x.test',
-          ip: '1.2.3.4',
-        },
-      ],
+      audit: [loginEvent],
     });
     const nothingWritten = async (userId: number, failures: number) => {
       expect((await current().getFactor(userId))?.lastStep).toBe(100);
@@ -109,6 +110,162 @@ export function codeLoginContract(
       expect(results.filter((r) => r === 'ok')).toHaveLength(1);
       expect(results.filter((r) => r === 'replayed')).toHaveLength(19);
       expect((await current().listAudit({ limit: 30 })).events).toHaveLength(1);
+    });
+  });
+
+  describe('code attempt (one decision)', () => {
+    let user: UserRecord;
+    let factor: FactorRecord;
+    const addChallenge = (id: string, expiresAt = T0 + 5 * MIN) =>
+      current().createChallenge({
+        id,
+        userId: user.id,
+        kind: 'mfa',
+        binding: 'b1',
+        createdAt: T0,
+        expiresAt,
+      });
+    const setUp = async (challengeIds = ['c1']) => {
+      ({ user, factor } = await activeFactor());
+      for (const id of challengeIds) await addChallenge(id);
+    };
+    /** An attempt whose code matches `step` when it is after the last accepted one. */
+    const attempt = (step: number | null, over: Partial<CodeAttempt> = {}): CodeAttempt => {
+      const n = over.session?.id ?? `s${Math.random()}`;
+      return {
+        challengeId: 'c1',
+        userId: user.id,
+        factorId: factor.id,
+        lastStepRead: 100,
+        now: T0 + 1,
+        maxAttempts: 5,
+        threshold: 10,
+        lockMs: 15 * MIN,
+        check: (last) => (step !== null && (last === null || step > last) ? step : null),
+        session: {
+          id: n,
+          userId: user.id,
+          createdAt: T0 + 1,
+          expiresAt: T0 + 60 * MIN,
+          ip: '1.2.3.4',
+        },
+        audit: [loginEvent],
+        ...over,
+      };
+    };
+
+    it('on a match advances the step, ends the challenge, restarts the count, starts the session and audits', async () => {
+      await setUp(['c0', 'c1']);
+      expect(await current().attemptCodeLogin(attempt(null, { challengeId: 'c0' }))).toEqual({
+        outcome: 'wrong',
+        lockedUntil: null,
+      });
+      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(1);
+      await current().createSession({
+        id: 'old',
+        userId: user.id,
+        createdAt: T0,
+        expiresAt: T0 + MIN,
+        ip: 'x',
+      });
+      const ok = attempt(101, {
+        session: { id: 's1', userId: user.id, createdAt: T0 + 1, expiresAt: T0 + MIN, ip: 'y' },
+        endSessionId: 'old',
+      });
+      expect(await current().attemptCodeLogin(ok)).toEqual({ outcome: 'ok' });
+      expect((await current().getFactor(user.id))?.lastStep).toBe(101);
+      expect((await current().getChallenge('c1'))?.consumedAt).toBe(T0 + 1);
+      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(0);
+      expect(await current().getSession('s1')).toMatchObject({ userId: user.id, ip: 'y' });
+      expect(await current().getSession('old')).toBeNull();
+      expect((await current().listAudit({ limit: 10 })).events).toMatchObject([
+        { action: 'login.succeeded' },
+      ]);
+      // The challenge ended at its success.
+      expect(await current().attemptCodeLogin(attempt(102))).toEqual({
+        outcome: 'challenge_ended',
+      });
+    });
+
+    it('counts a wrong or replayed code on the challenge and the user, and writes nothing else', async () => {
+      await setUp();
+      expect(await current().attemptCodeLogin(attempt(100))).toEqual({
+        outcome: 'wrong',
+        lockedUntil: null,
+      });
+      expect(await current().attemptCodeLogin(attempt(null))).toEqual({
+        outcome: 'wrong',
+        lockedUntil: null,
+      });
+      expect((await current().getChallenge('c1'))?.attempts).toBe(2);
+      expect((await current().getChallenge('c1'))?.consumedAt).toBeNull();
+      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(2);
+      expect((await current().getFactor(user.id))?.lastStep).toBe(100);
+      expect((await current().listAudit({ limit: 10 })).events).toHaveLength(0);
+    });
+
+    it('ends the challenge after maxAttempts wrong codes and refuses an expired one', async () => {
+      await setUp();
+      for (let i = 0; i < 5; i++)
+        expect((await current().attemptCodeLogin(attempt(null))).outcome).toBe('wrong');
+      expect(await current().attemptCodeLogin(attempt(101))).toEqual({
+        outcome: 'challenge_ended',
+      });
+      expect((await current().getFactor(user.id))?.lastStep).toBe(100);
+      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(5);
+      await addChallenge('c2', T0 + MIN);
+      expect(
+        await current().attemptCodeLogin(attempt(101, { challengeId: 'c2', now: T0 + MIN })),
+      ).toEqual({
+        outcome: 'challenge_ended',
+      });
+      expect(await current().attemptCodeLogin(attempt(101, { challengeId: 'nope' }))).toEqual({
+        outcome: 'challenge_ended',
+      });
+    });
+
+    it('locks at the threshold across challenges and then refuses even a correct code until the lock ends', async () => {
+      await setUp(['c1', 'c2', 'c3']);
+      const wrong = (challengeId: string) =>
+        current().attemptCodeLogin(attempt(null, { challengeId, threshold: 3 }));
+      expect(await wrong('c1')).toEqual({ outcome: 'wrong', lockedUntil: null });
+      expect(await wrong('c2')).toEqual({ outcome: 'wrong', lockedUntil: null });
+      expect(await wrong('c3')).toEqual({ outcome: 'wrong', lockedUntil: T0 + 1 + 15 * MIN });
+      const during = await current().attemptCodeLogin(attempt(101, { threshold: 3, now: T0 + 2 }));
+      expect(during).toEqual({ outcome: 'locked', retryAfterMs: 15 * MIN - 1 });
+      expect((await current().getFactor(user.id))?.lastStep).toBe(100);
+      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(0);
+      await addChallenge('c4', T0 + 30 * MIN);
+      const after = await current().attemptCodeLogin(
+        attempt(101, { challengeId: 'c4', threshold: 3, now: T0 + 1 + 15 * MIN }),
+      );
+      expect(after).toEqual({ outcome: 'ok' });
+    });
+
+    it('gives exactly one success to 20 concurrent attempts with one code on different challenges', async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+      await setUp(ids);
+      const results = await Promise.all(
+        ids.map((challengeId) => current().attemptCodeLogin(attempt(101, { challengeId }))),
+      );
+      expect(results.filter((r) => r.outcome === 'ok')).toHaveLength(1);
+      // The others are wrong (a replay), or refused while the composed store's reservations hold the budget.
+      expect(results.filter((r) => r.outcome === 'challenge_ended')).toHaveLength(0);
+      expect((await current().listAudit({ limit: 30 })).events).toHaveLength(1);
+    });
+
+    it('never lets 20 concurrent wrong codes run past the threshold', async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+      await setUp(ids);
+      const results = await Promise.all(
+        ids.map((challengeId) =>
+          current().attemptCodeLogin(attempt(null, { challengeId, threshold: 10 })),
+        ),
+      );
+      const counted = results.filter((r) => r.outcome === 'wrong');
+      expect(counted.length).toBeLessThanOrEqual(10);
+      expect(counted.some((r) => r.outcome === 'wrong' && r.lockedUntil !== null)).toBe(true);
+      expect((await current().getFailureState(user.id, 'mfa')).lockedUntil).toBe(T0 + 1 + 15 * MIN);
     });
   });
 }

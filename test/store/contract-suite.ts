@@ -10,7 +10,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewUser, Store } from '../../server/store/contract.ts';
-import { codeAttemptContract } from './code-attempt-contract.ts';
 import { codeLoginContract } from './code-login-contract.ts';
 
 export type MakeStore = () => Promise<{ store: Store; close(): Promise<void> }>;
@@ -432,7 +431,6 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
     });
 
     codeLoginContract(() => store, activeFactor);
-    codeAttemptContract(() => store, activeFactor);
 
     describe('sessions', () => {
       const session = (id: string, userId: number) => ({
