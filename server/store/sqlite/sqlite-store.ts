@@ -27,7 +27,7 @@ export interface SqliteStoreOptions {
  * Opens the embedded store: SQLite in WAL mode through better-sqlite3. Writes are group-committed
  * once per event-loop turn (see `write-batch.ts`) with `synchronous=NORMAL`; the writes that must survive a power loss before the server answers
  * (replay guard, recovery-code use, enabling a factor, batch disable) wait on a group-commit
- * fsync of the WAL (see `durable-barrier.ts`), which gives them `synchronous=FULL` durability.
+ * flush (fdatasync) of the WAL (see `durable-barrier.ts`), which gives them `synchronous=FULL` durability.
  * Migrations are applied on open; `migrate()` repeats that (idempotent) and makes the files durable.
  *
  * @example
