@@ -160,8 +160,10 @@ export function codeStepFastPath(deps: Deps, logger: Logger): FastPath {
       json = JSON.stringify(errorBody(error));
     }
     if (!res.destroyed) {
+      const bytes = Buffer.from(json);
+      headers.push('Content-Length', String(bytes.length));
       res.writeHead(status, headers);
-      res.end(json);
+      res.end(bytes);
     }
     logger.info('request', {
       method: 'POST',
