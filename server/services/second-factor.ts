@@ -2,7 +2,7 @@ import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { type OtpAccount, verifyCode } from '../../sdk/otp/index.ts';
 import { openSecret } from '../crypto/secret-box.ts';
 import { ApiError, tooMany } from '../http/api-error.ts';
-import type { FactorRecord, Store, UserRecord } from '../store/contract.ts';
+import type { FactorRecord, UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import { hashTypedRecoveryCode } from './recovery-codes.ts';
@@ -23,33 +23,23 @@ export function accountOf(deps: Deps, user: UserRecord, factor: FactorRecord): O
 /**
  * Runs one code attempt under the per-user MFA lockout: reserves the attempt first (refused while
  * locked, even for a correct code, and never more than the threshold in flight), counts a
- * failure (`attempt` gave null) and locks at the threshold, restarts the count on success.
+ * failure (`attempt` gave null) and locks at the threshold, restarts the count on success. (The
+ * login's TOTP step decides all of that in one store call instead: `Store.attemptCodeLogin`.)
  */
 export async function underLockout<T>(
   deps: Deps,
   user: UserRecord,
   actor: Actor,
   attempt: () => Promise<T | null>,
-  {
-    clearedBySuccess = false,
-    reserve,
-  }: {
-    /** The attempt's own success write restarted the count already (one transaction). */
-    clearedBySuccess?: boolean;
-    /** Makes the reservation instead of `reserveAttempt` (e.g. together with the challenge's). */
-    reserve?: (now: number, threshold: number) => ReturnType<Store['reserveAttempt']>;
-  } = {},
 ): Promise<T> {
   const { store, clock, config } = deps;
   const now = clock.now();
   const limits = { threshold: config.limits.mfaMaxFailures, lockMs: config.limits.lockoutMs };
-  const reserved = reserve
-    ? await reserve(now, limits.threshold)
-    : await store.reserveAttempt(user.id, 'mfa', now, limits);
+  const reserved = await store.reserveAttempt(user.id, 'mfa', now, limits);
   if (!reserved.allowed) throw locked(reserved.retryAfterMs);
   const result = await attempt();
   if (result !== null) {
-    if (!clearedBySuccess) await store.clearFailures(user.id, 'mfa');
+    await store.clearFailures(user.id, 'mfa');
     return result;
   }
   const after = await store.recordFailure(user.id, 'mfa', now, limits);
