@@ -12,7 +12,7 @@
  * (c) POST /api/login (argon2id with OWASP cost) per second.
  *
  * Why the replay guard does not refuse the load: the bench seeds USERS users, each with an active
- * factor and one open login challenge, straight into the store before the server starts; every
+ * factor, ten recovery codes and one open login challenge, straight into the store before the server starts; every
  * request uses a different user's challenge with that user's current code, so each factor is
  * verified once in its time step and every answer must be 200 (the bench fails otherwise).
  * Load comes from autocannon in this process, pinned to the other core.
@@ -29,7 +29,8 @@ import { generateCode, generateSecret, type OtpAccount, verifyCode } from '../sd
 import { ensureDataDir, keyringOf } from '../server/crypto/keyring.ts';
 import { createPasswordHasher } from '../server/crypto/passwords.ts';
 import { sealSecret } from '../server/crypto/secret-box.ts';
-import { sha256 } from '../server/crypto/tokens.ts';
+import { cryptoRandom, sha256 } from '../server/crypto/tokens.ts';
+import { newRecoveryCodes } from '../server/services/recovery-codes.ts';
 import { openSqliteStore } from '../server/store/sqlite/sqlite-store.ts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 60_000);
@@ -93,11 +94,12 @@ async function seed(dataDir: string, key: Buffer): Promise<Seeded> {
           now,
           now + 600_000,
         ))!;
+        // Ten recovery codes, as every user who enabled MFA has: the code step counts them.
         await store.enableFactor({
           userId: user.id,
           factorId: factor.id,
           lastStep: 0,
-          recoveryCodeHashes: [],
+          recoveryCodeHashes: newRecoveryCodes(user.id, 10, cryptoRandom).hashes,
           now,
         });
         const challengeId = randomBytes(32).toString('base64url');
