@@ -12,9 +12,10 @@
  * (c) POST /api/login (argon2id with OWASP cost) per second.
  *
  * Why the replay guard does not refuse the load: the bench seeds USERS users, each with an active
- * factor, ten recovery codes and one open login challenge, straight into the store before the server starts; every
- * request uses a different user's challenge with that user's current code, so each factor is
- * verified once in its time step and every answer must be 200 (the bench fails otherwise).
+ * factor, ten recovery codes and one open login challenge, straight into the store before the
+ * server starts; every request uses a different user's challenge with that user's current code,
+ * so each factor is verified once in its time step and every answer must be 200 (the bench fails
+ * otherwise).
  * Load comes from autocannon in this process, pinned to the other core.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
