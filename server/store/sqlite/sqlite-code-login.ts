@@ -71,6 +71,17 @@ export function sqliteCodeLogin(
        locked_until = coalesce(excluded.locked_until, locked_until)`,
   );
 
+  /** The last writes of every code login's success: the new session, the old one's end, the audit. */
+  const signIn = (
+    s: CodeAttempt['session'],
+    endSessionId: string | undefined,
+    audit: CodeAttempt['audit'],
+  ) => {
+    insertSession.run(s.id, s.userId, s.createdAt, s.createdAt, s.expiresAt, s.ip);
+    if (endSessionId !== undefined) deleteSession.run(endSessionId);
+    for (const e of audit) insertAudit.run(e.at, e.actor, e.action, e.target, e.ip);
+  };
+
   /** The whole decision, run inside one savepoint of the group commit. */
   const decide = (a: CodeAttempt): Decision => {
     const state = getState.get(a.userId, a.factorId, a.userId, a.challengeId);
@@ -89,10 +100,7 @@ export function sqliteCodeLogin(
     if (step !== null && advance.run(step, a.factorId, step).changes === 1) {
       consume.run(a.now, a.challengeId, a.now);
       if (state.count) clear.run(a.userId);
-      const s = a.session;
-      insertSession.run(s.id, s.userId, s.createdAt, s.createdAt, s.expiresAt, s.ip);
-      if (a.endSessionId !== undefined) deleteSession.run(a.endSessionId);
-      for (const e of a.audit) insertAudit.run(e.at, e.actor, e.action, e.target, e.ip);
+      signIn(a.session, a.endSessionId, a.audit);
       return { outcome: 'durable' };
     }
     countAttempt.run(a.challengeId);
@@ -121,9 +129,7 @@ export function sqliteCodeLogin(
             if (advance.run(step, factorId, step).changes !== 1) return 'replayed';
             if (consume.run(now, challengeId, now).changes !== 1) throw new ChallengeEnded();
             clear.run(s.userId);
-            insertSession.run(s.id, s.userId, s.createdAt, s.createdAt, s.expiresAt, s.ip);
-            if (endSessionId !== undefined) deleteSession.run(endSessionId);
-            for (const e of audit) insertAudit.run(e.at, e.actor, e.action, e.target, e.ip);
+            signIn(s, endSessionId, audit);
             return 'ok';
           },
           { atomic: true },
