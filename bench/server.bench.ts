@@ -34,11 +34,17 @@ import { cryptoRandom, sha256 } from '../server/crypto/tokens.ts';
 import { newRecoveryCodes } from '../server/services/recovery-codes.ts';
 import { openSqliteStore } from '../server/store/sqlite/sqlite-store.ts';
 
-const USERS = Number(process.env.BENCH_USERS ?? 60_000);
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** Bare and server loads alternate this many times; the ratio is the median of the rounds. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/**
+ * Which user each verification takes: `sequential` (default) in seeding order, so neighbouring
+ * verifications update neighbouring factor rows and often share a page of the B-tree (a best
+ * case); `random`, a shuffled order, as real logins come (each commit then writes more pages).
+ */
+const ORDER = process.env.BENCH_ORDER ?? 'sequential';
 /** Which loads to run (profiling one route): any of bare, mfa, health, login; default all. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'bare,mfa,health,login').split(','));
 const root = join(import.meta.dirname, '..');
@@ -122,6 +128,18 @@ async function seed(dataDir: string, key: Buffer): Promise<Seeded> {
   }
   await store.close();
   return s;
+}
+
+/** The users' indices in the order the verifications take them (BENCH_ORDER). */
+function userOrder(): number[] {
+  const order = Array.from({ length: USERS }, (_, i) => i);
+  if (ORDER === 'sequential') return order;
+  if (ORDER !== 'random') throw new Error(`BENCH_ORDER must be sequential or random, not ${ORDER}`);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
 }
 
 async function freePort(): Promise<number> {
@@ -230,6 +248,7 @@ async function main() {
     console.log(
       `machine: ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}, ${process.platform}`,
     );
+    const order = userOrder();
     console.log(`seeding ${USERS} users with active factors and open challenges…`);
     const seeded = await seed(dataDir, key);
 
@@ -286,10 +305,13 @@ async function main() {
     // so the load generator spends nothing on them while it measures.
     const accounts = seeded.secrets.map((secret) => account(secret, 'x'));
     let codes: string[] = [];
-    const request = (i: number) => ({
-      headers: { cookie: `mfa_challenge=${seeded.bindings[i]}` },
-      body: JSON.stringify({ challengeId: seeded.challengeIds[i], code: codes[i] }),
-    });
+    const request = (k: number) => {
+      const i = order[k]!;
+      return {
+        headers: { cookie: `mfa_challenge=${seeded.bindings[i]}` },
+        body: JSON.stringify({ challengeId: seeded.challengeIds[i], code: codes[i] }),
+      };
+    };
     let b = 0;
     let n = 0;
     const rounds: { bare: Result | null; mfa: Result | null }[] = [];
@@ -333,7 +355,7 @@ async function main() {
     await new Promise((r) => server.once('exit', r));
 
     console.log(
-      `\n${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per load (verifications: ${n} of ${USERS} seeded users), server and baseline each on one core\n`,
+      `\n${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per load (verifications: ${n} of ${USERS} seeded users, in ${ORDER} order), server and baseline each on one core\n`,
     );
     const ratios: { rps: number; cpu: number }[] = [];
     rounds.forEach(({ bare, mfa }, round) => {
