@@ -1,11 +1,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../server/store/sqlite/migrate.ts';
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { openSqliteStore, sqliteMigrationsDir } from '../../server/store/sqlite/sqlite-store.ts';
 import { runStoreContract } from './contract-suite.ts';
 
 runStoreContract('sqlite (:memory:)', async () => {
@@ -79,52 +78,6 @@ describe('sqlite durability', () => {
     await store.close();
   });
 
-  it('applies migrations once, however often the store opens', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mfa-store-'));
-    const path = join(dir, 'mfa.db');
-    for (let i = 0; i < 2; i++) {
-      const store = openSqliteStore({ path });
-      await store.migrate();
-      await store.close();
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('0003 keeps every recovery code, used or not, and stores them clustered by user', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mfa-store-'));
-    const path = join(dir, 'mfa.db');
-    // A database as the releases before 0003 left it.
-    const before = join(dir, 'migrations');
-    mkdirSync(before);
-    const all = fileURLToPath(new URL('../../server/store/sqlite/migrations', import.meta.url));
-    for (const file of readdirSync(all).filter((f) => f < '0003')) {
-      copyFileSync(join(all, file), join(before, file));
-    }
-    const old = new Database(path);
-    expect(migrate(old, before)).toEqual([1, 2]);
-    old.exec(`INSERT INTO users (id, username, name, kind, role, auth_type, created_at)
-      VALUES (1, 'a@x.test', 'A', 'employee', 'user', 'password', 0),
-             (2, 'b@x.test', 'B', 'employee', 'user', 'password', 0)`);
-    old.exec(`INSERT INTO recovery_codes (user_id, code_hash, used_at)
-      VALUES (1, 'h1', NULL), (1, 'h2', 5), (1, 'h3', NULL), (2, 'h4', NULL)`);
-    old.close();
-
-    const store = openSqliteStore({ path });
-    await store.migrate();
-    expect(await store.countRecoveryCodesLeft(1)).toBe(2);
-    expect(await store.countRecoveryCodesLeft(2)).toBe(1);
-    expect(await store.consumeRecoveryCode(1, 'h2', 9)).toBe(false); // still used
-    expect(await store.consumeRecoveryCode(1, 'h3', 9)).toBe(true);
-    await store.close();
-    const db = new Database(path, { readonly: true });
-    const { sql } = db
-      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'recovery_codes'")
-      .get() as { sql: string };
-    expect(sql).toMatch(/WITHOUT ROWID/);
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('group-commits writes: each resolves once committed, a failing one rolls back alone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mfa-store-'));
     const path = join(dir, 'mfa.db');
@@ -152,6 +105,53 @@ describe('sqlite durability', () => {
     expect(await other.getUserByUsername('c@x.test')).not.toBeNull();
     await other.close();
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('sqlite migrations', () => {
+  it('applies migrations once, however often the store opens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mfa-store-'));
+    const path = join(dir, 'mfa.db');
+    for (let i = 0; i < 2; i++) {
+      const store = openSqliteStore({ path });
+      await store.migrate();
+      await store.close();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('0003 keeps every recovery code, used or not, and stores them clustered by user', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mfa-store-'));
+    const path = join(dir, 'mfa.db');
+    // A database as the releases before 0003 left it.
+    const before = join(dir, 'migrations');
+    mkdirSync(before);
+    for (const file of readdirSync(sqliteMigrationsDir).filter((f) => f < '0003')) {
+      copyFileSync(join(sqliteMigrationsDir, file), join(before, file));
+    }
+    const old = new Database(path);
+    expect(migrate(old, before)).toEqual([1, 2]);
+    old.exec(`INSERT INTO users (id, username, name, kind, role, auth_type, created_at)
+      VALUES (1, 'a@x.test', 'A', 'employee', 'user', 'password', 0),
+             (2, 'b@x.test', 'B', 'employee', 'user', 'password', 0)`);
+    old.exec(`INSERT INTO recovery_codes (user_id, code_hash, used_at)
+      VALUES (1, 'h1', NULL), (1, 'h2', 5), (1, 'h3', NULL), (2, 'h4', NULL)`);
+    old.close();
+
+    const store = openSqliteStore({ path });
+    await store.migrate();
+    expect(await store.countRecoveryCodesLeft(1)).toBe(2);
+    expect(await store.countRecoveryCodesLeft(2)).toBe(1);
+    expect(await store.consumeRecoveryCode(1, 'h2', 9)).toBe(false); // still used
+    expect(await store.consumeRecoveryCode(1, 'h3', 9)).toBe(true);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const { sql } = db
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'recovery_codes'")
+      .get() as { sql: string };
+    expect(sql).toMatch(/WITHOUT ROWID/);
+    db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -14,7 +14,8 @@ import { sqliteSessions } from './sqlite-sessions.ts';
 import { sqliteUsers } from './sqlite-users.ts';
 import { createWriteBatch } from './write-batch.ts';
 
-const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
+/** The versioned SQL migrations the store applies on open. */
+export const sqliteMigrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export interface SqliteStoreOptions {
   /** Database file, or `:memory:` (tests). */
@@ -43,13 +44,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('busy_timeout = 5000');
   // Reads come from a memory map of the file (up to 1 GiB; address space, not memory), so the
   // page cache only holds the pages a transaction writes and those still in the WAL. Keep it at
-  // SQLite's own 2 MiB: every COMMIT scans the cache's hash table (pcache1TruncateUnsafe), which
-  // at 64 MiB cost 3 % of the server's CPU per verification (perf, bench/server.bench.ts) for no
-  // fewer reads.
+  // SQLite's own 2 MiB: the end of a write transaction can walk the cache's whole hash table
+  // (pcache1TruncateUnsafe), which at 64 MiB cost 2-3 % of the server's CPU per verification
+  // (perf, bench/server.bench.ts) for no fewer reads.
   db.pragma('cache_size = -2000');
   db.pragma('mmap_size = 1073741824');
   // Statements are prepared up front, so the schema must exist before the methods are built.
-  migrate(db, migrationsDir);
+  migrate(db, sqliteMigrationsDir);
 
   let wal: number | null = null;
   const fsyncWal = () =>
@@ -76,7 +77,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   return {
     kind: 'sqlite',
     async migrate() {
-      migrate(db, migrationsDir);
+      migrate(db, sqliteMigrationsDir);
       if (!inMemory) {
         // Make the WAL's directory entry durable once, so later WAL fsyncs are enough.
         await write(() =>
