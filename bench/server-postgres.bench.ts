@@ -2,7 +2,7 @@
  * The verification benchmark against PostgreSQL with two server instances sharing one database,
  * next to SQLite with one instance, measured in the same run on the same machine:
  * (a) code verifications — each of N users submits its next valid code once on a waiting login
- *     challenge, the full path (rate limit, challenge, attempt reservation, decrypt, HMAC, durable
+ *     challenge, the full path (rate limit, challenge, the user's row lock, decrypt, HMAC, durable
  *     replay-guard write, session, audit), 32 in flight, round-robin over the instances;
  * (b) session reads — `GET /api/me` under autocannon against every instance at once.
  * Run: `npm run bench -- server-postgres` (needs PostgreSQL at TEST_DATABASE_URL).

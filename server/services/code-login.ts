@@ -108,7 +108,6 @@ export async function codeLogin(
     challengeId: challenge.id,
     userId: user.id,
     factorId: factor.id,
-    lastStepRead: factor.lastStep,
     now,
     maxAttempts: config.limits.challengeMaxFailures,
     threshold: config.limits.mfaMaxFailures,

@@ -107,18 +107,18 @@ export interface Store {
   ): Promise<BatchDisableResult>;
 
   /**
-   * A whole TOTP code step of a login, decided as one unit against concurrent attempts on the
-   * same challenge or user: refused as `'challenge_ended'` unless the challenge is unconsumed,
-   * unexpired at `now` and below `maxAttempts`; as `'locked'` while the user's MFA lockout runs
-   * (the code is not checked and the user's count does not move; the challenge's attempt may have
-   * been counted); otherwise `check` decides. A match ends like
+   * A whole TOTP code step of a login, decided as one unit: concurrent attempts of one user are
+   * decided one after another, each on what the previous one wrote. Refused as
+   * `'challenge_ended'` unless the challenge is unconsumed, unexpired at `now` and below
+   * `maxAttempts`; as `'locked'` while the user's MFA lockout runs (the code is not checked and
+   * nothing is counted); otherwise `check` decides, on the step stored now. A match ends like
    * {@link completeCodeLogin} (`'ok'`, durable before it resolves; a replayed step counts as
    * wrong). A wrong code counts one attempt on the challenge and one on the user's MFA failure
-   * count, which locks the factor for `lockMs` at `threshold` in a row (`lockedUntil`). Of
-   * concurrent attempts with one valid code exactly one is `'ok'`, and concurrent wrong codes never
-   * run past the threshold. SQLite runs it all in one synchronous transaction (one process owns
-   * the file); PostgreSQL composes {@link reserveCodeAttempt}, `check`, {@link completeCodeLogin}
-   * and {@link recordFailure} (`server/store/composed-code-attempt.ts`).
+   * count, which locks the factor for `lockMs` at `threshold` in a row (`lockedUntil`). So of
+   * concurrent attempts with one valid code exactly one is `'ok'`, concurrent wrong codes never
+   * run past the threshold, and a right code is refused only by a lock that the wrong codes
+   * decided before it set. SQLite runs it in one synchronous transaction (one process owns the
+   * file); PostgreSQL in one transaction that first locks the user's row.
    */
   attemptCodeLogin(attempt: CodeAttempt): Promise<CodeAttemptOutcome>;
   /**
@@ -205,19 +205,6 @@ export interface Store {
    * reserved attempts mean at most that many wrong codes.)
    */
   reserveChallengeAttempt(id: string, now: number, maxAttempts: number): Promise<boolean>;
-  /**
-   * Both reservations of a code step in one write: the challenge's attempt (as
-   * {@link reserveChallengeAttempt}) and, only if that was granted, the user's MFA attempt (as
-   * {@link reserveAttempt} with kind `'mfa'`). `'challenge_ended'` when the challenge refused,
-   * else what the user's reservation answered. The guarantees are those of the two methods.
-   */
-  reserveCodeAttempt(args: {
-    challengeId: string;
-    userId: number;
-    now: number;
-    maxAttempts: number;
-    threshold: number;
-  }): Promise<'challenge_ended' | { allowed: true } | { allowed: false; retryAfterMs: number }>;
   /**
    * Ends the challenge at its first success. True only for an unconsumed challenge unexpired at
    * `now`; under concurrent calls exactly one caller gets true.

@@ -37,7 +37,6 @@ export type GuardMethods =
   | 'getChallenge'
   | 'getChallengeContext'
   | 'reserveChallengeAttempt'
-  | 'reserveCodeAttempt'
   | 'consumeChallenge';
 
 /** Sessions, the company policy, the audit log and housekeeping. */

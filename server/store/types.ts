@@ -104,8 +104,6 @@ export interface CodeAttempt {
   userId: number;
   /** The user's active factor, as read with the challenge. */
   factorId: number;
-  /** Its last accepted step as read with the challenge: for stores that cannot re-read it within the attempt. */
-  lastStepRead: number | null;
   now: number;
   /** Code attempts one challenge allows. */
   maxAttempts: number;

@@ -19,12 +19,12 @@ const loginEvent = {
 
 /**
  * @param current the store of the running test (made fresh by the suite's beforeEach)
- * @param activeFactor creates a@x.test with an active factor whose last step is 100
+ * @param activeFactor creates a user (a@x.test unless named) with an active factor whose last step is 100
  * @example codeLoginContract(() => store, activeFactor);
  */
 export function codeLoginContract(
   current: () => Store,
-  activeFactor: () => Promise<{ user: UserRecord; factor: FactorRecord }>,
+  activeFactor: (username?: string) => Promise<{ user: UserRecord; factor: FactorRecord }>,
 ): void {
   describe('code login success (one transaction)', () => {
     const setUp = async () => {
@@ -136,7 +136,6 @@ export function codeLoginContract(
         challengeId: 'c1',
         userId: user.id,
         factorId: factor.id,
-        lastStepRead: 100,
         now: T0 + 1,
         maxAttempts: 5,
         threshold: 10,
@@ -266,6 +265,28 @@ export function codeLoginContract(
       expect(counted.length).toBeLessThanOrEqual(10);
       expect(counted.some((r) => r.outcome === 'wrong' && r.lockedUntil !== null)).toBe(true);
       expect((await current().getFailureState(user.id, 'mfa')).lockedUntil).toBe(T0 + 1 + 15 * MIN);
+    });
+
+    it('refuses a correct code sent with wrong ones only when the wrong ones before it locked the factor', async () => {
+      // Ten wrong codes and the right one at once, each on its own challenge: decided one after
+      // another, the right one either comes before the tenth wrong one and lets the user in, or
+      // after it and meets the lock. Never "retry later" because wrong codes still in flight
+      // hold the budget (what reserving attempts before checking them did).
+      for (let run = 0; run < 3; run++) {
+        const ids = Array.from({ length: 11 }, (_, i) => `r${run}c${i}`);
+        ({ user, factor } = await activeFactor(`r${run}@x.test`));
+        for (const id of ids) await addChallenge(id);
+        const results = await Promise.all(
+          ids.map((challengeId, i) =>
+            current().attemptCodeLogin(attempt(i === 10 ? 101 : null, { challengeId })),
+          ),
+        );
+        const right = results[10]!;
+        if (right.outcome !== 'ok')
+          expect(right).toEqual({ outcome: 'locked', retryAfterMs: 15 * MIN });
+        const wrong = results.filter((r) => r.outcome === 'wrong');
+        expect(wrong).toHaveLength(10);
+      }
     });
   });
 }

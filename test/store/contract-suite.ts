@@ -365,61 +365,6 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect((await store.getChallenge('c1'))?.attempts).toBe(5);
       });
 
-      it('reserves the challenge and the user attempt together, the user only after the challenge', async () => {
-        const u = await make();
-        const args = { challengeId: 'c1', userId: u.id, now: T0, maxAttempts: 2, threshold: 3 };
-        expect(await store.reserveCodeAttempt(args)).toEqual({ allowed: true });
-        expect(await store.reserveCodeAttempt(args)).toEqual({ allowed: true });
-        // The challenge is out of attempts: the user's counter is left alone.
-        expect(await store.reserveCodeAttempt(args)).toBe('challenge_ended');
-        expect((await store.getChallenge('c1'))?.attempts).toBe(2);
-        expect((await store.getFailureState(u.id, 'mfa')).count).toBe(2);
-        expect(await store.reserveCodeAttempt({ ...args, challengeId: 'unknown' })).toBe(
-          'challenge_ended',
-        );
-        expect(await store.reserveCodeAttempt({ ...args, now: T0 + 5 * MIN })).toBe(
-          'challenge_ended',
-        );
-      });
-
-      it('counts the challenge attempt but refuses a locked user, saying until when', async () => {
-        const u = await make();
-        const opts = { threshold: 1, lockMs: 15 * MIN };
-        await store.reserveAttempt(u.id, 'mfa', T0, opts);
-        await store.recordFailure(u.id, 'mfa', T0, opts);
-        const args = {
-          challengeId: 'c1',
-          userId: u.id,
-          now: T0 + MIN,
-          maxAttempts: 5,
-          threshold: 1,
-        };
-        expect(await store.reserveCodeAttempt(args)).toEqual({
-          allowed: false,
-          retryAfterMs: 14 * MIN,
-        });
-        expect((await store.getChallenge('c1'))?.attempts).toBe(1);
-      });
-
-      it('grants exactly `maxAttempts` of 20 concurrent code reservations, within the user threshold', async () => {
-        const u = await make();
-        const results = await Promise.all(
-          Array.from({ length: 20 }, () =>
-            store.reserveCodeAttempt({
-              challengeId: 'c1',
-              userId: u.id,
-              now: T0,
-              maxAttempts: 5,
-              threshold: 3,
-            }),
-          ),
-        );
-        expect(results.filter((r) => r !== 'challenge_ended' && r.allowed)).toHaveLength(3);
-        expect(results.filter((r) => r !== 'challenge_ended' && !r.allowed)).toHaveLength(2);
-        expect(results.filter((r) => r === 'challenge_ended')).toHaveLength(15);
-        expect((await store.getFailureState(u.id, 'mfa')).count).toBe(3);
-      });
-
       it('grants no attempt and no success after expiry or consumption', async () => {
         await make();
         expect(await store.reserveChallengeAttempt('c1', T0 + 5 * MIN, 5)).toBe(false);

@@ -98,6 +98,52 @@ describe.skipIf(!available)('postgres store across instances', () => {
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
   });
 
+  it('decides one user’s code attempts one after another across two pools', async () => {
+    const { user, factorId } = await activeUser('attempts@x.test');
+    const ids = Array.from({ length: 40 }, (_, i) => `att${i}`);
+    for (const id of ids) {
+      await a.createChallenge({
+        id,
+        userId: user.id,
+        kind: 'mfa',
+        binding: 'b',
+        createdAt: T0,
+        expiresAt: T0 + 300_000,
+      });
+    }
+    // Every attempt carries the code of step 11: one is accepted, every other one is a replay
+    // counted as wrong, so the 10th counted locks the factor and the rest meet the lock.
+    const results = await Promise.all(
+      ids.map((challengeId, i) =>
+        (i % 2 === 0 ? a : b).attemptCodeLogin({
+          challengeId,
+          userId: user.id,
+          factorId,
+          now: T0 + 1,
+          maxAttempts: 5,
+          threshold: 10,
+          lockMs: 900_000,
+          check: (last) => (last === null || last < 11 ? 11 : null),
+          session: {
+            id: `att-s${i}`,
+            userId: user.id,
+            createdAt: T0,
+            expiresAt: T0 + 1e6,
+            ip: 'x',
+          },
+          audit: [],
+        }),
+      ),
+    );
+    const outcomes = results.map((r) => r.outcome);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'wrong')).toHaveLength(10);
+    expect(results.filter((r) => r.outcome === 'locked')).toEqual(
+      Array(29).fill({ outcome: 'locked', retryAfterMs: 900_000 }),
+    );
+    expect((await b.getFactor(user.id))?.lastStep).toBe(11);
+  });
+
   it('consumes a challenge once and rate-limits exactly across two pools', async () => {
     const user = (await a.createUser(person('chal@x.test'), T0))!;
     const challenge = { userId: user.id, kind: 'mfa' as const, binding: 'b', createdAt: T0 };

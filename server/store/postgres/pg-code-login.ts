@@ -1,5 +1,6 @@
-import type { Store } from '../contract.ts';
-import { type Sql, transaction } from './pg-connection.ts';
+import type { CodeAttempt, CodeAttemptOutcome, Store } from '../contract.ts';
+import type { FailureRow } from '../rows.ts';
+import { type Sql, type TxSql, transaction } from './pg-connection.ts';
 
 /** Thrown inside the transaction to roll it back, then turned into the answer. */
 class Refused extends Error {
@@ -8,35 +9,65 @@ class Refused extends Error {
   }
 }
 
+/** What a code attempt reads once it holds the user's row lock. */
+interface AttemptState extends Partial<FailureRow> {
+  attempts: number;
+  consumed_at: number | null;
+  expires_at: number;
+  factor_id: number | null;
+  last_step: number | null;
+}
+
 /**
- * `completeCodeLogin` of the PostgreSQL store: one transaction whose first two statements are the
- * same conditional updates as `advanceLastStep` and `consumeChallenge` (each holds its row lock
- * until commit and re-checks its WHERE against the committed row, so of concurrent callers exactly
- * one matches); a refusal rolls everything back. The commit is durable before it resolves.
+ * `completeCodeLogin` and `attemptCodeLogin` of the PostgreSQL store.
+ *
+ * `completeCodeLogin`: one transaction whose first two statements are the same conditional
+ * updates as `advanceLastStep` and `consumeChallenge` (each holds its row lock until commit and
+ * re-checks its WHERE against the committed row, so of concurrent callers exactly one matches);
+ * a refusal rolls everything back. The commit is durable before it resolves.
+ *
+ * `attemptCodeLogin`: one transaction that first locks the user's row, so the TOTP attempts of
+ * one user queue there, on every instance, and each reads what the previous one committed. It
+ * then reads the challenge, the failure count and the step, runs the check and writes what
+ * SQLite's synchronous decision writes. No attempt is reserved before its code is checked, so
+ * wrong codes still in flight cannot hold the budget and turn a right one away.
  */
-export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin'> {
+export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemptCodeLogin'> {
+  /** The success's writes after the replay guard; a challenge ended meanwhile rolls all back. */
+  const signIn = async (
+    tx: TxSql,
+    { challengeId, now, session: s, endSessionId, audit }: SignIn,
+    clearFailures: boolean,
+  ) => {
+    const consumed = await tx`
+      UPDATE challenges SET consumed_at = ${now}
+      WHERE id = ${challengeId} AND consumed_at IS NULL AND expires_at > ${now}`;
+    if (consumed.count !== 1) throw new Refused('challenge_ended');
+    if (clearFailures) {
+      await tx`UPDATE failure_counters SET count = 0
+               WHERE user_id = ${s.userId} AND kind = 'mfa' AND count <> 0`;
+    }
+    await tx`
+      INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip)
+      VALUES (${s.id}, ${s.userId}, ${s.createdAt}, ${s.createdAt}, ${s.expiresAt}, ${s.ip})`;
+    if (endSessionId !== undefined) await tx`DELETE FROM sessions WHERE id = ${endSessionId}`;
+    for (const e of audit) {
+      await tx`INSERT INTO audit_events (at, actor, action, target, ip)
+               VALUES (${e.at}, ${e.actor}, ${e.action}, ${e.target}, ${e.ip})`;
+    }
+  };
+  const advance = (tx: TxSql, factorId: number, step: number) => tx`
+    UPDATE factors SET last_step = ${step}
+    WHERE id = ${factorId} AND status = 'active' AND (last_step IS NULL OR last_step < ${step})`;
+
   return {
-    async completeCodeLogin({ factorId, step, challengeId, now, session: s, endSessionId, audit }) {
+    async completeCodeLogin(args) {
       try {
         return await transaction(sql, async (tx) => {
-          const advanced = await tx`
-            UPDATE factors SET last_step = ${step}
-            WHERE id = ${factorId} AND status = 'active' AND (last_step IS NULL OR last_step < ${step})`;
-          if (advanced.count !== 1) throw new Refused('replayed');
-          const consumed = await tx`
-            UPDATE challenges SET consumed_at = ${now}
-            WHERE id = ${challengeId} AND consumed_at IS NULL AND expires_at > ${now}`;
-          if (consumed.count !== 1) throw new Refused('challenge_ended');
-          await tx`UPDATE failure_counters SET count = 0
-                   WHERE user_id = ${s.userId} AND kind = 'mfa' AND count <> 0`;
-          await tx`
-            INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip)
-            VALUES (${s.id}, ${s.userId}, ${s.createdAt}, ${s.createdAt}, ${s.expiresAt}, ${s.ip})`;
-          if (endSessionId !== undefined) await tx`DELETE FROM sessions WHERE id = ${endSessionId}`;
-          for (const e of audit) {
-            await tx`INSERT INTO audit_events (at, actor, action, target, ip)
-                     VALUES (${e.at}, ${e.actor}, ${e.action}, ${e.target}, ${e.ip})`;
+          if ((await advance(tx, args.factorId, args.step)).count !== 1) {
+            throw new Refused('replayed');
           }
+          await signIn(tx, args, true);
           return 'ok' as const;
         });
       } catch (error) {
@@ -44,5 +75,60 @@ export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin'> {
         throw error;
       }
     },
+    async attemptCodeLogin(a) {
+      try {
+        return await transaction(sql, (tx) => decide(tx, a));
+      } catch (error) {
+        if (error instanceof Refused) return { outcome: 'challenge_ended' };
+        throw error;
+      }
+    },
   };
+
+  async function decide(tx: TxSql, a: CodeAttempt): Promise<CodeAttemptOutcome> {
+    // NO KEY UPDATE: the foreign-key checks of other writes on the user (sessions) do not wait.
+    await tx`SELECT 1 FROM users WHERE id = ${a.userId} FOR NO KEY UPDATE`;
+    // A statement of its own, so it reads what was committed while this one waited for the lock.
+    const [state] = await tx<AttemptState[]>`
+      SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locked_until,
+        f.id AS factor_id, f.last_step
+      FROM challenges c
+      LEFT JOIN failure_counters fc ON fc.user_id = ${a.userId} AND fc.kind = 'mfa'
+      LEFT JOIN factors f ON f.id = ${a.factorId} AND f.user_id = ${a.userId} AND f.status = 'active'
+      WHERE c.id = ${a.challengeId}`;
+    if (
+      !state ||
+      state.consumed_at !== null ||
+      state.expires_at <= a.now ||
+      state.attempts >= a.maxAttempts
+    ) {
+      return { outcome: 'challenge_ended' };
+    }
+    const lockedUntil = state.locked_until ?? null;
+    if (lockedUntil !== null && lockedUntil > a.now) {
+      return { outcome: 'locked', retryAfterMs: lockedUntil - a.now };
+    }
+    const step = state.factor_id === null ? null : a.check(state.last_step);
+    if (step !== null && (await advance(tx, a.factorId, step)).count === 1) {
+      await signIn(tx, a, Boolean(state.count));
+      return { outcome: 'ok' };
+    }
+    await tx`UPDATE challenges SET attempts = attempts + 1 WHERE id = ${a.challengeId}`;
+    // Counted on the committed value: recovery codes are counted by reservations that do not
+    // take the user's lock.
+    const lockAt = a.now + a.lockMs;
+    const [after] = await tx<FailureRow[]>`
+      INSERT INTO failure_counters AS f (user_id, kind, count, locked_until)
+      VALUES (${a.userId}, 'mfa', ${a.threshold <= 1 ? 0 : 1},
+              ${a.threshold <= 1 ? lockAt : null}::bigint)
+      ON CONFLICT (user_id, kind) DO UPDATE SET
+        count = CASE WHEN f.count + 1 >= ${a.threshold}::int THEN 0 ELSE f.count + 1 END,
+        locked_until = CASE WHEN f.count + 1 >= ${a.threshold}::int THEN ${lockAt}::bigint
+                            ELSE f.locked_until END
+      RETURNING count, locked_until`;
+    const until = after?.locked_until ?? null;
+    return { outcome: 'wrong', lockedUntil: until !== null && until > a.now ? until : null };
+  }
 }
+
+type SignIn = Pick<CodeAttempt, 'challengeId' | 'now' | 'session' | 'endSessionId' | 'audit'>;

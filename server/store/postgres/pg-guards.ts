@@ -104,27 +104,6 @@ export function pgGuards(sql: Sql): Pick<Store, GuardMethods> {
           AND attempts < ${maxAttempts}`;
       return result.count === 1;
     },
-    async reserveCodeAttempt({ challengeId, userId, now, maxAttempts, threshold }) {
-      // One statement: the user's reservation runs only on the row the challenge's UPDATE
-      // returned, and each keeps its own row-lock guarantee (as in the two separate methods).
-      const [row] = await sql<{ challenge: number; reserved: number }[]>`
-        WITH ch AS (
-          UPDATE challenges SET attempts = attempts + 1
-          WHERE id = ${challengeId} AND consumed_at IS NULL AND expires_at > ${now}
-            AND attempts < ${maxAttempts}
-          RETURNING user_id
-        ), reserved AS (
-          INSERT INTO failure_counters AS f (user_id, kind, count)
-          SELECT ${userId}::int, 'mfa', 1 FROM ch
-          ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1
-          WHERE (f.locked_until IS NULL OR f.locked_until <= ${now}) AND f.count < ${threshold}::int
-          RETURNING 1
-        )
-        SELECT (SELECT count(*)::int FROM ch) AS challenge,
-               (SELECT count(*)::int FROM reserved) AS reserved`;
-      if (!row?.challenge) return 'challenge_ended';
-      return row.reserved === 1 ? { allowed: true } : refused(userId, 'mfa', now);
-    },
     async consumeChallenge(id, now) {
       const result = await sql`
         UPDATE challenges SET consumed_at = ${now}

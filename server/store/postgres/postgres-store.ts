@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { composedCodeAttempt } from '../composed-code-attempt.ts';
 import type { Store } from '../contract.ts';
 import { pgBatchDisable } from './pg-batch-disable.ts';
 import { pgCodeLogin } from './pg-code-login.ts';
@@ -70,7 +69,6 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   return {
     kind: 'postgres',
     ...methods,
-    attemptCodeLogin: composedCodeAttempt(methods),
     async migrate() {
       // Not under the per-call timeout: it may wait for another instance's migration.
       await migratePostgres(sql, migrationsDir).catch((error: unknown) => {

@@ -101,19 +101,6 @@ export function sqliteGuards(
     async reserveChallengeAttempt(id, now, maxAttempts) {
       return write(() => reserveChallenge.run(id, now, maxAttempts).changes === 1);
     },
-    async reserveCodeAttempt({ challengeId, userId, now, maxAttempts, threshold }) {
-      const outcome = await write(
-        () => {
-          if (reserveChallenge.run(challengeId, now, maxAttempts).changes !== 1) {
-            return 'challenge_ended' as const;
-          }
-          return reserve.run(userId, 'mfa', threshold, now).changes === 1;
-        },
-        { atomic: true },
-      );
-      if (outcome === 'challenge_ended') return outcome;
-      return outcome ? { allowed: true } : refused(userId, 'mfa', now);
-    },
     async consumeChallenge(id, now) {
       return write(() => consume.run(now, id, now).changes === 1);
     },
