@@ -1,3 +1,4 @@
+import { type CodeAttemptStateRow, refusalBeforeCheck } from '../code-attempt-state.ts';
 import type { CodeAttempt, CodeAttemptOutcome, Store } from '../contract.ts';
 import type { FailureRow } from '../rows.ts';
 import { type Sql, type TxSql, transaction } from './pg-connection.ts';
@@ -7,15 +8,6 @@ class Refused extends Error {
   constructor(readonly outcome: 'replayed' | 'challenge_ended') {
     super(outcome);
   }
-}
-
-/** What a code attempt reads once it holds the user's row lock. */
-interface AttemptState extends Partial<FailureRow> {
-  attempts: number;
-  consumed_at: number | null;
-  expires_at: number;
-  factor_id: number | null;
-  last_step: number | null;
 }
 
 /**
@@ -89,25 +81,16 @@ export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemp
     // NO KEY UPDATE: the foreign-key checks of other writes on the user (sessions) do not wait.
     await tx`SELECT 1 FROM users WHERE id = ${a.userId} FOR NO KEY UPDATE`;
     // A statement of its own, so it reads what was committed while this one waited for the lock.
-    const [state] = await tx<AttemptState[]>`
+    const [state] = await tx<CodeAttemptStateRow[]>`
       SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locked_until,
         f.id AS factor_id, f.last_step
       FROM challenges c
       LEFT JOIN failure_counters fc ON fc.user_id = ${a.userId} AND fc.kind = 'mfa'
       LEFT JOIN factors f ON f.id = ${a.factorId} AND f.user_id = ${a.userId} AND f.status = 'active'
       WHERE c.id = ${a.challengeId}`;
-    if (
-      !state ||
-      state.consumed_at !== null ||
-      state.expires_at <= a.now ||
-      state.attempts >= a.maxAttempts
-    ) {
-      return { outcome: 'challenge_ended' };
-    }
-    const lockedUntil = state.locked_until ?? null;
-    if (lockedUntil !== null && lockedUntil > a.now) {
-      return { outcome: 'locked', retryAfterMs: lockedUntil - a.now };
-    }
+    if (!state) return { outcome: 'challenge_ended' };
+    const refused = refusalBeforeCheck(state, a);
+    if (refused) return refused;
     const step = state.factor_id === null ? null : a.check(state.last_step);
     if (step !== null && (await advance(tx, a.factorId, step)).count === 1) {
       await signIn(tx, a, Boolean(state.count));

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type CodeAttemptStateRow, refusalBeforeCheck } from '../code-attempt-state.ts';
 import type { CodeAttempt, CodeAttemptOutcome, Store } from '../contract.ts';
 import type { Write } from './write-batch.ts';
 
@@ -45,18 +46,7 @@ export function sqliteCodeLogin(
   );
   // What the decision reads, in one statement: the challenge, the user's MFA failure count and
   // the factor's last accepted step (null columns when there is no count or no active factor).
-  const getState = db.prepare<
-    [number, number, number, string],
-    {
-      attempts: number;
-      consumed_at: number | null;
-      expires_at: number;
-      count: number | null;
-      locked_until: number | null;
-      factor_id: number | null;
-      last_step: number | null;
-    }
-  >(
+  const getState = db.prepare<[number, number, number, string], CodeAttemptStateRow>(
     `SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locked_until,
        f.id AS factor_id, f.last_step
      FROM challenges c
@@ -85,17 +75,9 @@ export function sqliteCodeLogin(
   /** The whole decision, run inside one savepoint of the group commit. */
   const decide = (a: CodeAttempt): Decision => {
     const state = getState.get(a.userId, a.factorId, a.userId, a.challengeId);
-    if (
-      !state ||
-      state.consumed_at !== null ||
-      state.expires_at <= a.now ||
-      state.attempts >= a.maxAttempts
-    ) {
-      return { outcome: 'challenge_ended' };
-    }
-    if (state.locked_until !== null && state.locked_until > a.now) {
-      return { outcome: 'locked', retryAfterMs: state.locked_until - a.now };
-    }
+    if (!state) return { outcome: 'challenge_ended' };
+    const refused = refusalBeforeCheck(state, a);
+    if (refused) return refused;
     const step = state.factor_id === null ? null : a.check(state.last_step);
     if (step !== null && advance.run(step, a.factorId, step).changes === 1) {
       consume.run(a.now, a.challengeId, a.now);
