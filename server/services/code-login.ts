@@ -2,12 +2,17 @@ import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { verifyCode } from '../../sdk/otp/index.ts';
 import { newToken, sha256 } from '../crypto/tokens.ts';
 import { ApiError } from '../http/api-error.ts';
-import type { ChallengeRecord, FactorRecord, UserRecord } from '../store/contract.ts';
-import { AuditAction, audit, auditEvent, logAudited } from './audit.ts';
+import type {
+  AttemptedCode,
+  ChallengeRecord,
+  FactorRecord,
+  UserRecord,
+} from '../store/contract.ts';
+import { AuditAction, auditEvent, logAudited } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
-import { beginChallengeAttempt, finishChallenge, openChallenge } from './login.ts';
-import { accountOf, locked, refuseWrongCode, verifySecondFactor } from './second-factor.ts';
-import { startSession } from './sessions.ts';
+import { openChallenge } from './login.ts';
+import { hashTypedRecoveryCode } from './recovery-codes.ts';
+import { accountOf, locked, refuseWrongCode } from './second-factor.ts';
 import { type UserView, userView } from './user-view.ts';
 
 /** The answer of a code step that let the user in (`POST /api/login/mfa`). */
@@ -61,14 +66,15 @@ const expired = () =>
   new ApiError(410, ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
 
 /**
- * The second login step on an open challenge. A TOTP code is one store call
- * (`attemptCodeLogin`): the challenge must still be live (410), the user's MFA lockout refuses
- * even a correct code (429), and the code is checked with the store's last accepted step; a
- * success ends the challenge, starts the session (replacing `previousSessionId`), restarts the
- * failure count and audits the login in one durable commit, a wrong code is counted on the
- * challenge and the user (401, or 429 when it locks). A recovery code takes the general path
- * (reservations, `verifySecondFactor`). Returns the new session's token and the factor the code
- * was checked against.
+ * The second login step on an open challenge, one store call (`attemptCodeLogin`) for a TOTP
+ * code and a recovery code alike: the challenge must still be live (410), the user's MFA lockout
+ * refuses even a correct code (429), a TOTP code is checked against the store's last accepted
+ * step and a recovery code must be one of the user's unused ones; a success ends the challenge,
+ * uses the code (advances the step, or marks the recovery code used), starts the session
+ * (replacing `previousSessionId`), restarts the failure count and audits, in one durable commit,
+ * so a recovery code is spent only by a login that succeeds. A wrong code is counted on the
+ * challenge and the user (401, or 429 when it locks). Returns the new session's token and the
+ * factor the code was checked against.
  *
  * @example const { token } = await codeLogin(deps, { user, challenge, factor, code, actor });
  */
@@ -83,27 +89,18 @@ export async function codeLogin(
     actor: Actor;
     previousSessionId?: string;
   },
-): Promise<{ token: string; usedRecoveryCode: boolean; factor: FactorRecord | undefined }> {
+): Promise<{ token: string; usedRecoveryCode: boolean; factor: FactorRecord }> {
   const { user, challenge, factor, code, actor, previousSessionId } = args;
-  const typed = code.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(typed)) {
-    await beginChallengeAttempt(deps, challenge);
-    const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor, factor);
-    await finishChallenge(deps, challenge);
-    const { token } = await startSession(deps, user, actor.ip, previousSessionId);
-    await audit(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username);
-    // verifySecondFactor refused any factor but an active one.
-    return { token, usedRecoveryCode, factor: factor ?? undefined };
-  }
-
   const { store, clock, config } = deps;
   if (factor?.status !== 'active') {
     throw new ApiError(409, ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
   }
   const now = clock.now();
-  const account = accountOf(deps, user, factor);
+  const typed = code.replace(/\s+/g, '');
+  const totp = /^\d{6}$/.test(typed);
   const token = newToken(deps.random);
-  const event = auditEvent(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username);
+  const events = [auditEvent(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username)];
+  if (!totp) events.unshift(auditEvent(deps, actor, AuditAction.RECOVERY_CODE_USED, user.username));
   const decided = await store.attemptCodeLogin({
     challengeId: challenge.id,
     userId: user.id,
@@ -112,16 +109,12 @@ export async function codeLogin(
     maxAttempts: config.limits.challengeMaxFailures,
     threshold: config.limits.mfaMaxFailures,
     lockMs: config.limits.lockoutMs,
-    // ±1 step of the server clock, after the last accepted step; the store's conditional update
-    // of that step is the replay guard.
-    check: (lastStep) => {
-      const result = verifyCode(account, typed, {
-        at: now,
-        window: 1,
-        afterStep: lastStep ?? undefined,
-      });
-      return result.ok ? result.step : null;
-    },
+    code: totp
+      ? totpCheck(deps, user, factor, typed, now)
+      : {
+          kind: 'recovery',
+          hash: hashTypedRecoveryCode(user.id, code),
+        },
     session: {
       id: sha256(token),
       userId: user.id,
@@ -130,7 +123,7 @@ export async function codeLogin(
       ip: actor.ip,
     },
     endSessionId: previousSessionId,
-    audit: [event],
+    audit: events,
   });
   switch (decided.outcome) {
     case 'challenge_ended':
@@ -140,7 +133,32 @@ export async function codeLogin(
     case 'wrong':
       return refuseWrongCode(deps, user, actor, now, decided.lockedUntil);
   }
-  logAudited(deps, event);
+  for (const event of events) logAudited(deps, event);
   // Still active with the same enrolment date: what the answer's user view shows.
-  return { token, usedRecoveryCode: false, factor };
+  return { token, usedRecoveryCode: !totp, factor };
+}
+
+/**
+ * A TOTP code's check for the store: ±1 step of the server clock, after the last accepted step
+ * (the store's conditional update of that step is the replay guard).
+ */
+function totpCheck(
+  deps: Deps,
+  user: UserRecord,
+  factor: FactorRecord,
+  typed: string,
+  now: number,
+): AttemptedCode {
+  const account = accountOf(deps, user, factor);
+  return {
+    kind: 'totp',
+    check: (lastStep) => {
+      const result = verifyCode(account, typed, {
+        at: now,
+        window: 1,
+        afterStep: lastStep ?? undefined,
+      });
+      return result.ok ? result.step : null;
+    },
+  };
 }

@@ -107,13 +107,16 @@ export interface Store {
   ): Promise<BatchDisableResult>;
 
   /**
-   * A whole TOTP code step of a login, decided as one unit: concurrent attempts of one user are
+   * A whole code step of a login, decided as one unit: concurrent attempts of one user are
    * decided one after another, each on what the previous one wrote. Refused as
    * `'challenge_ended'` unless the challenge is unconsumed, unexpired at `now` and below
    * `maxAttempts`; as `'locked'` while the user's MFA lockout runs (the code is not checked and
-   * nothing is counted); otherwise `check` decides, on the step stored now. A match ends like
-   * {@link completeCodeLogin} (`'ok'`, durable before it resolves; a replayed step counts as
-   * wrong). A wrong code counts one attempt on the challenge and one on the user's MFA failure
+   * nothing is counted). Otherwise, with the factor still active, a TOTP code's `check` decides
+   * on the step stored now (a match advances it: the replay guard), and a recovery code matches
+   * one of the user's unused codes (a match marks it used). A match ends like
+   * {@link completeCodeLogin} (`'ok'`, durable before it resolves; a replayed step or a used
+   * recovery code counts as wrong), so a recovery code is used only by a login that succeeds.
+   * A wrong code counts one attempt on the challenge and one on the user's MFA failure
    * count, which locks the factor for `lockMs` at `threshold` in a row (`lockedUntil`). So of
    * concurrent attempts with one valid code exactly one is `'ok'`, concurrent wrong codes never
    * run past the threshold, and a right code is refused only by a lock that the wrong codes

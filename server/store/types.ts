@@ -98,7 +98,17 @@ export interface ChallengeContext {
   recoveryCodesLeft: number;
 }
 
-/** One TOTP code step of a login: {@link Store.attemptCodeLogin}. */
+/** The code typed at a login's second step, as {@link Store.attemptCodeLogin} decides it. */
+export type AttemptedCode =
+  /**
+   * A TOTP code: `check` gives the matched time step after `lastStep`, or null. Synchronous and
+   * without I/O, so a store may run it between its reads and writes.
+   */
+  | { kind: 'totp'; check: (lastStep: number | null) => number | null }
+  /** A recovery code: the hash of what was typed (null when it cannot be one), used once. */
+  | { kind: 'recovery'; hash: string | null };
+
+/** One code step of a login: {@link Store.attemptCodeLogin}. */
 export interface CodeAttempt {
   challengeId: string;
   userId: number;
@@ -110,11 +120,7 @@ export interface CodeAttempt {
   /** Wrong codes in a row that lock the user's second factor, and for how long. */
   threshold: number;
   lockMs: number;
-  /**
-   * Decides the code: the matched time step after `lastStep`, or null. Synchronous and without
-   * I/O, so a store may run it between its reads and writes.
-   */
-  check: (lastStep: number | null) => number | null;
+  code: AttemptedCode;
   /** Written only on success, with the challenge's end and the step: see `completeCodeLogin`. */
   session: NewSession;
   endSessionId?: string;

@@ -44,6 +44,27 @@ describe('recovery codes', () => {
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
   });
 
+  it('spends a recovery code only on a login it completes, even racing a TOTP code on its challenge', async () => {
+    for (let run = 0; run < 5; run++) {
+      h.advance(30_000); // a fresh time step for each run's TOTP code
+      const client = h.client();
+      const challengeId = await startChallenge(client, 'alice@demo.test');
+      const [byRecovery, byTotp] = await Promise.all([
+        client.post('/api/login/mfa', { challengeId, code: codes[3] }),
+        client.post('/api/login/mfa', { challengeId, code: h.code(account) }),
+      ]);
+      expect([byRecovery.status, byTotp.status].sort()).toEqual([200, 410]);
+      const alice = (await h.store.getUserByUsername('alice@demo.test'))!;
+      const left = await h.store.countRecoveryCodesLeft(alice.id);
+      if (byRecovery.status === 200) {
+        expect(left).toBe(9);
+        return;
+      }
+      // The TOTP code won the challenge: the recovery code is still there to use.
+      expect(left).toBe(10);
+    }
+  });
+
   it('regenerates with a current code: the old codes stop working, other sessions end', async () => {
     const other = await h.signIn('alice@demo.test', account);
     h.advance(30_000);

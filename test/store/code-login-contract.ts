@@ -140,7 +140,10 @@ export function codeLoginContract(
         maxAttempts: 5,
         threshold: 10,
         lockMs: 15 * MIN,
-        check: (last) => (step !== null && (last === null || step > last) ? step : null),
+        code: {
+          kind: 'totp',
+          check: (last) => (step !== null && (last === null || step > last) ? step : null),
+        },
         session: {
           id: n,
           userId: user.id,
@@ -265,6 +268,73 @@ export function codeLoginContract(
       expect(counted.length).toBeLessThanOrEqual(10);
       expect(counted.some((r) => r.outcome === 'wrong' && r.lockedUntil !== null)).toBe(true);
       expect((await current().getFailureState(user.id, 'mfa')).lockedUntil).toBe(T0 + 1 + 15 * MIN);
+    });
+
+    /** An attempt with a recovery code's hash (the user's are h1 and h2). */
+    const recovery = (hash: string | null, over: Partial<CodeAttempt> = {}) =>
+      attempt(null, { code: { kind: 'recovery', hash }, ...over });
+
+    it('lets a recovery code in once, using it in the same unit as the session', async () => {
+      await setUp(['c1', 'c2', 'c3']);
+      const used = {
+        ...loginEvent,
+        action: 'mfa.recovery_code_used',
+      };
+      expect(
+        await current().attemptCodeLogin(recovery('h2', { audit: [used, loginEvent] })),
+      ).toEqual({
+        outcome: 'ok',
+      });
+      expect(await current().countRecoveryCodesLeft(user.id)).toBe(1);
+      expect((await current().getChallenge('c1'))?.consumedAt).toBe(T0 + 1);
+      expect((await current().getFactor(user.id))?.lastStep).toBe(100);
+      expect((await current().listAudit({ limit: 10 })).events.map((e) => e.action).sort()).toEqual(
+        ['login.succeeded', 'mfa.recovery_code_used'],
+      );
+      // Used, unknown or malformed: a wrong code, counted like one.
+      for (const [challengeId, hash] of [
+        ['c2', 'h2'],
+        ['c2', 'nope'],
+        ['c3', null],
+      ] as const) {
+        expect(await current().attemptCodeLogin(recovery(hash, { challengeId }))).toEqual({
+          outcome: 'wrong',
+          lockedUntil: null,
+        });
+      }
+      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(3);
+      expect((await current().getChallenge('c2'))?.attempts).toBe(2);
+      expect(await current().countRecoveryCodesLeft(user.id)).toBe(1);
+    });
+
+    it('keeps a recovery code unused when the challenge has ended or the user is locked', async () => {
+      await setUp(['c1', 'c2']);
+      await current().consumeChallenge('c1', T0);
+      expect(await current().attemptCodeLogin(recovery('h1'))).toEqual({
+        outcome: 'challenge_ended',
+      });
+      for (let i = 0; i < 3; i++) {
+        await addChallenge(`w${i}`);
+        await current().attemptCodeLogin(attempt(null, { challengeId: `w${i}`, threshold: 3 }));
+      }
+      expect(
+        await current().attemptCodeLogin(recovery('h1', { challengeId: 'c2', threshold: 3 })),
+      ).toEqual({ outcome: 'locked', retryAfterMs: 15 * MIN });
+      expect(await current().countRecoveryCodesLeft(user.id)).toBe(2);
+      expect((await current().listAudit({ limit: 10 })).events).toHaveLength(0);
+    });
+
+    it('gives exactly one success to 20 concurrent uses of one recovery code', async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+      await setUp(ids);
+      const results = await Promise.all(
+        ids.map((challengeId) =>
+          current().attemptCodeLogin(recovery('h1', { challengeId, threshold: 100 })),
+        ),
+      );
+      expect(results.filter((r) => r.outcome === 'ok')).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === 'wrong')).toHaveLength(19);
+      expect(await current().countRecoveryCodesLeft(user.id)).toBe(1);
     });
 
     it('refuses a correct code sent with wrong ones only when the wrong ones before it locked the factor', async () => {

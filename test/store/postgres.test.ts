@@ -123,7 +123,7 @@ describe.skipIf(!available)('postgres store across instances', () => {
           maxAttempts: 5,
           threshold: 10,
           lockMs: 900_000,
-          check: (last) => (last === null || last < 11 ? 11 : null),
+          code: { kind: 'totp', check: (last) => (last === null || last < 11 ? 11 : null) },
           session: {
             id: `att-s${i}`,
             userId: user.id,

@@ -1,7 +1,7 @@
 import { type CodeAttemptStateRow, refusalBeforeCheck } from '../code-attempt-state.ts';
 import type { CodeAttempt, CodeAttemptOutcome, Store } from '../contract.ts';
 import type { FailureRow } from '../rows.ts';
-import { type Sql, type TxSql, transaction } from './pg-connection.ts';
+import { lockUser, type Sql, type TxSql, transaction } from './pg-connection.ts';
 
 /** Thrown inside the transaction to roll it back, then turned into the answer. */
 class Refused extends Error {
@@ -20,8 +20,9 @@ class Refused extends Error {
  *
  * `attemptCodeLogin`: one transaction that first locks the user's row, so the TOTP attempts of
  * one user queue there, on every instance, and each reads what the previous one committed. It
- * then reads the challenge, the failure count and the step, runs the check and writes what
- * SQLite's synchronous decision writes. No attempt is reserved before its code is checked, so
+ * then reads the challenge, the failure count and the step, checks the code (a TOTP code's
+ * replay guard, or a recovery code's single use) and writes what SQLite's synchronous decision
+ * writes. No attempt is reserved before its code is checked, so
  * wrong codes still in flight cannot hold the budget and turn a right one away.
  */
 export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemptCodeLogin'> {
@@ -78,8 +79,7 @@ export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemp
   };
 
   async function decide(tx: TxSql, a: CodeAttempt): Promise<CodeAttemptOutcome> {
-    // NO KEY UPDATE: the foreign-key checks of other writes on the user (sessions) do not wait.
-    await tx`SELECT 1 FROM users WHERE id = ${a.userId} FOR NO KEY UPDATE`;
+    await lockUser(tx, a.userId);
     // A statement of its own, so it reads what was committed while this one waited for the lock.
     const [state] = await tx<CodeAttemptStateRow[]>`
       SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locked_until,
@@ -91,8 +91,7 @@ export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemp
     if (!state) return { outcome: 'challenge_ended' };
     const refused = refusalBeforeCheck(state, a);
     if (refused) return refused;
-    const step = state.factor_id === null ? null : a.check(state.last_step);
-    if (step !== null && (await advance(tx, a.factorId, step)).count === 1) {
+    if (state.factor_id !== null && (await accepted(tx, a, state.last_step))) {
       await signIn(tx, a, Boolean(state.count));
       return { outcome: 'ok' };
     }
@@ -111,6 +110,19 @@ export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemp
       RETURNING count, locked_until`;
     const until = after?.locked_until ?? null;
     return { outcome: 'wrong', lockedUntil: until !== null && until > a.now ? until : null };
+  }
+
+  /** The replay guard of a TOTP code, or the single use of a recovery code. */
+  async function accepted(tx: TxSql, a: CodeAttempt, lastStep: number | null): Promise<boolean> {
+    if (a.code.kind === 'totp') {
+      const step = a.code.check(lastStep);
+      return step !== null && (await advance(tx, a.factorId, step)).count === 1;
+    }
+    if (a.code.hash === null) return false;
+    const used = await tx`
+      UPDATE recovery_codes SET used_at = ${a.now}
+      WHERE user_id = ${a.userId} AND code_hash = ${a.code.hash} AND used_at IS NULL`;
+    return used.count === 1;
   }
 }
 

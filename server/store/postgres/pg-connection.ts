@@ -39,6 +39,16 @@ export function openPool(options: PgConnectionOptions): Sql {
 }
 
 /**
+ * Takes the user's row lock for the rest of the transaction: the store's per-user changes
+ * (enrolment, recovery codes, code attempts) queue there, on every instance. NO KEY UPDATE, so
+ * the foreign-key checks of other writes on the user (a session's insert) do not wait for it.
+ *
+ * @example await lockUser(tx, userId);
+ */
+export const lockUser = (tx: TxSql, userId: number) =>
+  tx`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`;
+
+/**
  * Runs `fn` in a transaction (READ COMMITTED unless `serializable`), running it again on a
  * serialization failure or deadlock, which PostgreSQL guarantees rolled everything back. Other
  * errors, including a lost connection, are not retried: the commit may have happened.

@@ -1,7 +1,7 @@
 import type { Store } from '../contract.ts';
 import type { FactorMethods } from '../method-groups.ts';
 import { type FactorRow, toFactor } from '../rows.ts';
-import { type Sql, type TxSql, transaction } from './pg-connection.ts';
+import { lockUser, type Sql, type TxSql, transaction } from './pg-connection.ts';
 
 /**
  * Every transaction that changes a user's factor or recovery codes first takes the user's row
@@ -9,9 +9,6 @@ import { type Sql, type TxSql, transaction } from './pg-connection.ts';
  * racing an enable can never leave both sets of codes behind. NO KEY UPDATE does not block the
  * KEY SHARE locks that inserts referencing the user (sessions, challenges) take.
  */
-const lockUser = (tx: TxSql, userId: number) =>
-  tx`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`;
-
 const replaceCodes = async (tx: TxSql, userId: number, hashes: string[]) => {
   await tx`DELETE FROM recovery_codes WHERE user_id = ${userId}`;
   if (hashes.length > 0) {

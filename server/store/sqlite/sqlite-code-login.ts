@@ -18,8 +18,8 @@ type Decision =
  * so the guarantees are theirs. `attemptCodeLogin` decides a whole code step inside one such
  * savepoint: better-sqlite3 is synchronous and one process owns the file, so nothing can run
  * between its reads, the code check and its writes, and it needs no reservations: a success
- * writes only the step, the challenge's end, the session and the audit row (the failure count
- * only when it was not zero), a failure only the two counts.
+ * writes only the step (or the recovery code's use), the challenge's end, the session and the
+ * audit rows (the failure count only when it was not zero), a failure only the two counts.
  */
 export function sqliteCodeLogin(
   db: Database.Database,
@@ -41,6 +41,9 @@ export function sqliteCodeLogin(
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const deleteSession = db.prepare('DELETE FROM sessions WHERE id = ?');
+  const useRecoveryCode = db.prepare(
+    'UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL',
+  );
   const insertAudit = db.prepare(
     'INSERT INTO audit_events (at, actor, action, target, ip) VALUES (?, ?, ?, ?, ?)',
   );
@@ -72,14 +75,22 @@ export function sqliteCodeLogin(
     for (const e of audit) insertAudit.run(e.at, e.actor, e.action, e.target, e.ip);
   };
 
+  /** The replay guard of a TOTP code, or the single use of a recovery code. */
+  const accepted = (a: CodeAttempt, lastStep: number | null): boolean => {
+    if (a.code.kind === 'totp') {
+      const step = a.code.check(lastStep);
+      return step !== null && advance.run(step, a.factorId, step).changes === 1;
+    }
+    return a.code.hash !== null && useRecoveryCode.run(a.now, a.userId, a.code.hash).changes === 1;
+  };
+
   /** The whole decision, run inside one savepoint of the group commit. */
   const decide = (a: CodeAttempt): Decision => {
     const state = getState.get(a.userId, a.factorId, a.userId, a.challengeId);
     if (!state) return { outcome: 'challenge_ended' };
     const refused = refusalBeforeCheck(state, a);
     if (refused) return refused;
-    const step = state.factor_id === null ? null : a.check(state.last_step);
-    if (step !== null && advance.run(step, a.factorId, step).changes === 1) {
+    if (state.factor_id !== null && accepted(a, state.last_step)) {
       consume.run(a.now, a.challengeId, a.now);
       if (state.count) clear.run(a.userId);
       signIn(a.session, a.endSessionId, a.audit);
