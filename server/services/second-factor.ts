@@ -24,7 +24,8 @@ export function accountOf(deps: Deps, user: UserRecord, factor: FactorRecord): O
  * Runs one code attempt under the per-user MFA lockout: reserves the attempt first (refused while
  * locked, even for a correct code, and never more than the threshold in flight), counts a
  * failure (`attempt` gave null) and locks at the threshold, restarts the count on success. (The
- * login's TOTP step decides all of that in one store call instead: `Store.attemptCodeLogin`.)
+ * login's code step, TOTP or recovery, decides all of that in one store call instead:
+ * `Store.attemptCodeLogin`.)
  */
 export async function underLockout<T>(
   deps: Deps,
