@@ -113,9 +113,11 @@ export interface Store {
    * `maxAttempts`; as `'locked'` while the user's MFA lockout runs (the code is not checked and
    * nothing is counted). Otherwise, with the factor still active, a TOTP code's `check` decides
    * on the step stored now (a match advances it: the replay guard), and a recovery code matches
-   * one of the user's unused codes (a match marks it used). A match ends like
-   * {@link completeCodeLogin} (`'ok'`, durable before it resolves; a replayed step or a used
-   * recovery code counts as wrong), so a recovery code is used only by a login that succeeds.
+   * one of the user's unused codes (a match marks it used). A match also ends the challenge,
+   * restarts the user's MFA failure count, creates `session`, deletes `endSessionId` (the session
+   * being replaced, if any) and appends `audit`, all in the same commit, and `'ok'` resolves only
+   * once it is durable (a crash cannot bring the step or the code back). A replayed step or a used
+   * recovery code counts as wrong, and a recovery code is used only by a login that succeeds.
    * A wrong code counts one attempt on the challenge and one on the user's MFA failure
    * count, which locks the factor for `lockMs` at `threshold` in a row (`lockedUntil`). So of
    * concurrent attempts with one valid code exactly one is `'ok'`, concurrent wrong codes never
@@ -124,25 +126,6 @@ export interface Store {
    * file); PostgreSQL in one transaction that first locks the user's row.
    */
   attemptCodeLogin(attempt: CodeAttempt): Promise<CodeAttemptOutcome>;
-  /**
-   * The whole success of a code login as one transaction (one commit, one durable wait), in this
-   * order: the replay guard (as {@link advanceLastStep}: `step` must be after the active factor's
-   * stored one), the challenge's end (as {@link consumeChallenge}: unconsumed and unexpired at
-   * `now`), the user's MFA failure count restarted (as {@link clearFailures}), `session` created,
-   * `endSessionId` (the session being replaced, if any) deleted and `audit` appended.
-   * All or nothing: `'replayed'` or `'challenge_ended'` say which check refused, and then nothing
-   * was written. Under concurrent calls with one step or one challenge exactly one gets `'ok'`,
-   * and `'ok'` resolves only once the write is durable (a crash cannot bring the step back).
-   */
-  completeCodeLogin(args: {
-    factorId: number;
-    step: number;
-    challengeId: string;
-    now: number;
-    session: NewSession;
-    endSessionId?: string;
-    audit: NewAuditEvent[];
-  }): Promise<'ok' | 'replayed' | 'challenge_ended'>;
 
   // ---- recovery codes ----
   /**

@@ -121,7 +121,7 @@ export interface CodeAttempt {
   threshold: number;
   lockMs: number;
   code: AttemptedCode;
-  /** Written only on success, with the challenge's end and the step: see `completeCodeLogin`. */
+  /** Written only on success, in the same commit as the code's use and the challenge's end. */
   session: NewSession;
   endSessionId?: string;
   audit: NewAuditEvent[];

@@ -7,6 +7,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewUser, Store } from '../../server/store/contract.ts';
+import { openPool, transaction } from '../../server/store/postgres/pg-connection.ts';
 import { openPostgresStore } from '../../server/store/postgres/postgres-store.ts';
 import { StoreUnavailableError } from '../../server/store/store-unavailable.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
@@ -142,6 +143,28 @@ describe.skipIf(!available)('postgres store across instances', () => {
       Array(29).fill({ outcome: 'locked', retryAfterMs: 900_000 }),
     );
     expect((await b.getFactor(user.id))?.lastStep).toBe(11);
+  });
+
+  it('survives a transaction whose backend is terminated between two statements', async () => {
+    // Unguarded, postgres.js writes the next statement to the closed socket on a later tick and
+    // the process dies (porsager/postgres#1208; scripts/patch-postgres.mjs guards it at install).
+    const sql = openPool({ url: db.url, poolSize: 2 });
+    const killer = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const run = transaction(sql, async (tx) => {
+          const [row] = await tx<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+          await killer`SELECT pg_terminate_backend(${row!.pid})`;
+          await new Promise((r) => setTimeout(r, 20));
+          await tx`SELECT 1`;
+        });
+        await expect(run).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
+      }
+      // Where the unguarded write would have thrown, outside any promise, and failed the run.
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await Promise.all([sql.end({ timeout: 1 }), killer.end()]);
+    }
   });
 
   it('consumes a challenge once and rate-limits exactly across two pools', async () => {

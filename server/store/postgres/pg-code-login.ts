@@ -3,39 +3,30 @@ import type { CodeAttempt, CodeAttemptOutcome, Store } from '../contract.ts';
 import type { FailureRow } from '../rows.ts';
 import { lockUser, type Sql, type TxSql, transaction } from './pg-connection.ts';
 
-/** Thrown inside the transaction to roll it back, then turned into the answer. */
-class Refused extends Error {
-  constructor(readonly outcome: 'replayed' | 'challenge_ended') {
-    super(outcome);
-  }
-}
+/** Thrown inside the transaction to roll a success back when its challenge ended meanwhile. */
+class ChallengeEnded extends Error {}
 
 /**
- * `completeCodeLogin` and `attemptCodeLogin` of the PostgreSQL store.
- *
- * `completeCodeLogin`: one transaction whose first two statements are the same conditional
- * updates as `advanceLastStep` and `consumeChallenge` (each holds its row lock until commit and
- * re-checks its WHERE against the committed row, so of concurrent callers exactly one matches);
- * a refusal rolls everything back. The commit is durable before it resolves.
- *
- * `attemptCodeLogin`: one transaction that first locks the user's row, so the TOTP attempts of
- * one user queue there, on every instance, and each reads what the previous one committed. It
- * then reads the challenge, the failure count and the step, checks the code (a TOTP code's
- * replay guard, or a recovery code's single use) and writes what SQLite's synchronous decision
- * writes. No attempt is reserved before its code is checked, so
- * wrong codes still in flight cannot hold the budget and turn a right one away.
+ * `attemptCodeLogin` of the PostgreSQL store: one transaction that first locks the user's row, so
+ * the code attempts of one user queue there, on every instance, and each reads what the previous
+ * one committed. It then reads the challenge, the failure count and the step, checks the code (a
+ * TOTP code's replay guard, or a recovery code's single use) and writes what SQLite's synchronous
+ * decision writes; a challenge ended meanwhile (by a path that does not take the lock) rolls the
+ * success back. No attempt is reserved before its code is checked, so wrong codes still in
+ * flight cannot hold the budget and turn a right one away. The commit is durable before it
+ * resolves.
  */
-export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemptCodeLogin'> {
-  /** The success's writes after the replay guard; a challenge ended meanwhile rolls all back. */
+export function pgCodeLogin(sql: Sql): Pick<Store, 'attemptCodeLogin'> {
+  /** The success's writes after the code was used; a challenge ended meanwhile rolls all back. */
   const signIn = async (
     tx: TxSql,
-    { challengeId, now, session: s, endSessionId, audit }: SignIn,
+    { challengeId, now, session: s, endSessionId, audit }: CodeAttempt,
     clearFailures: boolean,
   ) => {
     const consumed = await tx`
       UPDATE challenges SET consumed_at = ${now}
       WHERE id = ${challengeId} AND consumed_at IS NULL AND expires_at > ${now}`;
-    if (consumed.count !== 1) throw new Refused('challenge_ended');
+    if (consumed.count !== 1) throw new ChallengeEnded();
     if (clearFailures) {
       await tx`UPDATE failure_counters SET count = 0
                WHERE user_id = ${s.userId} AND kind = 'mfa' AND count <> 0`;
@@ -49,30 +40,12 @@ export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemp
                VALUES (${e.at}, ${e.actor}, ${e.action}, ${e.target}, ${e.ip})`;
     }
   };
-  const advance = (tx: TxSql, factorId: number, step: number) => tx`
-    UPDATE factors SET last_step = ${step}
-    WHERE id = ${factorId} AND status = 'active' AND (last_step IS NULL OR last_step < ${step})`;
-
   return {
-    async completeCodeLogin(args) {
-      try {
-        return await transaction(sql, async (tx) => {
-          if ((await advance(tx, args.factorId, args.step)).count !== 1) {
-            throw new Refused('replayed');
-          }
-          await signIn(tx, args, true);
-          return 'ok' as const;
-        });
-      } catch (error) {
-        if (error instanceof Refused) return error.outcome;
-        throw error;
-      }
-    },
     async attemptCodeLogin(a) {
       try {
         return await transaction(sql, (tx) => decide(tx, a));
       } catch (error) {
-        if (error instanceof Refused) return { outcome: 'challenge_ended' };
+        if (error instanceof ChallengeEnded) return { outcome: 'challenge_ended' };
         throw error;
       }
     },
@@ -96,8 +69,8 @@ export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemp
       return { outcome: 'ok' };
     }
     await tx`UPDATE challenges SET attempts = attempts + 1 WHERE id = ${a.challengeId}`;
-    // Counted on the committed value: recovery codes are counted by reservations that do not
-    // take the user's lock.
+    // Counted on the committed value: the other code paths (set-up, disable, regeneration)
+    // reserve attempts without taking the user's lock.
     const lockAt = a.now + a.lockMs;
     const [after] = await tx<FailureRow[]>`
       INSERT INTO failure_counters AS f (user_id, kind, count, locked_until)
@@ -116,7 +89,11 @@ export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemp
   async function accepted(tx: TxSql, a: CodeAttempt, lastStep: number | null): Promise<boolean> {
     if (a.code.kind === 'totp') {
       const step = a.code.check(lastStep);
-      return step !== null && (await advance(tx, a.factorId, step)).count === 1;
+      if (step === null) return false;
+      const advanced = await tx`
+        UPDATE factors SET last_step = ${step}
+        WHERE id = ${a.factorId} AND status = 'active' AND (last_step IS NULL OR last_step < ${step})`;
+      return advanced.count === 1;
     }
     if (a.code.hash === null) return false;
     const used = await tx`
@@ -125,5 +102,3 @@ export function pgCodeLogin(sql: Sql): Pick<Store, 'completeCodeLogin' | 'attemp
     return used.count === 1;
   }
 }
-
-type SignIn = Pick<CodeAttempt, 'challengeId' | 'now' | 'session' | 'endSessionId' | 'audit'>;

@@ -3,20 +3,15 @@ import { type CodeAttemptStateRow, refusalBeforeCheck } from '../code-attempt-st
 import type { CodeAttempt, CodeAttemptOutcome, Store } from '../contract.ts';
 import type { Write } from './write-batch.ts';
 
-/** Thrown inside the savepoint so that a refused challenge undoes the step already advanced. */
-class ChallengeEnded extends Error {}
-
 type Decision =
   | CodeAttemptOutcome
   /** The success's writes are in the batch: the answer waits for the durable barrier. */
   | { outcome: 'durable' };
 
 /**
- * `completeCodeLogin` and `attemptCodeLogin` of the SQLite store. `completeCodeLogin`: the six
- * writes of a code login's success in one savepoint of the current group commit, then one wait on
- * the durable barrier; the statements are the same conditional updates as the separate methods,
- * so the guarantees are theirs. `attemptCodeLogin` decides a whole code step inside one such
- * savepoint: better-sqlite3 is synchronous and one process owns the file, so nothing can run
+ * `attemptCodeLogin` of the SQLite store: a whole code step decided inside one savepoint of the
+ * current group commit, then one wait on the durable barrier when it let the user in.
+ * better-sqlite3 is synchronous and one process owns the file, so nothing can run
  * between its reads, the code check and its writes, and it needs no reservations: a success
  * writes only the step (or the recovery code's use), the challenge's end, the session and the
  * audit rows (the failure count only when it was not zero), a failure only the two counts.
@@ -25,7 +20,7 @@ export function sqliteCodeLogin(
   db: Database.Database,
   write: Write,
   durable: () => Promise<void>,
-): Pick<Store, 'completeCodeLogin' | 'attemptCodeLogin'> {
+): Pick<Store, 'attemptCodeLogin'> {
   const advance = db.prepare(
     `UPDATE factors SET last_step = ?
      WHERE id = ? AND status = 'active' AND (last_step IS NULL OR last_step < ?)`,
@@ -113,26 +108,6 @@ export function sqliteCodeLogin(
       if (decision.outcome !== 'durable') return decision;
       await durable();
       return { outcome: 'ok' };
-    },
-    async completeCodeLogin({ factorId, step, challengeId, now, session: s, endSessionId, audit }) {
-      let outcome: 'ok' | 'replayed' | 'challenge_ended';
-      try {
-        outcome = await write(
-          () => {
-            if (advance.run(step, factorId, step).changes !== 1) return 'replayed';
-            if (consume.run(now, challengeId, now).changes !== 1) throw new ChallengeEnded();
-            clear.run(s.userId);
-            signIn(s, endSessionId, audit);
-            return 'ok';
-          },
-          { atomic: true },
-        );
-      } catch (error) {
-        if (!(error instanceof ChallengeEnded)) throw error;
-        return 'challenge_ended';
-      }
-      if (outcome === 'ok') await durable();
-      return outcome;
     },
   };
 }
