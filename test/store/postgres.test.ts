@@ -162,6 +162,8 @@ describe.skipIf(!available)('postgres store across instances', () => {
       }
       // Where the unguarded write would have thrown, outside any promise, and failed the run.
       await new Promise((r) => setTimeout(r, 100));
+      // And the pool still answers.
+      expect((await sql`SELECT 1 AS one`)[0]).toEqual({ one: 1 });
     } finally {
       await Promise.all([sql.end({ timeout: 1 }), killer.end()]);
     }
