@@ -1,11 +1,19 @@
 /**
- * Runs after every install (`postinstall`): guards postgres.js' `nextWrite` against a connection
- * that has already closed. Unpatched (3.4.9 and 3.4.10), a write queued on a transaction's
- * connection after its backend died runs on a later tick against the closed socket and throws
- * outside any promise, which kills the server (porsager/postgres#1208, open; the fix proposed in
- * PR #1209 is what this applies). Patched, the write fails the connection's queries with
- * CONNECTION_CLOSED, which the store answers as 503. test/store/postgres.test.ts reproduces the
- * crash ("survives a transaction whose backend is terminated").
+ * Runs after every install (`postinstall`): two guards in postgres.js (3.4.9 and 3.4.10) for a
+ * connection whose backend dies in the middle of a transaction, both reproduced by
+ * test/store/postgres.test.ts ("survives a transaction whose backend is terminated"):
+ *
+ * 1. `nextWrite` on a connection that has already closed. Unpatched, a write queued on the
+ *    transaction's connection after its backend died runs on a later tick against the closed
+ *    socket and throws outside any promise, which kills the server (porsager/postgres#1208,
+ *    open; the fix proposed in PR #1209 is what this applies). Guarded, the write fails the
+ *    connection's queries with CONNECTION_CLOSED, which the store answers as 503.
+ * 2. `closed` after a socket error. Unpatched, it fails the queries still waiting only when the
+ *    socket closed without an error, trusting the `error` event to have failed them; but a query
+ *    sent between that event and the close (the transaction's next statement) was not there to
+ *    fail, its write is cancelled by the close, and its promise never settles: the request hangs.
+ *    Seen on a loaded 2-core machine about once in ten terminated transactions; guarded, it
+ *    fails with CONNECTION_CLOSED like the rest (300 in a row, same load).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,24 +25,40 @@ const files = [
   join(dirname(fileURLToPath(import.meta.resolve('postgres'))), 'connection.js'),
   join(dirname(createRequire(import.meta.url).resolve('postgres')), 'connection.js'),
 ];
-const unguarded = '  function nextWrite(fn) {\n    const x = socket.write(chunk, fn)';
-const guarded =
-  '  function nextWrite(fn) {\n' +
-  '    if (socket === null) { // mfa-companion: porsager/postgres#1208\n' +
-  '      nextWriteTimer !== null && clearImmediate(nextWriteTimer)\n' +
-  '      chunk = nextWriteTimer = null\n' +
-  "      error(Errors.connection('CONNECTION_CLOSED', options, socket))\n" +
-  '      return false\n' +
-  '    }\n' +
-  '    const x = socket.write(chunk, fn)';
+const guards = [
+  {
+    name: 'nextWrite against a closed connection',
+    unguarded: '  function nextWrite(fn) {\n    const x = socket.write(chunk, fn)',
+    guarded:
+      '  function nextWrite(fn) {\n' +
+      '    if (socket === null) { // mfa-companion: porsager/postgres#1208\n' +
+      '      nextWriteTimer !== null && clearImmediate(nextWriteTimer)\n' +
+      '      chunk = nextWriteTimer = null\n' +
+      "      error(Errors.connection('CONNECTION_CLOSED', options, socket))\n" +
+      '      return false\n' +
+      '    }\n' +
+      '    const x = socket.write(chunk, fn)',
+  },
+  {
+    name: 'closed: fail the queries sent after a socket error',
+    unguarded:
+      "    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))",
+    guarded:
+      '    // mfa-companion: also after an error, for the queries sent since (see patch-postgres.mjs)\n' +
+      "    ;(query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))",
+  },
+];
 for (const file of new Set(files)) {
-  const source = readFileSync(file, 'utf8');
-  if (source.includes(guarded)) continue;
-  if (source.includes(unguarded)) {
-    writeFileSync(file, source.replace(unguarded, guarded));
-    console.log(`postgres.js: guarded nextWrite against a closed connection in ${file}`);
-  } else {
-    // A release that changed this code: the guard may be there upstream; the test tells.
-    console.warn(`postgres.js: nextWrite not as expected in ${file}; guard not applied`);
+  let source = readFileSync(file, 'utf8');
+  for (const { name, unguarded, guarded } of guards) {
+    if (source.includes(guarded)) continue;
+    if (source.includes(unguarded)) {
+      source = source.replace(unguarded, guarded);
+      console.log(`postgres.js: guarded ${name} in ${file}`);
+    } else {
+      // A release that changed this code: the guard may be there upstream; the test tells.
+      console.warn(`postgres.js: code not as expected in ${file}; guard "${name}" not applied`);
+    }
   }
+  writeFileSync(file, source);
 }
