@@ -35,7 +35,7 @@ import { generateCode, generateSecret, type OtpAccount, verifyCode } from '../sd
 import { ensureDataDir, keyringOf } from '../server/crypto/keyring.ts';
 import { createPasswordHasher } from '../server/crypto/passwords.ts';
 import { sealSecret } from '../server/crypto/secret-box.ts';
-import { cryptoRandom, sha256 } from '../server/crypto/tokens.ts';
+import { cryptoRandom, newIndexedToken, sha256, tokenId } from '../server/crypto/tokens.ts';
 import { newRecoveryCodes } from '../server/services/recovery-codes.ts';
 import { openSqliteStore } from '../server/store/sqlite/sqlite-store.ts';
 
@@ -118,10 +118,11 @@ async function seed(dataDir: string, key: Buffer): Promise<Seeded> {
           recoveryCodeHashes: newRecoveryCodes(user.id, 10, cryptoRandom).hashes,
           now,
         });
-        const challengeId = randomBytes(32).toString('base64url');
+        // As the server makes them at a password login, so the store's index grows as it would.
+        const challengeId = newIndexedToken(cryptoRandom, now);
         const binding = randomBytes(32).toString('base64url');
         await store.createChallenge({
-          id: sha256(challengeId),
+          id: tokenId(challengeId),
           userId: user.id,
           kind: 'mfa',
           binding: sha256(binding),

@@ -31,7 +31,7 @@ export function secureCookies(c: Context, config: Pick<Config, 'cookieSecure'>):
 
 type CookieAttrs = { path: string; maxAge: number; sameSite: 'Lax' | 'Strict' };
 
-/** One `Set-Cookie` line. The names are ours and the values base64url tokens: nothing to encode. */
+/** One `Set-Cookie` line. The names are ours and the values tokens (base64url and a dot): nothing to encode. */
 const cookieLine = (name: string, value: string, attrs: CookieAttrs, secure: boolean) =>
   `${name}=${value}; Max-Age=${attrs.maxAge}; Path=${attrs.path}; HttpOnly${secure ? '; Secure' : ''}; SameSite=${attrs.sameSite}`;
 

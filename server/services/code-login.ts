@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { verifyCode } from '../../sdk/otp/index.ts';
-import { newToken, sha256 } from '../crypto/tokens.ts';
+import { newIndexedToken, tokenId } from '../crypto/tokens.ts';
 import { ApiError } from '../http/api-error.ts';
 import type {
   AttemptedCode,
@@ -98,7 +98,7 @@ export async function codeLogin(
   const now = clock.now();
   const typed = code.replace(/\s+/g, '');
   const totp = /^\d{6}$/.test(typed);
-  const token = newToken(deps.random);
+  const token = newIndexedToken(deps.random, now);
   const events = [auditEvent(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username)];
   if (!totp) events.unshift(auditEvent(deps, actor, AuditAction.RECOVERY_CODE_USED, user.username));
   const decided = await store.attemptCodeLogin({
@@ -116,7 +116,7 @@ export async function codeLogin(
           hash: hashTypedRecoveryCode(user.id, code),
         },
     session: {
-      id: sha256(token),
+      id: tokenId(token),
       userId: user.id,
       createdAt: now,
       expiresAt: now + config.sessionAbsoluteMs,

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { newToken, sha256 } from '../crypto/tokens.ts';
+import { newIndexedToken, newToken, sha256, tokenId } from '../crypto/tokens.ts';
 import { ApiError, tooMany } from '../http/api-error.ts';
 import type {
   ChallengeContext,
@@ -81,11 +81,11 @@ async function challenge(
   user: UserRecord,
   kind: ChallengeKind,
 ): Promise<PasswordLoginResult> {
-  const challengeToken = newToken(deps.random);
-  const bindingToken = newToken(deps.random);
   const now = deps.clock.now();
+  const challengeToken = newIndexedToken(deps.random, now);
+  const bindingToken = newToken(deps.random);
   await deps.store.createChallenge({
-    id: sha256(challengeToken),
+    id: tokenId(challengeToken),
     userId: user.id,
     kind,
     binding: sha256(bindingToken),
@@ -112,7 +112,7 @@ export async function openChallenge(
   kind: ChallengeKind,
 ): Promise<ChallengeContext> {
   const { store, clock, config } = deps;
-  const context = await store.getChallengeContext(sha256(challengeToken));
+  const context = await store.getChallengeContext(tokenId(challengeToken));
   const challenge = context?.challenge;
   const live =
     challenge &&

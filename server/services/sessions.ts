@@ -1,4 +1,4 @@
-import { newToken, sha256 } from '../crypto/tokens.ts';
+import { newIndexedToken, tokenId } from '../crypto/tokens.ts';
 import type { SessionRecord, UserRecord } from '../store/contract.ts';
 import type { Deps } from './deps.ts';
 
@@ -17,10 +17,10 @@ export async function startSession(
   ip: string,
   previousId?: string,
 ): Promise<{ token: string; session: SessionRecord }> {
-  const token = newToken(deps.random);
   const now = deps.clock.now();
+  const token = newIndexedToken(deps.random, now);
   const session = {
-    id: sha256(token),
+    id: tokenId(token),
     userId: user.id,
     createdAt: now,
     lastSeenAt: now,
@@ -41,7 +41,7 @@ export async function resumeSession(
   token: string,
 ): Promise<{ session: SessionRecord; user: UserRecord } | null> {
   const { store, clock, config } = deps;
-  const session = await store.getSession(sha256(token));
+  const session = await store.getSession(tokenId(token));
   if (!session) return null;
   const now = clock.now();
   if (now >= session.expiresAt || now - session.lastSeenAt >= config.sessionIdleMs) {

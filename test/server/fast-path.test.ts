@@ -29,7 +29,7 @@ async function normal(res: Response) {
   for (const [name, value] of res.headers) {
     if (!IGNORED.has(name) && name !== 'set-cookie') headers[name] = value;
   }
-  const cookies = res.headers.getSetCookie().map((c) => c.replace(/=[\w-]{20,};/, '=<token>;'));
+  const cookies = res.headers.getSetCookie().map((c) => c.replace(/=[\w.-]{20,};/, '=<token>;'));
   if (cookies.length > 0) headers['set-cookie'] = cookies.join(' | ');
   const text = await res.text();
   return { status: res.status, headers, body: text ? JSON.parse(text) : null };
