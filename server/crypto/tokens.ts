@@ -42,7 +42,7 @@ const TIME_WIDTH = 9;
  * instead of a random one, which in SQLite's WAL was one more 4 KiB page written (then
  * checkpointed and fsynced) per login. It tells the token's holder only when it was made.
  *
- * @example const token = newIndexedToken(cryptoRandom, Date.now()); // 'mit5k2q3c.Xq…'
+ * @example const token = newIndexedToken(cryptoRandom, Date.now()); // '0mxa4yi38.Xq…' (5 Dec 2026)
  */
 export const newIndexedToken = (random: Random, now: number): string =>
   `${Math.max(0, Math.floor(now)).toString(36).padStart(TIME_WIDTH, '0')}.${newToken(random)}`;
