@@ -14,6 +14,11 @@ const connectionCodes = new Set([
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
   'CONNECT_TIMEOUT',
+  // Node's own, for a write racing the socket's end (the backend closed it first).
+  'ECONNABORTED',
+  'ERR_STREAM_WRITE_AFTER_END',
+  'ERR_STREAM_DESTROYED',
+  'ERR_SOCKET_CLOSED',
 ]);
 
 // SQLSTATEs that mean "the server went away or will not take us now": class 08 (connection
