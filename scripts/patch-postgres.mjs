@@ -49,7 +49,8 @@ const guards = [
   },
 ];
 for (const file of new Set(files)) {
-  let source = readFileSync(file, 'utf8');
+  const original = readFileSync(file, 'utf8');
+  let source = original;
   for (const { name, unguarded, guarded } of guards) {
     if (source.includes(guarded)) continue;
     if (source.includes(unguarded)) {
@@ -60,5 +61,5 @@ for (const file of new Set(files)) {
       console.warn(`postgres.js: code not as expected in ${file}; guard "${name}" not applied`);
     }
   }
-  writeFileSync(file, source);
+  if (source !== original) writeFileSync(file, source);
 }
