@@ -140,45 +140,102 @@ export const toChallenge = (r: ChallengeRow): ChallengeRecord => ({
 });
 
 /**
- * The row of the challenge-context query: the user's columns as they are, the challenge's
- * prefixed `c_`, the factor's `f_` (all null without a factor) and the recovery-code count.
+ * The challenge-context query of both SQL adapters but its parameter (each appends its own
+ * placeholder): the challenge, its user, the user's factor (nulls without one) and the count of
+ * unused recovery codes, in one row. Read as positional values (`raw()` in better-sqlite3,
+ * `values()` in postgres.js), not as an object: the login's code step reads it on every attempt,
+ * and building a 24-key row object cost half the read (7 of 15 µs measured on SQLite).
  */
-export type ChallengeContextRow = UserRow & {
-  [K in keyof ChallengeRow as `c_${K}`]: ChallengeRow[K];
-} & { [K in keyof FactorRow as `f_${K}`]: FactorRow[K] | null } & {
-  recovery_codes_left: number;
-};
+export const CHALLENGE_CONTEXT_QUERY = `SELECT u.id, u.username, u.name, u.kind, u.role,
+    u.auth_type, u.password_hash, u.must_setup_mfa, u.created_at,
+    c.id, c.kind, c.binding, c.created_at, c.expires_at, c.attempts, c.consumed_at,
+    f.id, f.status, f.secret, f.last_step, f.created_at, f.expires_at, f.enabled_at,
+    (SELECT count(*) FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL)
+  FROM challenges c JOIN users u ON u.id = c.user_id LEFT JOIN factors f ON f.user_id = u.id
+  WHERE c.id = `;
+
+type Nullable<T extends unknown[]> = { [K in keyof T]: T[K] | null };
+
+/**
+ * One row of {@link CHALLENGE_CONTEXT_QUERY}, positionally; the count is a number in SQLite and
+ * a bigint's text in PostgreSQL.
+ */
+export type ChallengeContextValues = [
+  ...[
+    id: number,
+    username: string,
+    name: string,
+    kind: UserRecord['kind'],
+    role: UserRecord['role'],
+    authType: UserRecord['authType'],
+    passwordHash: string | null,
+    mustSetupMfa: Flag,
+    createdAt: number,
+  ],
+  ...[
+    id: string,
+    kind: ChallengeRecord['kind'],
+    binding: string,
+    createdAt: number,
+    expiresAt: number,
+    attempts: number,
+    consumedAt: number | null,
+  ],
+  ...Nullable<
+    [
+      id: number,
+      status: FactorRecord['status'],
+      secret: string,
+      lastStep: number,
+      createdAt: number,
+      expiresAt: number,
+      enabledAt: number,
+    ]
+  >,
+  recoveryCodesLeft: number | string,
+];
 
 /**
  * @example
- * return r ? toChallengeContext(r) : null;
+ * const [values] = await sql`${sql.unsafe(CHALLENGE_CONTEXT_QUERY)}${id}`.values();
+ * return values ? toChallengeContext(values) : null;
  */
-export const toChallengeContext = (r: ChallengeContextRow): ChallengeContext => ({
-  challenge: toChallenge({
-    id: r.c_id,
-    user_id: r.c_user_id,
-    kind: r.c_kind,
-    binding: r.c_binding,
-    created_at: r.c_created_at,
-    expires_at: r.c_expires_at,
-    attempts: r.c_attempts,
-    consumed_at: r.c_consumed_at,
-  }),
-  user: toUser(r),
+export const toChallengeContext = (v: ChallengeContextValues): ChallengeContext => ({
+  challenge: {
+    id: v[9],
+    userId: v[0],
+    kind: v[10],
+    binding: v[11],
+    createdAt: v[12],
+    expiresAt: v[13],
+    attempts: v[14],
+    consumedAt: v[15],
+  },
+  user: {
+    id: v[0],
+    username: v[1],
+    name: v[2],
+    kind: v[3],
+    role: v[4],
+    authType: v[5],
+    passwordHash: v[6],
+    mustSetupMfa: isSet(v[7]),
+    createdAt: v[8],
+  },
   factor:
-    r.f_id === null || r.f_status === null || r.f_secret === null || r.f_created_at === null
+    v[16] === null || v[17] === null || v[18] === null || v[20] === null
       ? null
-      : toFactor({
-          id: r.f_id,
-          user_id: r.id,
-          status: r.f_status,
-          secret: r.f_secret,
-          last_step: r.f_last_step,
-          created_at: r.f_created_at,
-          expires_at: r.f_expires_at,
-          enabled_at: r.f_enabled_at,
-        }),
-  recoveryCodesLeft: Number(r.recovery_codes_left),
+      : {
+          id: v[16],
+          userId: v[0],
+          status: v[17],
+          secret: v[18],
+          lastStep: v[19],
+          createdAt: v[20],
+          expiresAt: v[21],
+          enabledAt: v[22],
+        },
+  recoveryCodesLeft: Number(v[23]),
 });
 
 /** A `sessions` row. */

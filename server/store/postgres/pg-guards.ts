@@ -1,7 +1,8 @@
 import type { FailureKind, Store } from '../contract.ts';
 import type { GuardMethods } from '../method-groups.ts';
 import {
-  type ChallengeContextRow,
+  CHALLENGE_CONTEXT_QUERY,
+  type ChallengeContextValues,
   type ChallengeRow,
   type FailureRow,
   toChallenge,
@@ -84,18 +85,9 @@ export function pgGuards(sql: Sql): Pick<Store, GuardMethods> {
     },
     async getChallengeContext(id) {
       // One round trip instead of four (challenge, user, factor, recovery codes).
-      const [r] = await sql<ChallengeContextRow[]>`
-        SELECT u.*, c.id AS c_id, c.user_id AS c_user_id, c.kind AS c_kind,
-          c.binding AS c_binding, c.created_at AS c_created_at, c.expires_at AS c_expires_at,
-          c.attempts AS c_attempts, c.consumed_at AS c_consumed_at, f.id AS f_id,
-          f.user_id AS f_user_id, f.status AS f_status, f.secret AS f_secret,
-          f.last_step AS f_last_step, f.created_at AS f_created_at, f.expires_at AS f_expires_at,
-          f.enabled_at AS f_enabled_at,
-          (SELECT count(*)::int FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL)
-            AS recovery_codes_left
-        FROM challenges c JOIN users u ON u.id = c.user_id LEFT JOIN factors f ON f.user_id = u.id
-        WHERE c.id = ${id}`;
-      return r ? toChallengeContext(r) : null;
+      const rows = await sql`${sql.unsafe(CHALLENGE_CONTEXT_QUERY)}${id}`.values();
+      const [values] = rows as unknown as ChallengeContextValues[];
+      return values ? toChallengeContext(values) : null;
     },
     async reserveChallengeAttempt(id, now, maxAttempts) {
       const result = await sql`

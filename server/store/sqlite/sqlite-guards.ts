@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { FailureKind, Store } from '../contract.ts';
 import type { GuardMethods } from '../method-groups.ts';
 import {
-  type ChallengeContextRow,
+  CHALLENGE_CONTEXT_QUERY,
+  type ChallengeContextValues,
   type ChallengeRow,
   type FailureRow,
   toChallenge,
@@ -40,17 +41,9 @@ export function sqliteGuards(
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const getChallenge = db.prepare('SELECT * FROM challenges WHERE id = ?');
-  const getContext = db.prepare(
-    `SELECT u.*, c.id AS c_id, c.user_id AS c_user_id, c.kind AS c_kind, c.binding AS c_binding,
-       c.created_at AS c_created_at, c.expires_at AS c_expires_at, c.attempts AS c_attempts,
-       c.consumed_at AS c_consumed_at, f.id AS f_id, f.user_id AS f_user_id, f.status AS f_status,
-       f.secret AS f_secret, f.last_step AS f_last_step, f.created_at AS f_created_at,
-       f.expires_at AS f_expires_at, f.enabled_at AS f_enabled_at,
-       (SELECT count(*) FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL)
-         AS recovery_codes_left
-     FROM challenges c JOIN users u ON u.id = c.user_id LEFT JOIN factors f ON f.user_id = u.id
-     WHERE c.id = ?`,
-  );
+  const getContext = db
+    .prepare<[string], ChallengeContextValues>(`${CHALLENGE_CONTEXT_QUERY}?`)
+    .raw(true);
   const reserveChallenge = db.prepare(
     `UPDATE challenges SET attempts = attempts + 1
      WHERE id = ? AND consumed_at IS NULL AND expires_at > ? AND attempts < ?`,
@@ -95,8 +88,8 @@ export function sqliteGuards(
       return r ? toChallenge(r) : null;
     },
     async getChallengeContext(id) {
-      const r = getContext.get(id) as ChallengeContextRow | undefined;
-      return r ? toChallengeContext(r) : null;
+      const values = getContext.get(id);
+      return values ? toChallengeContext(values) : null;
     },
     async reserveChallengeAttempt(id, now, maxAttempts) {
       return write(() => reserveChallenge.run(id, now, maxAttempts).changes === 1);
