@@ -20,12 +20,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCode, generateSecret, type OtpAccount, verifyCode } from '../sdk/otp/index.ts';
+import { generateCode, type OtpAccount, verifyCode } from '../sdk/otp/index.ts';
 import { keyringOf } from '../server/crypto/keyring.ts';
-import { openSecret, sealSecret } from '../server/crypto/secret-box.ts';
-import { cryptoRandom, newIndexedToken, sha256, tokenId } from '../server/crypto/tokens.ts';
-import { newRecoveryCodes } from '../server/services/recovery-codes.ts';
+import { openSecret } from '../server/crypto/secret-box.ts';
+import { cryptoRandom, newIndexedToken, tokenId } from '../server/crypto/tokens.ts';
 import { openSqliteStore } from '../server/store/sqlite/sqlite-store.ts';
+import { seedUsers } from './support/seed-users.ts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 60_000);
 /** Timed passes over the seeded users; the figure printed for each part is their median. */
@@ -63,51 +63,8 @@ async function main() {
     const path = join(dir, 'mfa.db');
     const seeding = openSqliteStore({ path });
     await seeding.migrate();
-    const now = Date.now();
-    const challengeIds: string[] = [];
-    const boxes: string[] = [];
-    const secrets: string[] = [];
     console.log(`seeding ${USERS} users with active factors and open challenges…`);
-    for (let from = 0; from < USERS; from += 1000) {
-      await Promise.all(
-        Array.from({ length: Math.min(1000, USERS - from) }, async (_, k) => {
-          const i = from + k;
-          const user = (await seeding.createUser(
-            {
-              username: `user${i}@bench.test`,
-              name: `User ${i}`,
-              kind: 'employee',
-              role: 'user',
-              authType: 'password',
-              passwordHash: 'not-a-hash',
-            },
-            now,
-          ))!;
-          const secret = generateSecret();
-          const box = sealSecret(ring, secret, `factor:${user.id}`);
-          const factor = (await seeding.startEnrolment(user.id, box, now, now + 600_000))!;
-          await seeding.enableFactor({
-            userId: user.id,
-            factorId: factor.id,
-            lastStep: 0,
-            recoveryCodeHashes: newRecoveryCodes(user.id, 10, cryptoRandom).hashes,
-            now,
-          });
-          const id = tokenId(newIndexedToken(cryptoRandom, now));
-          await seeding.createChallenge({
-            id,
-            userId: user.id,
-            kind: 'mfa',
-            binding: sha256('binding'),
-            createdAt: now,
-            expiresAt: now + 300_000,
-          });
-          challengeIds[i] = id;
-          boxes[i] = `${user.id}:${box}`;
-          secrets[i] = secret;
-        }),
-      );
-    }
+    const users = await seedUsers(seeding, ring, USERS, 'not-a-hash');
     await seeding.close();
 
     // The store's part, as the server's code step calls it, in passes over distinct users.
@@ -119,7 +76,7 @@ async function main() {
     const step = async () => {
       const i = next++;
       const t = Date.now();
-      const context = (await store.getChallengeContext(challengeIds[i]!))!;
+      const context = (await store.getChallengeContext(users[i]!.challengeId))!;
       const token = newIndexedToken(cryptoRandom, t);
       const decided = await store.attemptCodeLogin({
         challengeId: context.challenge.id,
@@ -164,9 +121,8 @@ async function main() {
     if (refused > 0) throw new Error(`${refused} code steps were refused: the bench is broken`);
 
     const opened = perCall(USERS, (i) => {
-      const box = boxes[i]!;
-      const colon = box.indexOf(':');
-      return openSecret(ring, box.slice(colon + 1), `factor:${box.slice(0, colon)}`);
+      const { sealed, userId } = users[i]!;
+      return openSecret(ring, sealed, `factor:${userId}`);
     });
     const tokens = perCall(USERS, () => tokenId(newIndexedToken(cryptoRandom, Date.now())));
     const account = (secret: string): OtpAccount => ({
@@ -178,8 +134,10 @@ async function main() {
       period: 30,
     });
     // The right code, as the bench's requests carry: one HMAC unless a step has just begun.
-    const codes = secrets.map((secret) => generateCode(account(secret)));
-    const hmac = perCall(USERS, (i) => verifyCode(account(secrets[i]!), codes[i]!, { window: 1 }));
+    const codes = users.map((u) => generateCode(account(u.secret)));
+    const hmac = perCall(USERS, (i) =>
+      verifyCode(account(users[i]!.secret), codes[i]!, { window: 1 }),
+    );
 
     const storeUs = median(storePasses);
     const row = (name: string, us: number) => `${name.padEnd(46)} ${us.toFixed(1).padStart(6)} µs`;

@@ -31,13 +31,11 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { generateCode, generateSecret, type OtpAccount, verifyCode } from '../sdk/otp/index.ts';
+import { generateCode, type OtpAccount, verifyCode } from '../sdk/otp/index.ts';
 import { ensureDataDir, keyringOf } from '../server/crypto/keyring.ts';
 import { createPasswordHasher } from '../server/crypto/passwords.ts';
-import { sealSecret } from '../server/crypto/secret-box.ts';
-import { cryptoRandom, newIndexedToken, sha256, tokenId } from '../server/crypto/tokens.ts';
-import { newRecoveryCodes } from '../server/services/recovery-codes.ts';
 import { openSqliteStore } from '../server/store/sqlite/sqlite-store.ts';
+import { seedUsers } from './support/seed-users.ts';
 
 /**
  * Each verification takes a user (and challenge) of its own: a fast machine verifies ~7 000 a
@@ -84,58 +82,13 @@ async function seed(dataDir: string, key: Buffer): Promise<Seeded> {
     timeCost: 2,
     parallelism: 1,
   }).hash('bench-password');
-  const s: Seeded = { challengeIds: [], bindings: [], secrets: [], usernames: [] };
-  const now = Date.now();
-  for (let from = 0; from < USERS; from += 1000) {
-    // Batches share one group-commit fsync.
-    await Promise.all(
-      Array.from({ length: Math.min(1000, USERS - from) }, async (_, k) => {
-        const i = from + k;
-        const username = `user${i}@bench.test`;
-        const user = (await store.createUser(
-          {
-            username,
-            name: `User ${i}`,
-            kind: 'employee',
-            role: 'user',
-            authType: 'password',
-            passwordHash,
-          },
-          now,
-        ))!;
-        const secret = generateSecret();
-        const factor = (await store.startEnrolment(
-          user.id,
-          sealSecret(ring, secret, `factor:${user.id}`),
-          now,
-          now + 600_000,
-        ))!;
-        // Ten recovery codes, as every user who enabled MFA has: the code step counts them.
-        await store.enableFactor({
-          userId: user.id,
-          factorId: factor.id,
-          lastStep: 0,
-          recoveryCodeHashes: newRecoveryCodes(user.id, 10, cryptoRandom).hashes,
-          now,
-        });
-        // As the server makes them at a password login, so the store's index grows as it would.
-        const challengeId = newIndexedToken(cryptoRandom, now);
-        const binding = randomBytes(32).toString('base64url');
-        await store.createChallenge({
-          id: tokenId(challengeId),
-          userId: user.id,
-          kind: 'mfa',
-          binding: sha256(binding),
-          createdAt: now,
-          expiresAt: now + 300_000,
-        });
-        s.challengeIds[i] = challengeId;
-        s.bindings[i] = binding;
-        s.secrets[i] = secret;
-        s.usernames[i] = username;
-      }),
-    );
-  }
+  const users = await seedUsers(store, ring, USERS, passwordHash);
+  const s: Seeded = {
+    challengeIds: users.map((u) => u.challengeToken),
+    bindings: users.map((u) => u.binding),
+    secrets: users.map((u) => u.secret),
+    usernames: users.map((u) => u.username),
+  };
   await store.close();
   return s;
 }
