@@ -1,7 +1,8 @@
 /**
- * Runs after every install (`postinstall`): two guards in postgres.js (3.4.9 and 3.4.10) for a
- * connection whose backend dies in the middle of a transaction, both reproduced by
- * test/store/postgres.test.ts ("survives a transaction whose backend is terminated"):
+ * Runs after every install (`postinstall`): three guards in postgres.js (3.4.9 and 3.4.10) for a
+ * connection whose backend dies under a query, each reproduced by test/store/postgres.test.ts
+ * (1 and 2: "survives a transaction whose backend is terminated", 3: "fails a query at once
+ * while the database refuses connections"):
  *
  * 1. `nextWrite` on a connection that has already closed. Unpatched, a write queued on the
  *    transaction's connection after its backend died runs on a later tick against the closed
@@ -14,6 +15,13 @@
  *    fail, its write is cancelled by the close, and its promise never settles: the request hangs.
  *    Seen on a loaded 2-core machine about once in ten terminated transactions; guarded, it
  *    fails with CONNECTION_CLOSED like the rest (300 in a row, same load).
+ * 3. The failed query outliving its connection. `closed` fails the query in flight but leaves it
+ *    (and the backend's last error) as the connection's current one. When the pool reconnects
+ *    that connection for the next query and the database refuses it (an outage: "database does
+ *    not allow connections"), the refusal is filed as the stale query's error, the new query is
+ *    never failed, and the connection reconnects in a tight loop until the database accepts
+ *    again: requests waited the store's whole 15 s limit in the multi-instance restart test.
+ *    Guarded, the new query fails with the refusal at once (55000, a 503 to the server).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -46,6 +54,18 @@ const guards = [
     guarded:
       '    // mfa-companion: also after an error, for the queries sent since (see patch-postgres.mjs)\n' +
       "    ;(query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))",
+  },
+  {
+    name: 'closed: the failed query does not outlive its connection',
+    unguarded:
+      '    // mfa-companion: also after an error, for the queries sent since (see patch-postgres.mjs)\n' +
+      "    ;(query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))",
+    guarded:
+      '    // mfa-companion: also after an error, for the queries sent since (see patch-postgres.mjs)\n' +
+      "    ;(query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))\n" +
+      '    // mfa-companion: nor does the failed query outlive the connection (see patch-postgres.mjs)\n' +
+      '    query = results = errorResponse = null\n' +
+      '    result = new Result()',
   },
 ];
 for (const file of new Set(files)) {

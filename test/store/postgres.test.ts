@@ -10,7 +10,7 @@ import type { NewUser, Store } from '../../server/store/contract.ts';
 import { openPool, transaction } from '../../server/store/postgres/pg-connection.ts';
 import { openPostgresStore } from '../../server/store/postgres/postgres-store.ts';
 import { StoreUnavailableError } from '../../server/store/store-unavailable.ts';
-import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import { adminDatabaseUrl, createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { runStoreContract } from './contract-suite.ts';
 
 const available = await postgresAvailable();
@@ -184,6 +184,44 @@ describe.skipIf(!available)('postgres store across instances', () => {
       expect((await sql`SELECT 1 AS one`)[0]).toEqual({ one: 1 });
     } finally {
       await Promise.all([sql.end({ timeout: 1 }), killer.end()]);
+    }
+  });
+
+  it('fails a query at once while the database refuses connections after a kill mid-query', async () => {
+    // Unguarded, the query killed mid-flight stays the connection's current one; when the next
+    // query reconnects and the database refuses it, that refusal is taken for the old query's
+    // and the new one is never failed: the pool reconnects in a tight loop until the database
+    // accepts again (the restart test saw requests wait the store's whole 15 s limit).
+    // scripts/patch-postgres.mjs guards it at install.
+    const sql = openPool({ url: db.url, poolSize: 1 });
+    const admin = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} });
+    const name = new URL(db.url).pathname.slice(1);
+    const hung = Symbol('hung');
+    const within = async (ms: number, query: Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined;
+      return Promise.race([
+        query.then(
+          () => 'ok',
+          (error: { code?: string }) => error.code,
+        ),
+        new Promise<typeof hung>((r) => {
+          timer = setTimeout(() => r(hung), ms);
+        }),
+      ]).finally(() => clearTimeout(timer));
+    };
+    try {
+      const [{ pid }] = (await sql`SELECT pg_backend_pid() AS pid`) as unknown as [{ pid: number }];
+      const sleeping = within(5000, sql`SELECT pg_sleep(3)`);
+      await admin.unsafe(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await admin`SELECT pg_terminate_backend(${pid})`;
+      expect(['57P01', 'CONNECTION_CLOSED']).toContain(await sleeping);
+      // Refused by the database (55000), not left waiting.
+      expect(await within(3000, sql`SELECT 1`)).toBe('55000');
+      await admin.unsafe(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      expect(await within(3000, sql`SELECT 1`)).toBe('ok');
+    } finally {
+      await admin.unsafe(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      await Promise.all([sql.end({ timeout: 1 }), admin.end()]);
     }
   });
 
