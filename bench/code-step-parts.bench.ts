@@ -25,12 +25,16 @@ import { keyringOf } from '../server/crypto/keyring.ts';
 import { openSecret } from '../server/crypto/secret-box.ts';
 import { cryptoRandom, newIndexedToken, tokenId } from '../server/crypto/tokens.ts';
 import { openSqliteStore } from '../server/store/sqlite/sqlite-store.ts';
+import { wholeNumberFromEnv } from './support/env.ts';
 import { seedUsers } from './support/seed-users.ts';
 
-const USERS = Number(process.env.BENCH_USERS ?? 60_000);
+const USERS = wholeNumberFromEnv('BENCH_USERS', 60_000);
 /** Timed passes over the seeded users; the figure printed for each part is their median. */
-const PASSES = Number(process.env.BENCH_ROUNDS ?? 4);
+const PASSES = wholeNumberFromEnv('BENCH_ROUNDS', 4);
 const IN_FLIGHT = 32;
+if (USERS < (PASSES + 1) * IN_FLIGHT) {
+  throw new Error(`BENCH_USERS must be at least ${(PASSES + 1) * IN_FLIGHT} for ${PASSES} passes`);
+}
 
 /** The lower middle: a pass slowed by the machine's neighbours should not decide. */
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;

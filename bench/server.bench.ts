@@ -35,17 +35,18 @@ import { generateCode, type OtpAccount, verifyCode } from '../sdk/otp/index.ts';
 import { ensureDataDir, keyringOf } from '../server/crypto/keyring.ts';
 import { createPasswordHasher } from '../server/crypto/passwords.ts';
 import { openSqliteStore } from '../server/store/sqlite/sqlite-store.ts';
+import { wholeNumberFromEnv } from './support/env.ts';
 import { seedUsers } from './support/seed-users.ts';
 
 /**
  * Each verification takes a user (and challenge) of its own: a fast machine verifies ~7 000 a
  * second, 140 000 in the default 20 s of warm-up and rounds.
  */
-const USERS = Number(process.env.BENCH_USERS ?? 200_000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const USERS = wholeNumberFromEnv('BENCH_USERS', 200_000);
+const SECONDS = wholeNumberFromEnv('BENCH_SECONDS', 3);
 /** Bare and server loads alternate this many times; the ratio is the median of the rounds. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = wholeNumberFromEnv('BENCH_ROUNDS', 6);
+const CONNECTIONS = wholeNumberFromEnv('BENCH_CONNECTIONS', 32);
 /**
  * Which user each verification takes: `sequential` (default) in seeding order, so neighbouring
  * verifications update neighbouring factor rows and often share a page of the B-tree (a best

@@ -62,9 +62,10 @@ export async function seedUsers(
           now,
         });
         const challengeToken = newIndexedToken(cryptoRandom, now);
+        const challengeId = tokenId(challengeToken);
         const binding = randomBytes(32).toString('base64url');
         await store.createChallenge({
-          id: tokenId(challengeToken),
+          id: challengeId,
           userId: user.id,
           kind: 'mfa',
           binding: sha256(binding),
@@ -77,7 +78,7 @@ export async function seedUsers(
           secret,
           sealed,
           challengeToken,
-          challengeId: tokenId(challengeToken),
+          challengeId,
           binding,
         };
       }),
