@@ -12,6 +12,11 @@ export { type EncodeMigrationOptions, encodeMigrationUris } from './encode-migra
 export { OTP_ERROR_CODES, OtpError, type OtpErrorCode } from './errors.ts';
 export { formatKeyUri } from './format-key-uri.ts';
 export { generateCode } from './generate-code.ts';
+export {
+  collectMigrationParts,
+  type MigrationPartResult,
+  type MigrationParts,
+} from './migration-parts.ts';
 export { parseKeyUri } from './parse-key-uri.ts';
 export {
   formatRecoveryCode,
