@@ -56,10 +56,18 @@ describe.skipIf(!available)('PostgreSQL going away under traffic', () => {
     const guessAccount = await enrol(new Browser(), a, 'guess@x.test');
 
     const seen: { what: string; status: number }[] = [];
+    // Why a request got no answer at all (status -1), so a failure names the cause.
+    const noAnswer: string[] = [];
     let stop = false;
     const loop = async (what: string, step: (i: number) => Promise<number>) => {
       for (let i = 0; !stop; i++) {
-        seen.push({ what, status: await step(i).catch(() => -1) });
+        const status = await step(i).catch((e: unknown) => {
+          const cause =
+            e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+          noAnswer.push(`${what}: ${e instanceof Error ? e.message : String(e)}${cause}`);
+          return -1;
+        });
+        seen.push({ what, status });
         await sleep(5);
       }
     };
@@ -116,7 +124,13 @@ describe.skipIf(!available)('PostgreSQL going away under traffic', () => {
       .flatMap((i) => i.output().split('\n'))
       .filter((l) => /"level":"error"|"status":5(?!03)/.test(l))
       .slice(-10)
+      .concat(noAnswer.slice(0, 5))
       .join('\n');
+    // A dead instance would explain every later failure: say so first.
+    expect(
+      instances.map((i) => i.process.exitCode),
+      logs,
+    ).toEqual([null, null]);
     expect(unexpected('session', [200, 503]), logs).toEqual([]);
     expect(unexpected('no-session', [401, 503]), logs).toEqual([]);
     expect(unexpected('bad-password', [401, 429, 503]), logs).toEqual([]);
