@@ -3,9 +3,14 @@
  * `STORE_UNAVAILABLE` while PostgreSQL refuses them (never a wrong success, never a 500), and
  * recover by themselves once it is back — no server restart.
  */
-import postgres from 'postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminDatabaseUrl, createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import {
+  adminDatabaseUrl,
+  connect,
+  createTestDatabase,
+  postgresAvailable,
+} from '../support/postgres.ts';
 import { Browser } from './support/browser.ts';
 import { type Instance, startInstances } from './support/instances.ts';
 import { enrol, nextCode, startLogin, wrongCode } from './support/mfa-steps.ts';
@@ -17,7 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.skipIf(!available)('PostgreSQL going away under traffic', () => {
   let db: { url: string; drop: () => Promise<void> };
   let instances: Instance[] = [];
-  let admin: postgres.Sql;
+  let admin: pg.Client;
   let dbName: string;
 
   beforeAll(async () => {
@@ -25,22 +30,26 @@ describe.skipIf(!available)('PostgreSQL going away under traffic', () => {
     dbName = new URL(db.url).pathname.slice(1);
     await seedUsers(db.url, ['steady@x.test', 'replay@x.test', 'guess@x.test']);
     instances = await startInstances(2, { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '4' });
-    admin = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} });
+    admin = await connect(adminDatabaseUrl);
   });
   afterAll(async () => {
-    await admin?.unsafe(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`).catch(() => {});
+    await admin?.query(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`).catch(() => {});
     await admin?.end();
     await Promise.all(instances.map((i) => i.stop()));
     await db?.drop();
   });
 
+  const killBackends = () =>
+    admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = $1 AND application_name = 'mfa-companion'`,
+      [dbName],
+    );
+
   /** Refuses new connections to the test database and kills the servers' backends. */
   const outage = async (down: boolean) => {
-    await admin.unsafe(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS ${down ? 'false' : 'true'}`);
-    if (down) {
-      await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                  WHERE datname = ${dbName} AND application_name = 'mfa-companion'`;
-    }
+    await admin.query(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS ${down ? 'false' : 'true'}`);
+    if (down) await killBackends();
   };
 
   // Margin for a loaded machine: a request is answered within the store's 15 s call limit (503
@@ -108,8 +117,7 @@ describe.skipIf(!available)('PostgreSQL going away under traffic', () => {
     await outage(false);
     await sleep(300);
     // A single kill without an outage, as a failover would do.
-    await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE datname = ${dbName} AND application_name = 'mfa-companion'`;
+    await killBackends();
     await sleep(500);
     stop = true;
     await traffic;

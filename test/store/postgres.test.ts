@@ -4,13 +4,17 @@
  * instances), migrations under an advisory lock, and "unavailable" instead of a wrong answer
  * when the database goes away.
  */
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewUser, Store } from '../../server/store/contract.ts';
-import { openPool, transaction } from '../../server/store/postgres/pg-connection.ts';
+import { openPool, query, transaction } from '../../server/store/postgres/pg-connection.ts';
 import { openPostgresStore } from '../../server/store/postgres/postgres-store.ts';
 import { StoreUnavailableError } from '../../server/store/store-unavailable.ts';
-import { adminDatabaseUrl, createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import {
+  adminDatabaseUrl,
+  connect,
+  createTestDatabase,
+  postgresAvailable,
+} from '../support/postgres.ts';
 import { runStoreContract } from './contract-suite.ts';
 
 const available = await postgresAvailable();
@@ -31,8 +35,8 @@ if (available) {
   runStoreContract('postgres', async () => {
     const store = openPostgresStore({ url: db.url, poolSize: 10 });
     await store.migrate();
-    const admin = postgres(db.url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+    const admin = await connect(db.url);
+    await admin.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
     await admin.end();
     return { store, close: () => store.close() };
   });
@@ -146,63 +150,58 @@ describe.skipIf(!available)('postgres store across instances', () => {
   });
 
   it('survives a transaction whose backend is terminated between two statements', async () => {
-    // Unguarded, postgres.js writes the next statement to the closed socket on a later tick and
-    // the process dies (porsager/postgres#1208), or, when the statement goes out between the
-    // socket's error and its close, never settles it (a request hanging for good). Both depend
-    // on when the close arrives, hence every delay from 0 to 30 ms; scripts/patch-postgres.mjs
-    // guards both at install.
-    const sql = openPool({ url: db.url, poolSize: 2 });
-    const killer = postgres(db.url, { max: 1, onnotice: () => {} });
+    // The backend's death reaches the driver at any point relative to the next statement:
+    // before it is written (the connection emits an error while checked out, which must not be
+    // an uncaught error that ends the process), while it is on the wire, or after. postgres.js
+    // crashed the process on the first (porsager/postgres#1208) and left the statement
+    // unsettled on the second; hence every delay from 0 to 30 ms. Each must fail as unavailable.
+    const pool = openPool({ url: db.url, poolSize: 2 });
+    const killer = await connect(db.url);
     const hung = Symbol('hung');
     try {
       for (let delay = 0; delay <= 30; delay++) {
-        const run = transaction(sql, async (tx) => {
-          const [row] = await tx<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
-          await killer`SELECT pg_terminate_backend(${row!.pid})`;
+        const run = transaction(pool, async (tx) => {
+          const { rows } = await query<{ pid: number }>(tx, 'SELECT pg_backend_pid() AS pid');
+          await killer.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
           if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-          await tx`SELECT 1`;
+          await query(tx, 'SELECT 1');
         });
         let timer: NodeJS.Timeout | undefined;
         const outcome = await Promise.race([
           run.then(
             () => 'committed',
-            (error: { code?: string }) => error.code,
+            (error: unknown) => error,
           ),
           new Promise<typeof hung>((r) => {
             timer = setTimeout(() => r(hung), 3000);
           }),
         ]).finally(() => clearTimeout(timer));
-        // Closed under the statement, or the backend's own FATAL when it got there first: both
-        // are "the store is unavailable" (503) to the server.
         expect([delay, outcome]).toSatisfy(
-          ([, o]: [number, unknown]) => o === 'CONNECTION_CLOSED' || o === '57P01',
+          ([, o]: [number, unknown]) => o instanceof StoreUnavailableError,
         );
       }
-      // Where the unguarded write would have thrown, outside any promise, and failed the run.
+      // Where an error outside any promise would have failed the run.
       await new Promise((r) => setTimeout(r, 100));
-      // And the pool still answers.
-      expect((await sql`SELECT 1 AS one`)[0]).toEqual({ one: 1 });
+      // And the pool still answers, on fresh connections.
+      expect((await query(pool, 'SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });
     } finally {
-      await Promise.all([sql.end({ timeout: 1 }), killer.end()]);
+      await Promise.all([pool.end(), killer.end()]);
     }
   });
 
   it('fails a query at once while the database refuses connections after a kill mid-query', async () => {
-    // Unguarded, the query killed mid-flight stays the connection's current one; when the next
-    // query reconnects and the database refuses it, that refusal is taken for the old query's
-    // and the new one is never failed: the pool reconnects in a tight loop until the database
-    // accepts again (the restart test saw requests wait the store's whole 15 s limit).
-    // scripts/patch-postgres.mjs guards it at install.
-    const sql = openPool({ url: db.url, poolSize: 1 });
-    const admin = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} });
+    // postgres.js filed the refusal of the reconnect as the killed query's error and never
+    // failed the next one: it waited the store's whole 15 s limit (the restart test saw it).
+    const pool = openPool({ url: db.url, poolSize: 1 });
+    const admin = await connect(adminDatabaseUrl);
     const name = new URL(db.url).pathname.slice(1);
     const hung = Symbol('hung');
-    const within = async (ms: number, query: Promise<unknown>) => {
+    const within = async (ms: number, pending: Promise<unknown>) => {
       let timer: NodeJS.Timeout | undefined;
       return Promise.race([
-        query.then(
+        pending.then(
           () => 'ok',
-          (error: { code?: string }) => error.code,
+          (error: { reason?: string }) => error.reason,
         ),
         new Promise<typeof hung>((r) => {
           timer = setTimeout(() => r(hung), ms);
@@ -210,18 +209,18 @@ describe.skipIf(!available)('postgres store across instances', () => {
       ]).finally(() => clearTimeout(timer));
     };
     try {
-      const [{ pid }] = (await sql`SELECT pg_backend_pid() AS pid`) as unknown as [{ pid: number }];
-      const sleeping = within(5000, sql`SELECT pg_sleep(3)`);
-      await admin.unsafe(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-      await admin`SELECT pg_terminate_backend(${pid})`;
-      expect(['57P01', 'CONNECTION_CLOSED']).toContain(await sleeping);
+      const { rows } = await query<{ pid: number }>(pool, 'SELECT pg_backend_pid() AS pid');
+      const sleeping = within(5000, query(pool, 'SELECT pg_sleep(3)'));
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      expect(['57P01', 'CONNECTION_LOST']).toContain(await sleeping);
       // Refused by the database (55000), not left waiting.
-      expect(await within(3000, sql`SELECT 1`)).toBe('55000');
-      await admin.unsafe(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
-      expect(await within(3000, sql`SELECT 1`)).toBe('ok');
+      expect(await within(3000, query(pool, 'SELECT 1'))).toBe('55000');
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      expect(await within(3000, query(pool, 'SELECT 1'))).toBe('ok');
     } finally {
-      await admin.unsafe(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
-      await Promise.all([sql.end({ timeout: 1 }), admin.end()]);
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      await Promise.all([pool.end(), admin.end()]);
     }
   });
 
@@ -260,10 +259,11 @@ describe.skipIf(!available)('postgres migrations', () => {
     );
     try {
       await Promise.all(stores.map((s) => s.migrate()));
-      const sql = postgres(fresh.url, { max: 1, onnotice: () => {} });
-      const rows = await sql<{ version: number; n: number }[]>`
-        SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version`;
-      await sql.end();
+      const admin = await connect(fresh.url);
+      const { rows } = await admin.query<{ version: number; n: number }>(
+        'SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version',
+      );
+      await admin.end();
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => r.n === 1)).toBe(true);
       expect(await stores[3]!.countUsers()).toBe(0);
@@ -287,7 +287,7 @@ describe.skipIf(!available)('postgres unavailability', () => {
   it('fails in-flight queries as unavailable when backends are killed, then recovers', async () => {
     const store = openPostgresStore({ url: db.url, poolSize: 3 });
     await store.migrate();
-    const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+    const admin = await connect(db.url);
     try {
       // Three writes wait on a table lock, holding the pool's connections, while their
       // backends are terminated.
@@ -295,13 +295,15 @@ describe.skipIf(!available)('postgres unavailability', () => {
       const lockTaken = new Promise<void>((resolve) => {
         locked = resolve;
       });
-      const lock = admin.begin(async (tx) => {
-        await tx`LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE`;
+      const lock = (async () => {
+        await admin.query('BEGIN');
+        await admin.query('LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE');
         locked();
-        await tx`SELECT pg_sleep(0.3)`;
-        await tx`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                 WHERE datname = current_database() AND application_name = 'mfa-companion'`;
-      });
+        await admin.query('SELECT pg_sleep(0.3)');
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND application_name = 'mfa-companion'`);
+        await admin.query('COMMIT');
+      })();
       await lockTaken;
       const slow = Array.from({ length: 3 }, () =>
         store.appendAudit([{ at: T0, actor: 'x', action: 'y', target: null, ip: 'z' }]).then(

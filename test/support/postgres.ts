@@ -1,4 +1,4 @@
-import postgres from 'postgres';
+import pg from 'pg';
 import { announceSkip, mustRunEverything } from './environment.ts';
 
 /**
@@ -13,9 +13,13 @@ export const adminDatabaseUrl =
  * by hand the caller skips after a loud message.
  */
 export async function postgresAvailable(): Promise<boolean> {
-  const sql = postgres(adminDatabaseUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  const client = new pg.Client({
+    connectionString: adminDatabaseUrl,
+    connectionTimeoutMillis: 3000,
+  });
   try {
-    await sql`select 1`;
+    await client.connect();
+    await client.query('select 1');
     return true;
   } catch (error) {
     const reason = `PostgreSQL unreachable at ${redact(adminDatabaseUrl)} (${(error as Error).message})`;
@@ -23,8 +27,22 @@ export async function postgresAvailable(): Promise<boolean> {
     announceSkip('PostgreSQL tests', reason);
     return false;
   } finally {
-    await sql.end({ timeout: 1 });
+    await client.end().catch(() => {});
   }
+}
+
+/**
+ * A connection of its own to `url` for a test's admin statements (kills, outages, truncates),
+ * outside any store's pool; `end()` it afterwards.
+ *
+ * @example const admin = await connect(adminDatabaseUrl); await admin.query('select 1');
+ */
+export async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  // A test that kills backends may kill this one's too: that must not be an uncaught error.
+  client.on('error', () => {});
+  await client.connect();
+  return client;
 }
 
 /** Creates a uniquely named empty database and returns its URL and a function that drops it. */
@@ -32,17 +50,17 @@ export async function createTestDatabase(
   prefix = 'mfa_test',
 ): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
+  const admin = await connect(adminDatabaseUrl);
+  await admin.query(`create database "${name}"`);
   await admin.end();
   const url = new URL(adminDatabaseUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: async () => {
-      const sql = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} });
-      await sql.unsafe(`drop database if exists "${name}" with (force)`);
-      await sql.end();
+      const admin = await connect(adminDatabaseUrl);
+      await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
     },
   };
 }

@@ -1,8 +1,12 @@
-import postgres from 'postgres';
-import { isRetryable } from './pg-errors.ts';
+import pg from 'pg';
+import { driverError, isRetryable } from './pg-errors.ts';
 
-export type Sql = postgres.Sql;
-export type TxSql = postgres.TransactionSql;
+/** The pool of a store; queries go through {@link query}, transactions through {@link transaction}. */
+export type Pool = pg.Pool;
+/** A connection checked out for one transaction. */
+export type Tx = pg.PoolClient;
+/** A pool or a transaction's connection: what {@link query} runs a statement on. */
+export type Queryable = Pool | Tx;
 
 export interface PgConnectionOptions {
   url: string;
@@ -12,44 +16,58 @@ export interface PgConnectionOptions {
   connectTimeout?: number;
 }
 
-/**
- * Seconds the pool waits before reconnecting after `retries` failed attempts: 25–50 ms doubling
- * up to 0.5–1 s, jittered. postgres.js' default grows as 3^n/100 up to 20 s and every refused
- * attempt of an outage counts, so queued queries waited out the store's 15 s call limit and the
- * pool took up to 20 s more to come back once the database had (an in-process outage loop on a
- * loaded VM: queries of 5–19 s and 2–17 s to drain; with this cap none over 3 s, drained in
- * 0.5 s).
- *
- * @example postgres(url, { backoff: reconnectBackoff });
- */
-export const reconnectBackoff = (retries: number): number =>
-  Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2);
+const INT8 = 20;
+// Epoch-millisecond times and counts are int8 columns; they fit a double, so read them as numbers.
+const parseInt8 = (text: string) => Number(text);
 
 /**
- * Opens a lazy postgres.js pool tuned for the store: int8 columns (epoch-ms times) parsed as
- * numbers, `synchronous_commit=on` forced per connection so a committed replay-guard write is on
- * disk before the commit returns whatever the server's default, and an `application_name` that
+ * Opens a lazy node-postgres pool tuned for the store: int8 columns parsed as numbers,
+ * `synchronous_commit=on` forced per connection so a committed replay-guard write is on disk
+ * before the commit returns whatever the server's default, and an `application_name` that
  * operators (and the restart test) can find in `pg_stat_activity`.
  *
- * @example const sql = openPool({ url: process.env.DATABASE_URL, poolSize: 10 });
+ * A connection that breaks while idle in the pool is dropped by the pool; the `error` listener
+ * keeps that from being an uncaught error (which would end the process).
+ *
+ * @example const pool = openPool({ url: process.env.DATABASE_URL, poolSize: 10 });
  */
-export function openPool(options: PgConnectionOptions): Sql {
-  return postgres(options.url, {
+export function openPool(options: PgConnectionOptions): Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
     max: options.poolSize,
-    connect_timeout: options.connectTimeout ?? 5,
-    idle_timeout: 60,
-    backoff: reconnectBackoff,
-    onnotice: () => {},
+    connectionTimeoutMillis: (options.connectTimeout ?? 5) * 1000,
+    idleTimeoutMillis: 60_000,
+    application_name: 'mfa-companion',
+    options: '-c synchronous_commit=on',
     types: {
-      int8: {
-        to: 20,
-        from: [20],
-        serialize: (x: number) => String(x),
-        parse: (x: string) => Number(x),
-      },
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as never,
     },
-    connection: { application_name: 'mfa-companion', synchronous_commit: 'on' },
   });
+  pool.on('error', () => {
+    // The pool has already removed the broken connection; the next query opens a fresh one.
+  });
+  return pool;
+}
+
+/**
+ * Runs one statement (`$1`, `$2`… bound to `values`) on the pool or a transaction's connection.
+ * A failure of the connection itself rejects with `StoreUnavailableError`; an error the database
+ * answered (a unique violation, a serialization failure) is rethrown as it is.
+ *
+ * @example const { rows } = await query<UserRow>(pool, 'SELECT * FROM users WHERE id = $1', [id]);
+ */
+export async function query<R extends object = Record<string, unknown>>(
+  db: Queryable,
+  text: string,
+  values: readonly unknown[] = [],
+): Promise<{ rows: R[]; rowCount: number }> {
+  try {
+    const result = await db.query<R>(text, values as unknown[]);
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  } catch (error) {
+    throw driverError(error);
+  }
 }
 
 /**
@@ -59,31 +77,57 @@ export function openPool(options: PgConnectionOptions): Sql {
  *
  * @example await lockUser(tx, userId);
  */
-export const lockUser = (tx: TxSql, userId: number) =>
-  tx`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`;
+export const lockUser = (tx: Tx, userId: number) =>
+  query(tx, 'SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
 
 /**
- * Runs `fn` in a transaction (READ COMMITTED unless `serializable`), running it again on a
- * serialization failure or deadlock, which PostgreSQL guarantees rolled everything back. Other
- * errors, including a lost connection, are not retried: the commit may have happened.
+ * Runs `fn` in a transaction (READ COMMITTED unless `serializable`) on one connection, running
+ * it again on a serialization failure or deadlock, which PostgreSQL guarantees rolled everything
+ * back. Other errors, including a lost connection, are not retried: the commit may have happened.
  *
- * @example const ok = await transaction(sql, async (tx) => (await tx`update …`).count === 1);
+ * @example const ok = await transaction(pool, async (tx) => (await query(tx, 'UPDATE …')).rowCount === 1);
  */
 export async function transaction<T>(
-  sql: Sql,
-  fn: (tx: TxSql) => Promise<T>,
+  pool: Pool,
+  fn: (tx: Tx) => Promise<T>,
   { serializable = false, attempts = 8 } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = serializable
-        ? await sql.begin('isolation level serializable', fn)
-        : await sql.begin(fn);
-      return result as T;
+      return await once(pool, fn, serializable);
     } catch (error) {
       if (attempt >= attempts || !isRetryable(error)) throw error;
       // Jittered backoff so the contenders do not collide again in lockstep.
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }
+  }
+}
+
+async function once<T>(pool: Pool, fn: (tx: Tx) => Promise<T>, serializable: boolean) {
+  let tx: Tx;
+  try {
+    tx = await pool.connect();
+  } catch (error) {
+    throw driverError(error);
+  }
+  // A checked-out connection is ours to watch: its backend dying between two statements emits
+  // `error` here, and the statement that follows fails (as unavailable) instead.
+  let broken: unknown;
+  const onError = (error: unknown) => {
+    broken = error;
+  };
+  tx.on('error', onError);
+  try {
+    await query(tx, serializable ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN');
+    const result = await fn(tx);
+    await query(tx, 'COMMIT');
+    return result;
+  } catch (error) {
+    if (broken === undefined) await tx.query('ROLLBACK').catch((e: unknown) => onError(e));
+    throw error;
+  } finally {
+    tx.off('error', onError);
+    // A broken connection leaves the pool for good; a healthy one goes back for the next query.
+    tx.release(broken === undefined ? undefined : true);
   }
 }

@@ -1,6 +1,7 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../store-unavailable.ts';
-import { isRetryable, translateError } from './pg-errors.ts';
+import { driverError, isRetryable, translateError } from './pg-errors.ts';
 
 const coded = (code: string) => Object.assign(new Error(`failed: ${code}`), { code });
 
@@ -8,7 +9,6 @@ describe('translateError', () => {
   it.each([
     'ECONNREFUSED',
     'ECONNRESET',
-    'CONNECTION_CLOSED',
     // A write racing the socket's end when the backend closed it first.
     'ERR_STREAM_WRITE_AFTER_END',
     'ERR_STREAM_DESTROYED',
@@ -34,5 +34,29 @@ describe('translateError', () => {
     expect(isRetryable(coded('40001'))).toBe(true);
     expect(isRetryable(coded('40P01'))).toBe(true);
     expect(isRetryable(coded('57P01'))).toBe(false);
+  });
+});
+
+describe('driverError', () => {
+  const answered = (code: string) =>
+    Object.assign(new pg.DatabaseError(`failed: ${code}`, 0, 'error'), { code });
+
+  it('answers a lost connection as unavailable, though the driver gives it no code', () => {
+    const lost = driverError(new Error('Connection terminated unexpectedly'));
+    expect(lost).toBeInstanceOf(StoreUnavailableError);
+    expect((lost as StoreUnavailableError).reason).toBe('CONNECTION_LOST');
+    expect((driverError(coded('ECONNRESET')) as StoreUnavailableError).reason).toBe('ECONNRESET');
+  });
+
+  it('answers the database going away as unavailable', () => {
+    expect((driverError(answered('57P01')) as StoreUnavailableError).reason).toBe('57P01');
+    expect((driverError(answered('55000')) as StoreUnavailableError).reason).toBe('55000');
+  });
+
+  it('leaves the database’s other answers as they are, serialization failures included', () => {
+    for (const code of ['23505', '40001', '40P01']) {
+      const error = answered(code);
+      expect(driverError(error)).toBe(error);
+    }
   });
 });

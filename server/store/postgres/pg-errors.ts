@@ -1,6 +1,7 @@
+import pg from 'pg';
 import { StoreUnavailableError } from '../store-unavailable.ts';
 
-// Driver-level failures of the connection itself (Node socket errors and postgres.js' own).
+// Node's socket errors: the connection itself failed.
 const connectionCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -10,11 +11,6 @@ const connectionCodes = new Set([
   'ENETUNREACH',
   'ENOTFOUND',
   'EAI_AGAIN',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  // Node's own, for a write racing the socket's end (the backend closed it first).
   'ECONNABORTED',
   'ERR_STREAM_WRITE_AFTER_END',
   'ERR_STREAM_DESTROYED',
@@ -42,9 +38,29 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
+ * What an error thrown by node-postgres during a statement means to the store. An answer of the
+ * database (`DatabaseError`, with its SQLSTATE) goes through {@link translateError}, but for the
+ * serialization failures a transaction retries. Anything
+ * else the driver throws is about the connection — "Connection terminated unexpectedly", a
+ * connection that is "not queryable" after its backend died, a connect timeout — none of which
+ * carry a code, so they are told apart by where they come from rather than by their text.
+ *
+ * @example try { await pool.query(text, values); } catch (error) { throw driverError(error); }
+ */
+export function driverError(error: unknown): unknown {
+  if (error instanceof pg.DatabaseError) {
+    // Serialization failures stay as they are for `transaction` to retry.
+    return retryableStates.has(error.code ?? '') ? error : translateError(error);
+  }
+  const code = codeOf(error);
+  if (code !== undefined && !connectionCodes.has(code)) return error;
+  return new StoreUnavailableError(code ?? 'CONNECTION_LOST');
+}
+
+/**
  * Maps a driver error to {@link StoreUnavailableError} when it means the database is down or the
  * connection broke; any other error is returned unchanged. The new error carries only the code:
- * postgres.js errors hold the query parameters (hashes, encrypted secrets) and must not reach a log.
+ * driver errors may hold the query parameters (hashes, encrypted secrets) and must not reach a log.
  */
 export function translateError(error: unknown): unknown {
   const code = codeOf(error);

@@ -1,7 +1,21 @@
 import type { Store } from '../contract.ts';
 import type { FactorMethods } from '../method-groups.ts';
 import { type FactorRow, toFactor } from '../rows.ts';
-import { lockUser, type Sql, type TxSql, transaction } from './pg-connection.ts';
+import { lockUser, type Pool, query, type Tx, transaction } from './pg-connection.ts';
+
+/**
+ * The replay guard: a TOTP step is accepted once, only above the last accepted one. Under READ
+ * COMMITTED a concurrent updater waits for the row lock, then re-checks the WHERE clause against
+ * the committed row, so of N callers exactly one matches.
+ */
+export const ADVANCE_LAST_STEP = `
+  UPDATE factors SET last_step = $2
+  WHERE id = $1 AND status = 'active' AND (last_step IS NULL OR last_step < $2)`;
+
+/** A recovery code's single use, the same way. */
+export const CONSUME_RECOVERY_CODE = `
+  UPDATE recovery_codes SET used_at = $3
+  WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`;
 
 /**
  * Every transaction that changes a user's factor or recovery codes first takes the user's row
@@ -9,82 +23,94 @@ import { lockUser, type Sql, type TxSql, transaction } from './pg-connection.ts'
  * racing an enable can never leave both sets of codes behind. NO KEY UPDATE does not block the
  * KEY SHARE locks that inserts referencing the user (sessions, challenges) take.
  */
-const replaceCodes = async (tx: TxSql, userId: number, hashes: string[]) => {
-  await tx`DELETE FROM recovery_codes WHERE user_id = ${userId}`;
+const replaceCodes = async (tx: Tx, userId: number, hashes: string[]) => {
+  await query(tx, 'DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
   if (hashes.length > 0) {
-    await tx`INSERT INTO recovery_codes (user_id, code_hash)
-             SELECT ${userId}, h FROM unnest(${tx.array(hashes)}::text[]) AS h`;
+    await query(
+      tx,
+      'INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, h FROM unnest($2::text[]) AS h',
+      [userId, hashes],
+    );
   }
 };
 
 /**
  * The factor and recovery-code methods of the PostgreSQL store. The replay guard and code
- * consumption are single conditional UPDATEs: under READ COMMITTED a concurrent updater waits
- * for the row lock, then re-checks the WHERE clause against the committed row, so of N callers
- * exactly one matches. Commits are durable (`synchronous_commit=on`) before the promise resolves.
+ * consumption are single conditional UPDATEs; commits are durable (`synchronous_commit=on`)
+ * before the promise resolves.
  */
-export function pgFactors(sql: Sql): Pick<Store, FactorMethods> {
+export function pgFactors(pool: Pool): Pick<Store, FactorMethods> {
   return {
     async getFactor(userId) {
-      const [row] = await sql<FactorRow[]>`SELECT * FROM factors WHERE user_id = ${userId}`;
-      return row ? toFactor(row) : null;
+      const { rows } = await query<FactorRow>(pool, 'SELECT * FROM factors WHERE user_id = $1', [
+        userId,
+      ]);
+      return rows[0] ? toFactor(rows[0]) : null;
     },
     async startEnrolment(userId, secret, now, expiresAt) {
-      const [row] = await sql<FactorRow[]>`
-        INSERT INTO factors (user_id, status, secret, created_at, expires_at)
-        VALUES (${userId}, 'pending', ${secret}, ${now}, ${expiresAt})
-        ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret,
-          created_at = excluded.created_at, expires_at = excluded.expires_at, last_step = NULL
-        WHERE factors.status = 'pending'
-        RETURNING *`;
-      return row ? toFactor(row) : null;
+      const { rows } = await query<FactorRow>(
+        pool,
+        `INSERT INTO factors (user_id, status, secret, created_at, expires_at)
+         VALUES ($1, 'pending', $2, $3, $4)
+         ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret,
+           created_at = excluded.created_at, expires_at = excluded.expires_at, last_step = NULL
+         WHERE factors.status = 'pending'
+         RETURNING *`,
+        [userId, secret, now, expiresAt],
+      );
+      return rows[0] ? toFactor(rows[0]) : null;
     },
     async enableFactor({ userId, factorId, lastStep, recoveryCodeHashes, now }) {
-      return transaction(sql, async (tx) => {
+      return transaction(pool, async (tx) => {
         await lockUser(tx, userId);
-        const activated = await tx`
-          UPDATE factors SET status = 'active', last_step = ${lastStep}, enabled_at = ${now},
-            expires_at = NULL
-          WHERE id = ${factorId} AND user_id = ${userId} AND status = 'pending'
-            AND expires_at > ${now}`;
-        if (activated.count !== 1) return false;
+        const activated = await query(
+          tx,
+          `UPDATE factors SET status = 'active', last_step = $3, enabled_at = $4, expires_at = NULL
+           WHERE id = $1 AND user_id = $2 AND status = 'pending' AND expires_at > $4`,
+          [factorId, userId, lastStep, now],
+        );
+        if (activated.rowCount !== 1) return false;
         await replaceCodes(tx, userId, recoveryCodeHashes);
-        await tx`UPDATE users SET must_setup_mfa = false WHERE id = ${userId}`;
+        await query(tx, 'UPDATE users SET must_setup_mfa = false WHERE id = $1', [userId]);
         return true;
       });
     },
     async advanceLastStep(factorId, step) {
-      const result = await sql`
-        UPDATE factors SET last_step = ${step}
-        WHERE id = ${factorId} AND status = 'active' AND (last_step IS NULL OR last_step < ${step})`;
-      return result.count === 1;
+      const result = await query(pool, ADVANCE_LAST_STEP, [factorId, step]);
+      return result.rowCount === 1;
     },
     async removeFactor(userId, { mustSetupMfa }) {
-      return transaction(sql, async (tx) => {
+      return transaction(pool, async (tx) => {
         await lockUser(tx, userId);
-        const removed = await tx<{ status: string }[]>`
-          DELETE FROM factors WHERE user_id = ${userId} RETURNING status`;
-        await tx`DELETE FROM recovery_codes WHERE user_id = ${userId}`;
-        if (mustSetupMfa) await tx`UPDATE users SET must_setup_mfa = true WHERE id = ${userId}`;
-        return removed.some((r) => r.status === 'active');
+        const removed = await query<{ status: string }>(
+          tx,
+          'DELETE FROM factors WHERE user_id = $1 RETURNING status',
+          [userId],
+        );
+        await query(tx, 'DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+        if (mustSetupMfa) {
+          await query(tx, 'UPDATE users SET must_setup_mfa = true WHERE id = $1', [userId]);
+        }
+        return removed.rows.some((r) => r.status === 'active');
       });
     },
     async consumeRecoveryCode(userId, codeHash, now) {
-      const result = await sql`
-        UPDATE recovery_codes SET used_at = ${now}
-        WHERE user_id = ${userId} AND code_hash = ${codeHash} AND used_at IS NULL`;
-      return result.count === 1;
+      const result = await query(pool, CONSUME_RECOVERY_CODE, [userId, codeHash, now]);
+      return result.rowCount === 1;
     },
     async replaceRecoveryCodes(userId, codeHashes) {
-      await transaction(sql, async (tx) => {
+      await transaction(pool, async (tx) => {
         await lockUser(tx, userId);
         await replaceCodes(tx, userId, codeHashes);
       });
     },
     async countRecoveryCodesLeft(userId) {
-      const [row] = await sql<{ n: number }[]>`
-        SELECT count(*) AS n FROM recovery_codes WHERE user_id = ${userId} AND used_at IS NULL`;
-      return row?.n ?? 0;
+      const { rows } = await query<{ n: number }>(
+        pool,
+        'SELECT count(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL',
+        [userId],
+      );
+      return rows[0]?.n ?? 0;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Sql } from './pg-connection.ts';
+import type { Pool } from './pg-connection.ts';
 
 /** Key of the advisory lock every instance takes before migrating (any constant works). */
 export const MIGRATION_LOCK_KEY = 4_242_001;
@@ -11,42 +11,54 @@ export const MIGRATION_LOCK_KEY = 4_242_001;
  * run holds `pg_advisory_lock` on one reserved connection, so when several instances start at
  * once one migrates while the others wait, then find nothing left to do.
  *
- * @example await migratePostgres(sql, fileURLToPath(new URL('./migrations', import.meta.url)));
+ * @example await migratePostgres(pool, fileURLToPath(new URL('./migrations', import.meta.url)));
  * @returns the versions applied by this call
  */
-export async function migratePostgres(sql: Sql, dir: string): Promise<number[]> {
+export async function migratePostgres(pool: Pool, dir: string): Promise<number[]> {
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
-  const conn = await sql.reserve();
+  const conn = await pool.connect();
+  // A broken connection must not be an uncaught error; the statement in flight fails instead.
+  const ignore = () => {};
+  conn.on('error', ignore);
   const applied: number[] = [];
+  let broken = false;
   try {
-    await conn`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;
+    await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      await conn`CREATE TABLE IF NOT EXISTS schema_migrations (
-        version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`;
-      const rows = await conn<{ version: number }[]>`SELECT version FROM schema_migrations`;
+      await conn.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`);
+      const { rows } = await conn.query<{ version: number }>(
+        'SELECT version FROM schema_migrations',
+      );
       const done = new Set(rows.map((r) => r.version));
       for (const file of files) {
         const version = Number(file.slice(0, 4));
         if (done.has(version)) continue;
         const text = await readFile(join(dir, file), 'utf8');
-        await conn.unsafe('BEGIN');
+        await conn.query('BEGIN');
         try {
-          // Simple-query protocol: a migration file may hold many statements.
-          await conn.unsafe(text);
-          await conn`INSERT INTO schema_migrations (version, name, applied_at)
-                     VALUES (${version}, ${file}, ${Date.now()})`;
-          await conn.unsafe('COMMIT');
+          // Without parameters the driver uses the simple-query protocol: a migration file may
+          // hold many statements.
+          await conn.query(text);
+          await conn.query(
+            'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+            [version, file, Date.now()],
+          );
+          await conn.query('COMMIT');
         } catch (error) {
-          await conn.unsafe('ROLLBACK').catch(() => undefined);
+          await conn.query('ROLLBACK').catch(() => undefined);
           throw error;
         }
         applied.push(version);
       }
     } finally {
-      await conn`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`.catch(() => undefined);
+      await conn.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {
+        broken = true;
+      });
     }
   } finally {
-    conn.release();
+    conn.off('error', ignore);
+    conn.release(broken || undefined);
   }
   return applied;
 }

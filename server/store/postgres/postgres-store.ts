@@ -37,7 +37,7 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * Opens the shared store: PostgreSQL through a postgres.js pool, for any number of server
+ * Opens the shared store: PostgreSQL through a node-postgres (`pg`) pool, for any number of server
  * instances behind a load balancer. Every atomic guarantee of the contract is enforced by the
  * database (conditional UPDATEs, upserts, unique constraints, row locks), never in this
  * process, and every commit is durable before it resolves. When the database is down or drops a
@@ -50,19 +50,19 @@ export interface PostgresStoreOptions {
  * await store.migrate();
  */
 export function openPostgresStore(options: PostgresStoreOptions): Store {
-  const sql = openPool({
+  const pool = openPool({
     url: options.url,
     poolSize: options.poolSize ?? 10,
     connectTimeout: options.connectTimeout,
   });
   const methods = translated(
     {
-      ...pgUsers(sql),
-      ...pgFactors(sql),
-      ...pgCodeLogin(sql),
-      ...pgBatchDisable(sql),
-      ...pgGuards(sql),
-      ...pgSessions(sql),
+      ...pgUsers(pool),
+      ...pgFactors(pool),
+      ...pgCodeLogin(pool),
+      ...pgBatchDisable(pool),
+      ...pgGuards(pool),
+      ...pgSessions(pool),
     },
     readOnly,
   );
@@ -71,13 +71,13 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     ...methods,
     async migrate() {
       // Not under the per-call timeout: it may wait for another instance's migration.
-      await migratePostgres(sql, migrationsDir).catch((error: unknown) => {
+      await migratePostgres(pool, migrationsDir).catch((error: unknown) => {
         throw translateError(error);
       });
     },
     async close() {
-      // Lets in-flight queries finish (up to 2 s; a connection whose backend was killed never answers the goodbye), then closes every connection.
-      await sql.end({ timeout: 2 });
+      // Waits for the connections checked out to come back, then closes every connection.
+      await pool.end();
     },
   };
 }

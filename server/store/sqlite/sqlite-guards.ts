@@ -3,7 +3,7 @@ import type { FailureKind, Store } from '../contract.ts';
 import type { GuardMethods } from '../method-groups.ts';
 import {
   CHALLENGE_CONTEXT_QUERY,
-  type ChallengeContextValues,
+  type ChallengeContextRow,
   type ChallengeRow,
   type FailureRow,
   toChallenge,
@@ -41,9 +41,7 @@ export function sqliteGuards(
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const getChallenge = db.prepare('SELECT * FROM challenges WHERE id = ?');
-  const getContext = db
-    .prepare<[string], ChallengeContextValues>(`${CHALLENGE_CONTEXT_QUERY}?`)
-    .raw(true);
+  const getContext = db.prepare<[{ 1: string }], ChallengeContextRow>(CHALLENGE_CONTEXT_QUERY);
   const reserveChallenge = db.prepare(
     `UPDATE challenges SET attempts = attempts + 1
      WHERE id = ? AND consumed_at IS NULL AND expires_at > ? AND attempts < ?`,
@@ -88,8 +86,8 @@ export function sqliteGuards(
       return r ? toChallenge(r) : null;
     },
     async getChallengeContext(id) {
-      const values = getContext.get(id);
-      return values ? toChallengeContext(values) : null;
+      const row = getContext.get({ 1: id });
+      return row ? toChallengeContext(row) : null;
     },
     async reserveChallengeAttempt(id, now, maxAttempts) {
       return write(() => reserveChallenge.run(id, now, maxAttempts).changes === 1);
