@@ -13,7 +13,6 @@
 import type {
   AuditPage,
   ChallengeContext,
-  ChallengeRecord,
   CodeAttempt,
   CodeAttemptOutcome,
   FactorRecord,
@@ -38,15 +37,22 @@ export interface BatchDisableResult {
   skipped: { id: number; reason: 'USER_NOT_FOUND' | 'MFA_NOT_ENABLED' }[];
 }
 
-export interface Store {
+/**
+ * The whole store: one adapter (SQLite or PostgreSQL) implements every part. Each part is an
+ * interface of its own so an adapter's modules can say which methods they hold
+ * (`Pick<Store, keyof UserStore>` reads as `UserStore`).
+ */
+export interface Store extends UserStore, FactorStore, GuardStore, SessionStore {
   /** Which adapter this is, shown by `GET /api/health`. */
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Waits for pending durable writes, then closes the database. */
   close(): Promise<void>;
+}
 
-  // ---- users ----
+/** Users: creation, lookup, password hashes and the admin listing. */
+export interface UserStore {
   /** Creates a user; the username is stored lower-cased. Returns null when it is taken. */
   createUser(user: NewUser, now: number): Promise<UserRecord | null>;
   getUserById(id: number): Promise<UserRecord | null>;
@@ -57,8 +63,10 @@ export interface Store {
   setPasswordHash(userId: number, hash: string | null): Promise<boolean>;
   /** Pages of users ordered by id, filtered by kind, MFA state and a substring of username or name. */
   listUsers(query: UserQuery): Promise<UserPage>;
+}
 
-  // ---- the TOTP factor (one per user) ----
+/** The TOTP factor (one per user), its recovery codes, batch disable and the login's code step. */
+export interface FactorStore {
   getFactor(userId: number): Promise<FactorRecord | null>;
   /**
    * Starts a set-up: replaces any pending factor of the user with a new pending one holding
@@ -136,9 +144,10 @@ export interface Store {
   /** Replaces all recovery codes of the user at once (regeneration); the old ones stop working. */
   replaceRecoveryCodes(userId: number, codeHashes: string[]): Promise<void>;
   countRecoveryCodesLeft(userId: number): Promise<number>;
+}
 
-  // ---- failure counters and lockouts (per user, one counter per kind) ----
-  getFailureState(userId: number, kind: FailureKind): Promise<FailureState>;
+/** Failure counters and lockouts (per user, one counter per kind), rate limits and challenges. */
+export interface GuardStore {
   /**
    * Reserves one attempt before a password or code is checked, so concurrent guesses cannot
    * overrun the limit: atomically refuses while the user is locked or while `threshold` attempts
@@ -178,7 +187,6 @@ export interface Store {
 
   // ---- login challenges ----
   createChallenge(challenge: NewChallenge): Promise<void>;
-  getChallenge(id: string): Promise<ChallengeRecord | null>;
   /**
    * The challenge with everything the code step of a login reads — its user, the user's factor
    * and unused recovery-code count — in one query, as one snapshot. Null for an unknown challenge.
@@ -196,8 +204,10 @@ export interface Store {
    * `now`; under concurrent calls exactly one caller gets true.
    */
   consumeChallenge(id: string, now: number): Promise<boolean>;
+}
 
-  // ---- sessions ----
+/** Sessions, the company policy, the audit log and housekeeping. */
+export interface SessionStore {
   createSession(session: NewSession): Promise<void>;
   getSession(id: string): Promise<SessionRecord | null>;
   /** Records activity (sliding idle timeout). */

@@ -139,28 +139,10 @@ export const toChallenge = (r: ChallengeRow): ChallengeRecord => ({
   consumedAt: r.consumed_at,
 });
 
-/**
- * The challenge-context query of both SQL adapters (`$1`: the challenge id): the challenge, its
- * user, the user's factor (nulls without one) and the count of unused recovery codes, in one
- * row whose columns are prefixed by their table (`u_`, `c_`, `f_`).
- */
-export const CHALLENGE_CONTEXT_QUERY = `SELECT u.id AS u_id, u.username AS u_username,
-    u.name AS u_name, u.kind AS u_kind, u.role AS u_role, u.auth_type AS u_auth_type,
-    u.password_hash AS u_password_hash, u.must_setup_mfa AS u_must_setup_mfa,
-    u.created_at AS u_created_at,
-    c.id AS c_id, c.kind AS c_kind, c.binding AS c_binding, c.created_at AS c_created_at,
-    c.expires_at AS c_expires_at, c.attempts AS c_attempts, c.consumed_at AS c_consumed_at,
-    f.id AS f_id, f.status AS f_status, f.secret AS f_secret, f.last_step AS f_last_step,
-    f.created_at AS f_created_at, f.expires_at AS f_expires_at, f.enabled_at AS f_enabled_at,
-    (SELECT count(*) FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL)
-      AS recovery_codes_left
-  FROM challenges c JOIN users u ON u.id = c.user_id LEFT JOIN factors f ON f.user_id = u.id
-  WHERE c.id = $1`;
-
 type Prefixed<P extends string, R> = { [K in keyof R as `${P}${K & string}`]: R[K] };
 type Nullable<R> = { [K in keyof R]: R[K] | null };
 
-/** One row of {@link CHALLENGE_CONTEXT_QUERY}; the factor's columns are all null without one. */
+/** One row of `CHALLENGE_CONTEXT` (statements.ts); the factor's columns are all null without one. */
 export type ChallengeContextRow = Prefixed<'u_', UserRow> &
   Prefixed<'c_', Omit<ChallengeRow, 'user_id'>> &
   Prefixed<'f_', Nullable<Omit<FactorRow, 'user_id'>>> & { recovery_codes_left: number };

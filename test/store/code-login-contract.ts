@@ -4,7 +4,22 @@
  * row lock).
  */
 import { describe, expect, it } from 'vitest';
-import type { CodeAttempt, FactorRecord, Store, UserRecord } from '../../server/store/contract.ts';
+import type {
+  ChallengeRecord,
+  CodeAttempt,
+  FactorRecord,
+  FailureKind,
+  FailureState,
+  Store,
+  UserRecord,
+} from '../../server/store/contract.ts';
+
+/** The running test's store and its direct reads (see `MakeStore` in contract-suite.ts). */
+export interface Current {
+  store: Store;
+  failures(userId: number, kind: FailureKind): Promise<FailureState>;
+  challenge(id: string): Promise<ChallengeRecord | null>;
+}
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
@@ -18,19 +33,19 @@ const loginEvent = {
 };
 
 /**
- * @param current the store of the running test (made fresh by the suite's beforeEach)
+ * @param current the store of the running test (made fresh by the suite's beforeEach) and its reads
  * @param activeFactor creates a user (a@x.test unless named) with an active factor whose last step is 100
- * @example codeLoginContract(() => store, activeFactor);
+ * @example codeLoginContract(() => ({ store, failures, challenge }), activeFactor);
  */
 export function codeLoginContract(
-  current: () => Store,
+  current: () => Current,
   activeFactor: (username?: string) => Promise<{ user: UserRecord; factor: FactorRecord }>,
 ): void {
   describe('code attempt (one decision)', () => {
     let user: UserRecord;
     let factor: FactorRecord;
     const addChallenge = (id: string, expiresAt = T0 + 5 * MIN) =>
-      current().createChallenge({
+      current().store.createChallenge({
         id,
         userId: user.id,
         kind: 'mfa',
@@ -71,12 +86,12 @@ export function codeLoginContract(
 
     it('on a match advances the step, ends the challenge, restarts the count, starts the session and audits', async () => {
       await setUp(['c0', 'c1']);
-      expect(await current().attemptCodeLogin(attempt(null, { challengeId: 'c0' }))).toEqual({
+      expect(await current().store.attemptCodeLogin(attempt(null, { challengeId: 'c0' }))).toEqual({
         outcome: 'wrong',
         lockedUntil: null,
       });
-      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(1);
-      await current().createSession({
+      expect((await current().failures(user.id, 'mfa')).count).toBe(1);
+      await current().store.createSession({
         id: 'old',
         userId: user.id,
         createdAt: T0,
@@ -87,71 +102,75 @@ export function codeLoginContract(
         session: { id: 's1', userId: user.id, createdAt: T0 + 1, expiresAt: T0 + MIN, ip: 'y' },
         endSessionId: 'old',
       });
-      expect(await current().attemptCodeLogin(ok)).toEqual({ outcome: 'ok' });
-      expect((await current().getFactor(user.id))?.lastStep).toBe(101);
-      expect((await current().getChallenge('c1'))?.consumedAt).toBe(T0 + 1);
-      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(0);
-      expect(await current().getSession('s1')).toMatchObject({ userId: user.id, ip: 'y' });
-      expect(await current().getSession('old')).toBeNull();
-      expect((await current().listAudit({ limit: 10 })).events).toMatchObject([
+      expect(await current().store.attemptCodeLogin(ok)).toEqual({ outcome: 'ok' });
+      expect((await current().store.getFactor(user.id))?.lastStep).toBe(101);
+      expect((await current().challenge('c1'))?.consumedAt).toBe(T0 + 1);
+      expect((await current().failures(user.id, 'mfa')).count).toBe(0);
+      expect(await current().store.getSession('s1')).toMatchObject({ userId: user.id, ip: 'y' });
+      expect(await current().store.getSession('old')).toBeNull();
+      expect((await current().store.listAudit({ limit: 10 })).events).toMatchObject([
         { action: 'login.succeeded' },
       ]);
       // The challenge ended at its success.
-      expect(await current().attemptCodeLogin(attempt(102))).toEqual({
+      expect(await current().store.attemptCodeLogin(attempt(102))).toEqual({
         outcome: 'challenge_ended',
       });
     });
 
     it('counts a wrong or replayed code on the challenge and the user, and writes nothing else', async () => {
       await setUp();
-      expect(await current().attemptCodeLogin(attempt(100))).toEqual({
+      expect(await current().store.attemptCodeLogin(attempt(100))).toEqual({
         outcome: 'wrong',
         lockedUntil: null,
       });
-      expect(await current().attemptCodeLogin(attempt(null))).toEqual({
+      expect(await current().store.attemptCodeLogin(attempt(null))).toEqual({
         outcome: 'wrong',
         lockedUntil: null,
       });
-      expect((await current().getChallenge('c1'))?.attempts).toBe(2);
-      expect((await current().getChallenge('c1'))?.consumedAt).toBeNull();
-      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(2);
-      expect((await current().getFactor(user.id))?.lastStep).toBe(100);
-      expect((await current().listAudit({ limit: 10 })).events).toHaveLength(0);
+      expect((await current().challenge('c1'))?.attempts).toBe(2);
+      expect((await current().challenge('c1'))?.consumedAt).toBeNull();
+      expect((await current().failures(user.id, 'mfa')).count).toBe(2);
+      expect((await current().store.getFactor(user.id))?.lastStep).toBe(100);
+      expect((await current().store.listAudit({ limit: 10 })).events).toHaveLength(0);
     });
 
     it('ends the challenge after maxAttempts wrong codes and refuses an expired one', async () => {
       await setUp();
       for (let i = 0; i < 5; i++)
-        expect((await current().attemptCodeLogin(attempt(null))).outcome).toBe('wrong');
-      expect(await current().attemptCodeLogin(attempt(101))).toEqual({
+        expect((await current().store.attemptCodeLogin(attempt(null))).outcome).toBe('wrong');
+      expect(await current().store.attemptCodeLogin(attempt(101))).toEqual({
         outcome: 'challenge_ended',
       });
-      expect((await current().getFactor(user.id))?.lastStep).toBe(100);
-      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(5);
+      expect((await current().store.getFactor(user.id))?.lastStep).toBe(100);
+      expect((await current().failures(user.id, 'mfa')).count).toBe(5);
       await addChallenge('c2', T0 + MIN);
       expect(
-        await current().attemptCodeLogin(attempt(101, { challengeId: 'c2', now: T0 + MIN })),
+        await current().store.attemptCodeLogin(attempt(101, { challengeId: 'c2', now: T0 + MIN })),
       ).toEqual({
         outcome: 'challenge_ended',
       });
-      expect(await current().attemptCodeLogin(attempt(101, { challengeId: 'nope' }))).toEqual({
-        outcome: 'challenge_ended',
-      });
+      expect(await current().store.attemptCodeLogin(attempt(101, { challengeId: 'nope' }))).toEqual(
+        {
+          outcome: 'challenge_ended',
+        },
+      );
     });
 
     it('locks at the threshold across challenges and then refuses even a correct code until the lock ends', async () => {
       await setUp(['c1', 'c2', 'c3']);
       const wrong = (challengeId: string) =>
-        current().attemptCodeLogin(attempt(null, { challengeId, threshold: 3 }));
+        current().store.attemptCodeLogin(attempt(null, { challengeId, threshold: 3 }));
       expect(await wrong('c1')).toEqual({ outcome: 'wrong', lockedUntil: null });
       expect(await wrong('c2')).toEqual({ outcome: 'wrong', lockedUntil: null });
       expect(await wrong('c3')).toEqual({ outcome: 'wrong', lockedUntil: T0 + 1 + 15 * MIN });
-      const during = await current().attemptCodeLogin(attempt(101, { threshold: 3, now: T0 + 2 }));
+      const during = await current().store.attemptCodeLogin(
+        attempt(101, { threshold: 3, now: T0 + 2 }),
+      );
       expect(during).toEqual({ outcome: 'locked', retryAfterMs: 15 * MIN - 1 });
-      expect((await current().getFactor(user.id))?.lastStep).toBe(100);
-      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(0);
+      expect((await current().store.getFactor(user.id))?.lastStep).toBe(100);
+      expect((await current().failures(user.id, 'mfa')).count).toBe(0);
       await addChallenge('c4', T0 + 30 * MIN);
-      const after = await current().attemptCodeLogin(
+      const after = await current().store.attemptCodeLogin(
         attempt(101, { challengeId: 'c4', threshold: 3, now: T0 + 1 + 15 * MIN }),
       );
       expect(after).toEqual({ outcome: 'ok' });
@@ -161,12 +180,12 @@ export function codeLoginContract(
       const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
       await setUp(ids);
       const results = await Promise.all(
-        ids.map((challengeId) => current().attemptCodeLogin(attempt(101, { challengeId }))),
+        ids.map((challengeId) => current().store.attemptCodeLogin(attempt(101, { challengeId }))),
       );
       expect(results.filter((r) => r.outcome === 'ok')).toHaveLength(1);
       // The others are wrong (a replay), or refused while the composed store's reservations hold the budget.
       expect(results.filter((r) => r.outcome === 'challenge_ended')).toHaveLength(0);
-      expect((await current().listAudit({ limit: 30 })).events).toHaveLength(1);
+      expect((await current().store.listAudit({ limit: 30 })).events).toHaveLength(1);
     });
 
     it('never lets 20 concurrent wrong codes run past the threshold', async () => {
@@ -174,13 +193,13 @@ export function codeLoginContract(
       await setUp(ids);
       const results = await Promise.all(
         ids.map((challengeId) =>
-          current().attemptCodeLogin(attempt(null, { challengeId, threshold: 10 })),
+          current().store.attemptCodeLogin(attempt(null, { challengeId, threshold: 10 })),
         ),
       );
       const counted = results.filter((r) => r.outcome === 'wrong');
       expect(counted.length).toBeLessThanOrEqual(10);
       expect(counted.some((r) => r.outcome === 'wrong' && r.lockedUntil !== null)).toBe(true);
-      expect((await current().getFailureState(user.id, 'mfa')).lockedUntil).toBe(T0 + 1 + 15 * MIN);
+      expect((await current().failures(user.id, 'mfa')).lockedUntil).toBe(T0 + 1 + 15 * MIN);
     });
 
     /** An attempt with a recovery code's hash (the user's are h1 and h2). */
@@ -194,47 +213,49 @@ export function codeLoginContract(
         action: 'mfa.recovery_code_used',
       };
       expect(
-        await current().attemptCodeLogin(recovery('h2', { audit: [used, loginEvent] })),
+        await current().store.attemptCodeLogin(recovery('h2', { audit: [used, loginEvent] })),
       ).toEqual({
         outcome: 'ok',
       });
-      expect(await current().countRecoveryCodesLeft(user.id)).toBe(1);
-      expect((await current().getChallenge('c1'))?.consumedAt).toBe(T0 + 1);
-      expect((await current().getFactor(user.id))?.lastStep).toBe(100);
-      expect((await current().listAudit({ limit: 10 })).events.map((e) => e.action).sort()).toEqual(
-        ['login.succeeded', 'mfa.recovery_code_used'],
-      );
+      expect(await current().store.countRecoveryCodesLeft(user.id)).toBe(1);
+      expect((await current().challenge('c1'))?.consumedAt).toBe(T0 + 1);
+      expect((await current().store.getFactor(user.id))?.lastStep).toBe(100);
+      expect(
+        (await current().store.listAudit({ limit: 10 })).events.map((e) => e.action).sort(),
+      ).toEqual(['login.succeeded', 'mfa.recovery_code_used']);
       // Used, unknown or malformed: a wrong code, counted like one.
       for (const [challengeId, hash] of [
         ['c2', 'h2'],
         ['c2', 'nope'],
         ['c3', null],
       ] as const) {
-        expect(await current().attemptCodeLogin(recovery(hash, { challengeId }))).toEqual({
+        expect(await current().store.attemptCodeLogin(recovery(hash, { challengeId }))).toEqual({
           outcome: 'wrong',
           lockedUntil: null,
         });
       }
-      expect((await current().getFailureState(user.id, 'mfa')).count).toBe(3);
-      expect((await current().getChallenge('c2'))?.attempts).toBe(2);
-      expect(await current().countRecoveryCodesLeft(user.id)).toBe(1);
+      expect((await current().failures(user.id, 'mfa')).count).toBe(3);
+      expect((await current().challenge('c2'))?.attempts).toBe(2);
+      expect(await current().store.countRecoveryCodesLeft(user.id)).toBe(1);
     });
 
     it('keeps a recovery code unused when the challenge has ended or the user is locked', async () => {
       await setUp(['c1', 'c2']);
-      await current().consumeChallenge('c1', T0);
-      expect(await current().attemptCodeLogin(recovery('h1'))).toEqual({
+      await current().store.consumeChallenge('c1', T0);
+      expect(await current().store.attemptCodeLogin(recovery('h1'))).toEqual({
         outcome: 'challenge_ended',
       });
       for (let i = 0; i < 3; i++) {
         await addChallenge(`w${i}`);
-        await current().attemptCodeLogin(attempt(null, { challengeId: `w${i}`, threshold: 3 }));
+        await current().store.attemptCodeLogin(
+          attempt(null, { challengeId: `w${i}`, threshold: 3 }),
+        );
       }
       expect(
-        await current().attemptCodeLogin(recovery('h1', { challengeId: 'c2', threshold: 3 })),
+        await current().store.attemptCodeLogin(recovery('h1', { challengeId: 'c2', threshold: 3 })),
       ).toEqual({ outcome: 'locked', retryAfterMs: 15 * MIN });
-      expect(await current().countRecoveryCodesLeft(user.id)).toBe(2);
-      expect((await current().listAudit({ limit: 10 })).events).toHaveLength(0);
+      expect(await current().store.countRecoveryCodesLeft(user.id)).toBe(2);
+      expect((await current().store.listAudit({ limit: 10 })).events).toHaveLength(0);
     });
 
     it('gives exactly one success to 20 concurrent uses of one recovery code', async () => {
@@ -242,12 +263,12 @@ export function codeLoginContract(
       await setUp(ids);
       const results = await Promise.all(
         ids.map((challengeId) =>
-          current().attemptCodeLogin(recovery('h1', { challengeId, threshold: 100 })),
+          current().store.attemptCodeLogin(recovery('h1', { challengeId, threshold: 100 })),
         ),
       );
       expect(results.filter((r) => r.outcome === 'ok')).toHaveLength(1);
       expect(results.filter((r) => r.outcome === 'wrong')).toHaveLength(19);
-      expect(await current().countRecoveryCodesLeft(user.id)).toBe(1);
+      expect(await current().store.countRecoveryCodesLeft(user.id)).toBe(1);
     });
 
     it('refuses a correct code sent with wrong ones only when the wrong ones before it locked the factor', async () => {
@@ -261,7 +282,7 @@ export function codeLoginContract(
         for (const id of ids) await addChallenge(id);
         const results = await Promise.all(
           ids.map((challengeId, i) =>
-            current().attemptCodeLogin(attempt(i === 10 ? 101 : null, { challengeId })),
+            current().store.attemptCodeLogin(attempt(i === 10 ? 101 : null, { challengeId })),
           ),
         );
         const right = results[10]!;

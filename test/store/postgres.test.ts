@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewUser, Store } from '../../server/store/contract.ts';
 import { openPool, query, transaction } from '../../server/store/postgres/pg-connection.ts';
 import { openPostgresStore } from '../../server/store/postgres/postgres-store.ts';
+import { type FailureRow, toFailureState } from '../../server/store/rows.ts';
+import { FAILURE_STATE } from '../../server/store/statements.ts';
 import { StoreUnavailableError } from '../../server/store/store-unavailable.ts';
 import {
   adminDatabaseUrl,
@@ -35,10 +37,18 @@ if (available) {
   runStoreContract('postgres', async () => {
     const store = openPostgresStore({ url: db.url, poolSize: 10 });
     await store.migrate();
-    const admin = await connect(db.url);
-    await admin.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
-    await admin.end();
-    return { store, close: () => store.close() };
+    // A pool of the store's own kind (its int8 parsing), outside the store.
+    const reader = openPool({ url: db.url, poolSize: 1 });
+    await query(reader, `TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+    return {
+      store,
+      failures: async (userId, kind) =>
+        toFailureState((await query<FailureRow>(reader, FAILURE_STATE, [userId, kind])).rows[0]),
+      close: async () => {
+        await reader.end();
+        await store.close();
+      },
+    };
   });
 } else {
   it.skip('store contract: postgres (PostgreSQL unreachable)', () => {});

@@ -3,23 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { type FailureRow, toFailureState } from '../../server/store/rows.ts';
 import { migrate } from '../../server/store/sqlite/migrate.ts';
 import { openSqliteStore, sqliteMigrationsDir } from '../../server/store/sqlite/sqlite-store.ts';
+import { statement } from '../../server/store/sqlite/statement.ts';
+import { FAILURE_STATE } from '../../server/store/statements.ts';
 import { runStoreContract } from './contract-suite.ts';
 
-runStoreContract('sqlite (:memory:)', async () => {
-  const store = openSqliteStore({ path: ':memory:' });
-  await store.migrate();
-  return { store, close: () => store.close() };
-});
-
+// A file, so a second (read-only) connection can read what the store committed; a write's
+// promise resolves after its commit. The API tests run the in-memory store throughout.
 runStoreContract('sqlite (file, WAL)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-store-'));
-  const store = openSqliteStore({ path: join(dir, 'mfa.db') });
+  const path = join(dir, 'mfa.db');
+  const store = openSqliteStore({ path });
   await store.migrate();
+  const reader = new Database(path, { readonly: true });
+  const failureState = statement<FailureRow>(reader, FAILURE_STATE);
   return {
     store,
+    failures: async (userId, kind) => toFailureState(failureState.get(userId, kind)),
     close: async () => {
+      reader.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

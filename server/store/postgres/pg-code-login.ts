@@ -1,8 +1,20 @@
 import { type CodeAttemptStateRow, refusalBeforeCheck } from '../code-attempt-state.ts';
-import type { CodeAttempt, CodeAttemptOutcome, Store } from '../contract.ts';
+import type { CodeAttempt, CodeAttemptOutcome, FactorStore } from '../contract.ts';
 import type { FailureRow } from '../rows.ts';
+import {
+  ADVANCE_LAST_STEP,
+  CLEAR_FAILURES,
+  CODE_ATTEMPT_STATE,
+  CONSUME_CHALLENGE,
+  CONSUME_RECOVERY_CODE,
+  COUNT_CHALLENGE_ATTEMPT,
+  COUNT_FAILURE,
+  DELETE_SESSION,
+  INSERT_AUDIT,
+  INSERT_SESSION,
+  LOCK_AT_THRESHOLD,
+} from '../statements.ts';
 import { lockUser, type Pool, query, type Tx, transaction } from './pg-connection.ts';
-import { ADVANCE_LAST_STEP, CONSUME_RECOVERY_CODE } from './pg-factors.ts';
 
 /** Thrown inside the transaction to roll a success back when its challenge ended meanwhile. */
 class ChallengeEnded extends Error {}
@@ -17,41 +29,22 @@ class ChallengeEnded extends Error {}
  * flight cannot hold the budget and turn a right one away. The commit is durable before it
  * resolves.
  */
-export function pgCodeLogin(pool: Pool): Pick<Store, 'attemptCodeLogin'> {
+export function pgCodeLogin(pool: Pool): Pick<FactorStore, 'attemptCodeLogin'> {
   /** The success's writes after the code was used; a challenge ended meanwhile rolls all back. */
   const signIn = async (
     tx: Tx,
     { challengeId, now, session: s, endSessionId, audit }: CodeAttempt,
     clearFailures: boolean,
   ) => {
-    const consumed = await query(
-      tx,
-      'UPDATE challenges SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL AND expires_at > $2',
-      [challengeId, now],
-    );
+    const consumed = await query(tx, CONSUME_CHALLENGE, [challengeId, now]);
     if (consumed.rowCount !== 1) throw new ChallengeEnded();
     if (clearFailures) {
-      await query(
-        tx,
-        "UPDATE failure_counters SET count = 0 WHERE user_id = $1 AND kind = 'mfa' AND count <> 0",
-        [s.userId],
-      );
+      await query(tx, CLEAR_FAILURES, [s.userId, 'mfa']);
     }
-    await query(
-      tx,
-      `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip)
-       VALUES ($1, $2, $3, $3, $4, $5)`,
-      [s.id, s.userId, s.createdAt, s.expiresAt, s.ip],
-    );
-    if (endSessionId !== undefined) {
-      await query(tx, 'DELETE FROM sessions WHERE id = $1', [endSessionId]);
-    }
+    await query(tx, INSERT_SESSION, [s.id, s.userId, s.createdAt, s.expiresAt, s.ip]);
+    if (endSessionId !== undefined) await query(tx, DELETE_SESSION, [endSessionId]);
     for (const e of audit) {
-      await query(
-        tx,
-        'INSERT INTO audit_events (at, actor, action, target, ip) VALUES ($1, $2, $3, $4, $5)',
-        [e.at, e.actor, e.action, e.target, e.ip],
-      );
+      await query(tx, INSERT_AUDIT, [e.at, e.actor, e.action, e.target, e.ip]);
     }
   };
   return {
@@ -70,16 +63,11 @@ export function pgCodeLogin(pool: Pool): Pick<Store, 'attemptCodeLogin'> {
     // A statement of its own, so it reads what was committed while this one waited for the lock.
     const {
       rows: [state],
-    } = await query<CodeAttemptStateRow>(
-      tx,
-      `SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locked_until,
-         f.id AS factor_id, f.last_step
-       FROM challenges c
-       LEFT JOIN failure_counters fc ON fc.user_id = $1 AND fc.kind = 'mfa'
-       LEFT JOIN factors f ON f.id = $2 AND f.user_id = $1 AND f.status = 'active'
-       WHERE c.id = $3`,
-      [a.userId, a.factorId, a.challengeId],
-    );
+    } = await query<CodeAttemptStateRow>(tx, CODE_ATTEMPT_STATE, [
+      a.userId,
+      a.factorId,
+      a.challengeId,
+    ]);
     if (!state) return { outcome: 'challenge_ended' };
     const refused = refusalBeforeCheck(state, a);
     if (refused) return refused;
@@ -87,22 +75,18 @@ export function pgCodeLogin(pool: Pool): Pick<Store, 'attemptCodeLogin'> {
       await signIn(tx, a, Boolean(state.count));
       return { outcome: 'ok' };
     }
-    await query(tx, 'UPDATE challenges SET attempts = attempts + 1 WHERE id = $1', [a.challengeId]);
-    // Counted on the committed value: the other code paths (set-up, disable, regeneration)
-    // reserve attempts without taking the user's lock.
-    const lockAt = a.now + a.lockMs;
+    await query(tx, COUNT_CHALLENGE_ATTEMPT, [a.challengeId]);
+    // Counted on the committed value, under the counter's row lock until commit: the other
+    // code paths (set-up, disable, regeneration) reserve attempts without taking the user's lock.
+    await query(tx, COUNT_FAILURE, [a.userId, 'mfa']);
     const {
       rows: [after],
-    } = await query<FailureRow>(
-      tx,
-      `INSERT INTO failure_counters AS f (user_id, kind, count, locked_until)
-       VALUES ($1, 'mfa', $2, $3)
-       ON CONFLICT (user_id, kind) DO UPDATE SET
-         count = CASE WHEN f.count + 1 >= $4 THEN 0 ELSE f.count + 1 END,
-         locked_until = CASE WHEN f.count + 1 >= $4 THEN $5 ELSE f.locked_until END
-       RETURNING count, locked_until`,
-      [a.userId, a.threshold <= 1 ? 0 : 1, a.threshold <= 1 ? lockAt : null, a.threshold, lockAt],
-    );
+    } = await query<FailureRow>(tx, LOCK_AT_THRESHOLD, [
+      a.userId,
+      'mfa',
+      a.threshold,
+      a.now + a.lockMs,
+    ]);
     const until = after?.locked_until ?? null;
     return { outcome: 'wrong', lockedUntil: until !== null && until > a.now ? until : null };
   }

@@ -1,18 +1,22 @@
-import type { FailureKind, Store } from '../contract.ts';
-import type { GuardMethods } from '../method-groups.ts';
+import type { GuardStore } from '../contract.ts';
+import { retryAfterRefusal } from '../lockout.ts';
 import {
-  CHALLENGE_CONTEXT_QUERY,
   type ChallengeContextRow,
-  type ChallengeRow,
   type FailureRow,
-  toChallenge,
   toChallengeContext,
   toFailureState,
 } from '../rows.ts';
+import {
+  CHALLENGE_CONTEXT,
+  CLEAR_FAILURES,
+  CONSUME_CHALLENGE,
+  FAILURE_STATE,
+  INSERT_CHALLENGE,
+  LOCK_AT_THRESHOLD,
+  RESERVE_ATTEMPT,
+  RESERVE_CHALLENGE_ATTEMPT,
+} from '../statements.ts';
 import { type Pool, query } from './pg-connection.ts';
-
-const FAILURE_STATE =
-  'SELECT count, locked_until FROM failure_counters WHERE user_id = $1 AND kind = $2';
 
 /**
  * Failure counters, lockouts, rate limits and login challenges of the PostgreSQL store. Each
@@ -20,55 +24,30 @@ const FAILURE_STATE =
  * computes the new value from the committed one, so concurrent callers on any number of
  * instances are counted one after another.
  */
-export function pgGuards(pool: Pool): Pick<Store, GuardMethods> {
-  // Refused without a lock: attempts in flight hold the budget; they end within a request.
-  const refused = async (userId: number, kind: FailureKind, now: number) => {
-    const { rows } = await query<FailureRow>(pool, FAILURE_STATE, [userId, kind]);
-    const lockedUntil = rows[0]?.locked_until ?? null;
-    const lockedFor = lockedUntil !== null && lockedUntil > now ? lockedUntil - now : 0;
-    return { allowed: false as const, retryAfterMs: Math.max(lockedFor, 1000) };
-  };
-
+export function pgGuards(pool: Pool): GuardStore {
   return {
-    async getFailureState(userId, kind) {
-      const { rows } = await query<FailureRow>(pool, FAILURE_STATE, [userId, kind]);
-      return toFailureState(rows[0]);
-    },
     async reserveAttempt(userId, kind, now, { threshold }) {
-      // The row lock taken by the upsert orders concurrent reservations: each sees the count
-      // the previous one committed, so no more than `threshold` get through.
-      const reserved = await query(
-        pool,
-        `INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 1)
-         ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1
-         WHERE (f.locked_until IS NULL OR f.locked_until <= $3) AND f.count < $4`,
-        [userId, kind, now, threshold],
-      );
+      const reserved = await query(pool, RESERVE_ATTEMPT, [userId, kind, now, threshold]);
       if (reserved.rowCount === 1) return { allowed: true };
-      return refused(userId, kind, now);
+      // Read without a lock: the refusal only says how long to wait.
+      const { rows } = await query<FailureRow>(pool, FAILURE_STATE, [userId, kind]);
+      return { allowed: false, retryAfterMs: retryAfterRefusal(toFailureState(rows[0]), now) };
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
-      // Locking and restarting the count in one statement: no concurrent reservation can slip
-      // between the two. The count itself was taken by reserveAttempt.
-      const { rows } = await query<FailureRow>(
-        pool,
-        `INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 0)
-         ON CONFLICT (user_id, kind) DO UPDATE SET
-           count = CASE WHEN f.count >= $3 THEN 0 ELSE f.count END,
-           locked_until = CASE WHEN f.count >= $3 THEN $4 ELSE f.locked_until END
-         RETURNING count, locked_until`,
-        [userId, kind, threshold, now + lockMs],
-      );
+      // The count itself was taken by reserveAttempt.
+      const { rows } = await query<FailureRow>(pool, LOCK_AT_THRESHOLD, [
+        userId,
+        kind,
+        threshold,
+        now + lockMs,
+      ]);
       return toFailureState(rows[0]);
     },
     async clearFailures(userId, kind) {
-      await query(
-        pool,
-        'UPDATE failure_counters SET count = 0 WHERE user_id = $1 AND kind = $2 AND count <> 0',
-        [userId, kind],
-      );
+      await query(pool, CLEAR_FAILURES, [userId, kind]);
     },
     async hitRateLimit(key, now, { limit, windowMs }) {
+      // Shared by every instance, so counted in a table (SQLite counts in memory).
       const windowStart = Math.floor(now / windowMs) * windowMs;
       const { rows } = await query<{ count: number }>(
         pool,
@@ -86,40 +65,26 @@ export function pgGuards(pool: Pool): Pick<Store, GuardMethods> {
       };
     },
     async createChallenge(c) {
-      await query(
-        pool,
-        `INSERT INTO challenges (id, user_id, kind, binding, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [c.id, c.userId, c.kind, c.binding, c.createdAt, c.expiresAt],
-      );
-    },
-    async getChallenge(id) {
-      const { rows } = await query<ChallengeRow>(pool, 'SELECT * FROM challenges WHERE id = $1', [
-        id,
+      await query(pool, INSERT_CHALLENGE, [
+        c.id,
+        c.userId,
+        c.kind,
+        c.binding,
+        c.createdAt,
+        c.expiresAt,
       ]);
-      return rows[0] ? toChallenge(rows[0]) : null;
     },
     async getChallengeContext(id) {
       // One round trip instead of four (challenge, user, factor, recovery codes).
-      const { rows } = await query<ChallengeContextRow>(pool, CHALLENGE_CONTEXT_QUERY, [id]);
+      const { rows } = await query<ChallengeContextRow>(pool, CHALLENGE_CONTEXT, [id]);
       return rows[0] ? toChallengeContext(rows[0]) : null;
     },
     async reserveChallengeAttempt(id, now, maxAttempts) {
-      const result = await query(
-        pool,
-        `UPDATE challenges SET attempts = attempts + 1
-         WHERE id = $1 AND consumed_at IS NULL AND expires_at > $2 AND attempts < $3`,
-        [id, now, maxAttempts],
-      );
+      const result = await query(pool, RESERVE_CHALLENGE_ATTEMPT, [id, now, maxAttempts]);
       return result.rowCount === 1;
     },
     async consumeChallenge(id, now) {
-      const result = await query(
-        pool,
-        'UPDATE challenges SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL AND expires_at > $2',
-        [id, now],
-      );
-      return result.rowCount === 1;
+      return (await query(pool, CONSUME_CHALLENGE, [id, now])).rowCount === 1;
     },
   };
 }

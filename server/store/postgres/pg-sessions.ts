@@ -1,6 +1,19 @@
-import type { Store } from '../contract.ts';
-import type { SessionMethods } from '../method-groups.ts';
+import type { SessionStore } from '../contract.ts';
 import { type SessionRow, toPolicy, toSession } from '../rows.ts';
+import {
+  AUDIT_PAGE,
+  DELETE_SESSION,
+  END_SESSIONS_WITHOUT_MFA,
+  END_USER_SESSIONS,
+  INSERT_SESSION,
+  POLICY,
+  PRUNE_CHALLENGES,
+  PRUNE_PENDING_FACTORS,
+  PRUNE_SESSIONS,
+  PUT_POLICY,
+  SESSION_BY_ID,
+  TOUCH_SESSION,
+} from '../statements.ts';
 import type { AuditEvent } from '../types.ts';
 import { type Pool, query, transaction } from './pg-connection.ts';
 
@@ -9,63 +22,36 @@ import { type Pool, query, transaction } from './pg-connection.ts';
  * is cached in the process: every instance reads sessions and the policy from the database on
  * each request, so a revocation or policy change on one instance holds on all at the next request.
  */
-export function pgSessions(pool: Pool): Pick<Store, SessionMethods> {
+export function pgSessions(pool: Pool): SessionStore {
   return {
     async createSession(s) {
-      await query(
-        pool,
-        `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip)
-         VALUES ($1, $2, $3, $3, $4, $5)`,
-        [s.id, s.userId, s.createdAt, s.expiresAt, s.ip],
-      );
+      await query(pool, INSERT_SESSION, [s.id, s.userId, s.createdAt, s.expiresAt, s.ip]);
     },
     async getSession(id) {
-      const { rows } = await query<SessionRow>(pool, 'SELECT * FROM sessions WHERE id = $1', [id]);
+      const { rows } = await query<SessionRow>(pool, SESSION_BY_ID, [id]);
       return rows[0] ? toSession(rows[0]) : null;
     },
     async touchSession(id, now) {
-      await query(
-        pool,
-        'UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2',
-        [id, now],
-      );
+      await query(pool, TOUCH_SESSION, [id, now]);
     },
     async deleteSession(id) {
-      await query(pool, 'DELETE FROM sessions WHERE id = $1', [id]);
+      await query(pool, DELETE_SESSION, [id]);
     },
     async endUserSessions(userId, exceptSessionId) {
-      const result = await query(
-        pool,
-        'DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2',
-        [userId, exceptSessionId ?? null],
-      );
+      const result = await query(pool, END_USER_SESSIONS, [userId, exceptSessionId ?? null]);
       return result.rowCount;
     },
     async getPolicy() {
-      const { rows } = await query<{ value: string }>(
-        pool,
-        "SELECT value FROM settings WHERE key = 'policy'",
-      );
+      const { rows } = await query<{ value: string }>(pool, POLICY);
       return toPolicy(rows[0]);
     },
     async setPolicy(policy, { exceptSessionId }) {
       return transaction(pool, async (tx) => {
         // The upsert holds the policy row's lock until commit: concurrent policy changes apply
         // one after the other, each ending the sessions it must.
-        await query(
-          tx,
-          `INSERT INTO settings (key, value) VALUES ('policy', $1)
-           ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-          [JSON.stringify(policy)],
-        );
+        await query(tx, PUT_POLICY, [JSON.stringify(policy)]);
         if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
-        const ended = await query(
-          tx,
-          `DELETE FROM sessions WHERE id IS DISTINCT FROM $1
-             AND user_id IN (SELECT u.id FROM users u WHERE u.auth_type = 'password'
-               AND NOT EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active'))`,
-          [exceptSessionId ?? null],
-        );
+        const ended = await query(tx, END_SESSIONS_WITHOUT_MFA, [exceptSessionId ?? null]);
         return { endedSessions: ended.rowCount };
       });
     },
@@ -86,24 +72,19 @@ export function pgSessions(pool: Pool): Pick<Store, SessionMethods> {
       );
     },
     async listAudit({ limit, cursor }) {
-      const { rows } = await query<AuditEvent>(
-        pool,
-        `SELECT id, at, actor, action, target, ip FROM audit_events
-         WHERE id < $1 ORDER BY id DESC LIMIT $2`,
-        [cursor ?? Number.MAX_SAFE_INTEGER, limit + 1],
-      );
+      const { rows } = await query<AuditEvent>(pool, AUDIT_PAGE, [
+        cursor ?? Number.MAX_SAFE_INTEGER,
+        limit + 1,
+      ]);
       const events = rows.slice(0, limit);
       const last = events.at(-1);
       return { events, nextCursor: rows.length > limit && last ? last.id : null };
     },
     async pruneExpired(now, sessionIdleMs) {
       await transaction(pool, async (tx) => {
-        await query(tx, 'DELETE FROM challenges WHERE expires_at <= $1', [now]);
-        await query(tx, "DELETE FROM factors WHERE status = 'pending' AND expires_at <= $1", [now]);
-        await query(tx, 'DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2', [
-          now,
-          now - sessionIdleMs,
-        ]);
+        await query(tx, PRUNE_CHALLENGES, [now]);
+        await query(tx, PRUNE_PENDING_FACTORS, [now]);
+        await query(tx, PRUNE_SESSIONS, [now, now - sessionIdleMs]);
         await query(tx, 'DELETE FROM rate_limits WHERE window_end <= $1', [now]);
       });
     },

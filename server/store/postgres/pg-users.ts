@@ -1,6 +1,12 @@
-import type { Store } from '../contract.ts';
-import type { UserMethods } from '../method-groups.ts';
+import type { UserStore } from '../contract.ts';
 import { toUser, toUserListItem, type UserListRow, type UserRow } from '../rows.ts';
+import {
+  COUNT_USERS,
+  INSERT_USER,
+  SET_PASSWORD_HASH,
+  USER_BY_ID,
+  USER_BY_USERNAME,
+} from '../statements.ts';
 import { type Pool, query } from './pg-connection.ts';
 
 // Ids in the contract are JavaScript numbers; an id outside int4 can match nothing.
@@ -19,7 +25,7 @@ const LIST_USERS = `
   ORDER BY u.id LIMIT $5`;
 
 /** The user methods of the PostgreSQL store. */
-export function pgUsers(pool: Pool): Pick<Store, UserMethods> {
+export function pgUsers(pool: Pool): UserStore {
   const oneUser = async (text: string, values: unknown[]) => {
     const { rows } = await query<UserRow<boolean>>(pool, text, values);
     return rows[0] ? toUser(rows[0]) : null;
@@ -27,30 +33,30 @@ export function pgUsers(pool: Pool): Pick<Store, UserMethods> {
   return {
     async createUser(u, now) {
       // The unique constraint decides between concurrent creators on every instance.
-      return oneUser(
-        `INSERT INTO users (username, name, kind, role, auth_type, password_hash, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (username) DO NOTHING RETURNING *`,
-        [u.username.toLowerCase(), u.name, u.kind, u.role, u.authType, u.passwordHash, now],
-      );
+      return oneUser(INSERT_USER, [
+        u.username.toLowerCase(),
+        u.name,
+        u.kind,
+        u.role,
+        u.authType,
+        u.passwordHash,
+        now,
+      ]);
     },
     async getUserById(id) {
       if (!isId(id)) return null;
-      return oneUser('SELECT * FROM users WHERE id = $1', [id]);
+      return oneUser(USER_BY_ID, [id]);
     },
     async getUserByUsername(username) {
-      return oneUser('SELECT * FROM users WHERE username = $1', [username.toLowerCase()]);
+      return oneUser(USER_BY_USERNAME, [username.toLowerCase()]);
     },
     async countUsers() {
-      const { rows } = await query<{ n: number }>(pool, 'SELECT count(*) AS n FROM users');
+      const { rows } = await query<{ n: number }>(pool, COUNT_USERS);
       return rows[0]?.n ?? 0;
     },
     async setPasswordHash(userId, hash) {
       if (!isId(userId)) return false;
-      const result = await query(pool, 'UPDATE users SET password_hash = $1 WHERE id = $2', [
-        hash,
-        userId,
-      ]);
+      const result = await query(pool, SET_PASSWORD_HASH, [userId, hash]);
       return result.rowCount === 1;
     },
     async listUsers(q) {

@@ -1,7 +1,21 @@
 import type Database from 'better-sqlite3';
-import type { Store } from '../contract.ts';
-import type { FactorMethods } from '../method-groups.ts';
+import type { FactorStore } from '../contract.ts';
 import { type FactorRow, toFactor } from '../rows.ts';
+import {
+  ACTIVATE_FACTOR,
+  ADVANCE_LAST_STEP,
+  CLEAR_MUST_SETUP_MFA,
+  CONSUME_RECOVERY_CODE,
+  COUNT_RECOVERY_CODES_LEFT,
+  DELETE_FACTOR,
+  DELETE_RECOVERY_CODES,
+  END_USER_SESSIONS,
+  FACTOR_OF_USER,
+  SET_MUST_SETUP_MFA,
+  START_ENROLMENT,
+  USER_BY_ID,
+} from '../statements.ts';
+import { statement } from './statement.ts';
 import type { Write } from './write-batch.ts';
 
 /**
@@ -12,37 +26,21 @@ export function sqliteFactors(
   db: Database.Database,
   write: Write,
   durable: () => Promise<void>,
-): Pick<Store, FactorMethods | 'disableFactorsForUsers'> {
-  const get = db.prepare('SELECT * FROM factors WHERE user_id = ?');
-  const upsertPending = db.prepare(
-    `INSERT INTO factors (user_id, status, secret, created_at, expires_at)
-     VALUES (?, 'pending', ?, ?, ?)
-     ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at,
-       expires_at = excluded.expires_at, last_step = NULL
-     WHERE factors.status = 'pending'
-     RETURNING *`,
-  );
-  const activate = db.prepare(
-    `UPDATE factors SET status = 'active', last_step = ?, enabled_at = ?, expires_at = NULL
-     WHERE id = ? AND user_id = ? AND status = 'pending' AND expires_at > ?`,
-  );
-  const clearSetupFlag = db.prepare('UPDATE users SET must_setup_mfa = 0 WHERE id = ?');
-  const setSetupFlag = db.prepare('UPDATE users SET must_setup_mfa = 1 WHERE id = ?');
-  const advance = db.prepare(
-    `UPDATE factors SET last_step = ?
-     WHERE id = ? AND status = 'active' AND (last_step IS NULL OR last_step < ?)`,
-  );
-  const removeAll = db.prepare('DELETE FROM factors WHERE user_id = ? RETURNING status');
-  const deleteCodes = db.prepare('DELETE FROM recovery_codes WHERE user_id = ?');
+): Omit<FactorStore, 'attemptCodeLogin'> {
+  const get = statement<FactorRow>(db, FACTOR_OF_USER);
+  const upsertPending = statement<FactorRow>(db, START_ENROLMENT);
+  const activate = statement(db, ACTIVATE_FACTOR);
+  const clearSetupFlag = statement(db, CLEAR_MUST_SETUP_MFA);
+  const setSetupFlag = statement(db, SET_MUST_SETUP_MFA);
+  const advance = statement(db, ADVANCE_LAST_STEP);
+  const removeAll = statement<{ status: string }>(db, DELETE_FACTOR);
+  const deleteCodes = statement(db, DELETE_RECOVERY_CODES);
+  // One row a statement: SQLite has no array parameter to unnest.
   const insertCode = db.prepare('INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)');
-  const consume = db.prepare(
-    'UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL',
-  );
-  const left = db.prepare(
-    'SELECT count(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL',
-  );
-  const userAuth = db.prepare('SELECT auth_type FROM users WHERE id = ?');
-  const endSessions = db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?');
+  const consume = statement(db, CONSUME_RECOVERY_CODE);
+  const left = statement<{ n: number }>(db, COUNT_RECOVERY_CODES_LEFT);
+  const userById = statement<{ auth_type: string }>(db, USER_BY_ID);
+  const endSessions = statement(db, END_USER_SESSIONS);
 
   const replaceCodes = (userId: number, hashes: string[]) => {
     deleteCodes.run(userId);
@@ -50,7 +48,7 @@ export function sqliteFactors(
   };
   // Returns whether an active factor was removed.
   const remove = (userId: number, mustSetupMfa: boolean): boolean => {
-    const removed = removeAll.all(userId) as { status: string }[];
+    const removed = removeAll.all(userId);
     deleteCodes.run(userId);
     if (mustSetupMfa) setSetupFlag.run(userId);
     return removed.some((r) => r.status === 'active');
@@ -58,19 +56,17 @@ export function sqliteFactors(
 
   return {
     async getFactor(userId) {
-      const row = get.get(userId) as FactorRow | undefined;
+      const row = get.get(userId);
       return row ? toFactor(row) : null;
     },
     async startEnrolment(userId, secret, now, expiresAt) {
-      const row = await write(
-        () => upsertPending.get(userId, secret, now, expiresAt) as FactorRow | undefined,
-      );
+      const row = await write(() => upsertPending.get(userId, secret, now, expiresAt));
       return row ? toFactor(row) : null;
     },
     async enableFactor({ userId, factorId, lastStep, recoveryCodeHashes, now }) {
       const ok = await write(
         () => {
-          if (activate.run(lastStep, now, factorId, userId, now).changes !== 1) return false;
+          if (activate.run(factorId, userId, lastStep, now).changes !== 1) return false;
           replaceCodes(userId, recoveryCodeHashes);
           clearSetupFlag.run(userId);
           return true;
@@ -81,9 +77,7 @@ export function sqliteFactors(
       return ok;
     },
     async advanceLastStep(factorId, step) {
-      // One conditional UPDATE: SQLite serialises writers, so of concurrent callers with one
-      // step exactly one sees a change; the rest see last_step >= step.
-      const ok = await write(() => advance.run(step, factorId, step).changes === 1);
+      const ok = await write(() => advance.run(factorId, step).changes === 1);
       if (ok) await durable();
       return ok;
     },
@@ -96,8 +90,8 @@ export function sqliteFactors(
           const disabled: number[] = [];
           const skipped: { id: number; reason: 'USER_NOT_FOUND' | 'MFA_NOT_ENABLED' }[] = [];
           for (const id of new Set(userIds)) {
-            const user = userAuth.get(id) as { auth_type: string } | undefined;
-            const factor = get.get(id) as FactorRow | undefined;
+            const user = userById.get(id);
+            const factor = get.get(id);
             if (!user) skipped.push({ id, reason: 'USER_NOT_FOUND' });
             else if (factor?.status !== 'active') skipped.push({ id, reason: 'MFA_NOT_ENABLED' });
             else {
@@ -114,7 +108,7 @@ export function sqliteFactors(
       return result;
     },
     async consumeRecoveryCode(userId, codeHash, now) {
-      const ok = await write(() => consume.run(now, userId, codeHash).changes === 1);
+      const ok = await write(() => consume.run(userId, codeHash, now).changes === 1);
       if (ok) await durable();
       return ok;
     },
@@ -123,7 +117,7 @@ export function sqliteFactors(
       await durable();
     },
     async countRecoveryCodesLeft(userId) {
-      return (left.get(userId) as { n: number }).n;
+      return left.get(userId)?.n ?? 0;
     },
   };
 }

@@ -1,49 +1,51 @@
 import type Database from 'better-sqlite3';
-import type { Store } from '../contract.ts';
-import type { SessionMethods } from '../method-groups.ts';
+import type { SessionStore } from '../contract.ts';
 import { type SessionRow, toPolicy, toSession } from '../rows.ts';
+import {
+  AUDIT_PAGE,
+  DELETE_SESSION,
+  END_SESSIONS_WITHOUT_MFA,
+  END_USER_SESSIONS,
+  INSERT_AUDIT,
+  INSERT_SESSION,
+  POLICY,
+  PRUNE_CHALLENGES,
+  PRUNE_PENDING_FACTORS,
+  PRUNE_SESSIONS,
+  PUT_POLICY,
+  SESSION_BY_ID,
+  TOUCH_SESSION,
+} from '../statements.ts';
 import type { AuditEvent } from '../types.ts';
+import { statement } from './statement.ts';
 import type { Write } from './write-batch.ts';
 
 /** Sessions, the company policy, the audit log and housekeeping of the SQLite store. */
-export function sqliteSessions(db: Database.Database, write: Write): Pick<Store, SessionMethods> {
-  const insert = db.prepare(
-    `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  const get = db.prepare('SELECT * FROM sessions WHERE id = ?');
-  const touch = db.prepare(
-    'UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?',
-  );
-  const del = db.prepare('DELETE FROM sessions WHERE id = ?');
-  const endForUser = db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?');
-  const getPolicy = db.prepare("SELECT value FROM settings WHERE key = 'policy'");
-  const putPolicy = db.prepare(
-    `INSERT INTO settings (key, value) VALUES ('policy', ?)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  );
-  const endWithoutMfa = db.prepare(
-    `DELETE FROM sessions WHERE id IS NOT ? AND user_id IN (
-       SELECT u.id FROM users u WHERE u.auth_type = 'password' AND NOT EXISTS (
-         SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active'))`,
-  );
-  const insertAudit = db.prepare(
-    'INSERT INTO audit_events (at, actor, action, target, ip) VALUES (?, ?, ?, ?, ?)',
-  );
-  const listAudit = db.prepare(
-    'SELECT id, at, actor, action, target, ip FROM audit_events WHERE id < ? ORDER BY id DESC LIMIT ?',
-  );
+export function sqliteSessions(db: Database.Database, write: Write): SessionStore {
+  const insert = statement(db, INSERT_SESSION);
+  const get = statement<SessionRow>(db, SESSION_BY_ID);
+  const touch = statement(db, TOUCH_SESSION);
+  const del = statement(db, DELETE_SESSION);
+  const endForUser = statement(db, END_USER_SESSIONS);
+  const getPolicy = statement<{ value: string }>(db, POLICY);
+  const putPolicy = statement(db, PUT_POLICY);
+  const endWithoutMfa = statement(db, END_SESSIONS_WITHOUT_MFA);
+  const insertAudit = statement(db, INSERT_AUDIT);
+  const listAudit = statement<AuditEvent>(db, AUDIT_PAGE);
+  const pruneChallenges = statement(db, PRUNE_CHALLENGES);
+  const prunePendingFactors = statement(db, PRUNE_PENDING_FACTORS);
+  const pruneSessions = statement(db, PRUNE_SESSIONS);
 
   return {
     async createSession(s) {
-      await write(() => insert.run(s.id, s.userId, s.createdAt, s.createdAt, s.expiresAt, s.ip));
+      await write(() => insert.run(s.id, s.userId, s.createdAt, s.expiresAt, s.ip));
     },
     async getSession(id) {
-      const r = get.get(id) as SessionRow | undefined;
+      const r = get.get(id);
       return r ? toSession(r) : null;
     },
     async touchSession(id, now) {
-      await write(() => touch.run(now, id, now));
+      await write(() => touch.run(id, now));
     },
     async deleteSession(id) {
       await write(() => del.run(id));
@@ -52,8 +54,7 @@ export function sqliteSessions(db: Database.Database, write: Write): Pick<Store,
       return write(() => endForUser.run(userId, exceptSessionId ?? null).changes);
     },
     async getPolicy() {
-      const row = getPolicy.get() as { value: string } | undefined;
-      return toPolicy(row);
+      return toPolicy(getPolicy.get());
     },
     async setPolicy(policy, { exceptSessionId }) {
       return write(
@@ -74,7 +75,7 @@ export function sqliteSessions(db: Database.Database, write: Write): Pick<Store,
       );
     },
     async listAudit({ limit, cursor }) {
-      const rows = listAudit.all(cursor ?? Number.MAX_SAFE_INTEGER, limit + 1) as AuditEvent[];
+      const rows = listAudit.all(cursor ?? Number.MAX_SAFE_INTEGER, limit + 1);
       const events = rows.slice(0, limit);
       const last = events.at(-1);
       return { events, nextCursor: rows.length > limit && last ? last.id : null };
@@ -82,12 +83,9 @@ export function sqliteSessions(db: Database.Database, write: Write): Pick<Store,
     async pruneExpired(now, sessionIdleMs) {
       await write(
         () => {
-          db.prepare('DELETE FROM challenges WHERE expires_at <= ?').run(now);
-          db.prepare("DELETE FROM factors WHERE status = 'pending' AND expires_at <= ?").run(now);
-          db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(
-            now,
-            now - sessionIdleMs,
-          );
+          pruneChallenges.run(now);
+          prunePendingFactors.run(now);
+          pruneSessions.run(now, now - sessionIdleMs);
         },
         { atomic: true },
       );

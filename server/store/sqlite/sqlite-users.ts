@@ -1,51 +1,55 @@
 import type Database from 'better-sqlite3';
-import type { Store } from '../contract.ts';
-import type { UserMethods } from '../method-groups.ts';
+import type { UserStore } from '../contract.ts';
 import { toUser, toUserListItem, type UserListRow, type UserRow } from '../rows.ts';
+import {
+  COUNT_USERS,
+  INSERT_USER,
+  SET_PASSWORD_HASH,
+  USER_BY_ID,
+  USER_BY_USERNAME,
+} from '../statements.ts';
+import { statement } from './statement.ts';
 import type { Write } from './write-batch.ts';
 
 /** The user methods of the SQLite store. */
-export function sqliteUsers(db: Database.Database, write: Write): Pick<Store, UserMethods> {
-  const insert = db.prepare(
-    `INSERT INTO users (username, name, kind, role, auth_type, password_hash, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING *`,
-  );
-  const byId = db.prepare('SELECT * FROM users WHERE id = ?');
-  const byName = db.prepare('SELECT * FROM users WHERE username = ?');
-  const count = db.prepare('SELECT count(*) AS n FROM users');
-  const setHash = db.prepare('UPDATE users SET password_hash = ? WHERE id = ?');
+export function sqliteUsers(db: Database.Database, write: Write): UserStore {
+  const insert = statement<UserRow<number>>(db, INSERT_USER);
+  const byId = statement<UserRow<number>>(db, USER_BY_ID);
+  const byName = statement<UserRow<number>>(db, USER_BY_USERNAME);
+  const count = statement<{ n: number }>(db, COUNT_USERS);
+  const setHash = statement(db, SET_PASSWORD_HASH);
 
   return {
     async createUser(u, now) {
-      const row = await write(
-        () =>
-          insert.get(
-            u.username.toLowerCase(),
-            u.name,
-            u.kind,
-            u.role,
-            u.authType,
-            u.passwordHash,
-            now,
-          ) as UserRow<number> | undefined,
+      const row = await write(() =>
+        insert.get(
+          u.username.toLowerCase(),
+          u.name,
+          u.kind,
+          u.role,
+          u.authType,
+          u.passwordHash,
+          now,
+        ),
       );
       return row ? toUser(row) : null;
     },
     async getUserById(id) {
-      const row = byId.get(id) as UserRow<number> | undefined;
+      const row = byId.get(id);
       return row ? toUser(row) : null;
     },
     async getUserByUsername(username) {
-      const row = byName.get(username.toLowerCase()) as UserRow<number> | undefined;
+      const row = byName.get(username.toLowerCase());
       return row ? toUser(row) : null;
     },
     async countUsers() {
-      return (count.get() as { n: number }).n;
+      return count.get()?.n ?? 0;
     },
     async setPasswordHash(userId, hash) {
-      return write(() => setHash.run(hash, userId).changes === 1);
+      return write(() => setHash.run(userId, hash).changes === 1);
     },
     async listUsers(query) {
+      // Built per query: SQLite plans each filter combination best on its own text.
       const where: string[] = ['u.id > ?'];
       const params: (string | number)[] = [query.cursor ?? 0];
       if (query.kind) {

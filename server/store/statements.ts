@@ -1,0 +1,154 @@
+/**
+ * The SQL statements both adapters run, each written once. Parameters are numbered (`$1`, `$2`…):
+ * node-postgres binds them from an array, better-sqlite3 by number (`sqlite/statement.ts`). Only
+ * SQL both dialects read the same way goes here — upserts, `RETURNING`, `IS DISTINCT FROM`,
+ * `TRUE`/`FALSE` — and no casts; what only one dialect can say (PostgreSQL's row locks and
+ * arrays, SQLite's batch loops) stays in that adapter.
+ */
+
+// ---- users ----
+
+export const INSERT_USER = `
+  INSERT INTO users (username, name, kind, role, auth_type, password_hash, created_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7)
+  ON CONFLICT (username) DO NOTHING RETURNING *`;
+export const USER_BY_ID = 'SELECT * FROM users WHERE id = $1';
+export const USER_BY_USERNAME = 'SELECT * FROM users WHERE username = $1';
+export const COUNT_USERS = 'SELECT count(*) AS n FROM users';
+export const SET_PASSWORD_HASH = 'UPDATE users SET password_hash = $2 WHERE id = $1';
+export const SET_MUST_SETUP_MFA = 'UPDATE users SET must_setup_mfa = TRUE WHERE id = $1';
+export const CLEAR_MUST_SETUP_MFA = 'UPDATE users SET must_setup_mfa = FALSE WHERE id = $1';
+
+// ---- the factor and recovery codes ----
+
+export const FACTOR_OF_USER = 'SELECT * FROM factors WHERE user_id = $1';
+/** A new pending factor, or a pending one restarted; an active factor is left alone (no row). */
+export const START_ENROLMENT = `
+  INSERT INTO factors (user_id, status, secret, created_at, expires_at)
+  VALUES ($1, 'pending', $2, $3, $4)
+  ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret,
+    created_at = excluded.created_at, expires_at = excluded.expires_at, last_step = NULL
+  WHERE factors.status = 'pending'
+  RETURNING *`;
+export const ACTIVATE_FACTOR = `
+  UPDATE factors SET status = 'active', last_step = $3, enabled_at = $4, expires_at = NULL
+  WHERE id = $1 AND user_id = $2 AND status = 'pending' AND expires_at > $4`;
+/**
+ * The replay guard: a TOTP step is accepted once, and only above the last accepted one. One
+ * conditional UPDATE, so of concurrent callers with one step exactly one changes the row (SQLite
+ * serialises writers; PostgreSQL re-checks the WHERE clause on the committed row after the lock).
+ */
+export const ADVANCE_LAST_STEP = `
+  UPDATE factors SET last_step = $2
+  WHERE id = $1 AND status = 'active' AND (last_step IS NULL OR last_step < $2)`;
+export const DELETE_FACTOR = 'DELETE FROM factors WHERE user_id = $1 RETURNING status';
+export const DELETE_RECOVERY_CODES = 'DELETE FROM recovery_codes WHERE user_id = $1';
+/** A recovery code's single use, the same way as the replay guard. */
+export const CONSUME_RECOVERY_CODE = `
+  UPDATE recovery_codes SET used_at = $3
+  WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`;
+export const COUNT_RECOVERY_CODES_LEFT =
+  'SELECT count(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL';
+
+// ---- failure counters and lockouts ----
+
+export const FAILURE_STATE =
+  'SELECT count, locked_until FROM failure_counters WHERE user_id = $1 AND kind = $2';
+/**
+ * Takes one attempt of the budget before the code is checked: refused (no row changed) while
+ * locked or with `$4` (the threshold) attempts already counted.
+ */
+export const RESERVE_ATTEMPT = `
+  INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 1)
+  ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1
+  WHERE (f.locked_until IS NULL OR f.locked_until <= $3) AND f.count < $4`;
+/** Counts one wrong code that no reservation counted (the login's code step). */
+export const COUNT_FAILURE = `
+  INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 1)
+  ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1`;
+/**
+ * The lockout rule, for every path: once the count reaches `$3` (the threshold) the factor is
+ * locked until `$4` and the count starts again. Returns the counter as it is now.
+ */
+export const LOCK_AT_THRESHOLD = `
+  INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 0)
+  ON CONFLICT (user_id, kind) DO UPDATE SET
+    count = CASE WHEN f.count >= $3 THEN 0 ELSE f.count END,
+    locked_until = CASE WHEN f.count >= $3 THEN $4 ELSE f.locked_until END
+  RETURNING count, locked_until`;
+export const CLEAR_FAILURES =
+  'UPDATE failure_counters SET count = 0 WHERE user_id = $1 AND kind = $2 AND count <> 0';
+
+// ---- login challenges ----
+
+export const INSERT_CHALLENGE = `
+  INSERT INTO challenges (id, user_id, kind, binding, created_at, expires_at)
+  VALUES ($1, $2, $3, $4, $5, $6)`;
+export const RESERVE_CHALLENGE_ATTEMPT = `
+  UPDATE challenges SET attempts = attempts + 1
+  WHERE id = $1 AND consumed_at IS NULL AND expires_at > $2 AND attempts < $3`;
+export const COUNT_CHALLENGE_ATTEMPT =
+  'UPDATE challenges SET attempts = attempts + 1 WHERE id = $1';
+export const CONSUME_CHALLENGE = `
+  UPDATE challenges SET consumed_at = $2
+  WHERE id = $1 AND consumed_at IS NULL AND expires_at > $2`;
+/**
+ * The challenge-context row (`$1`: the challenge id): the challenge, its user, the user's factor
+ * (nulls without one) and the count of unused recovery codes, with columns prefixed by their
+ * table (`u_`, `c_`, `f_`); `toChallengeContext` in rows.ts reads it.
+ */
+export const CHALLENGE_CONTEXT = `
+  SELECT u.id AS u_id, u.username AS u_username,
+    u.name AS u_name, u.kind AS u_kind, u.role AS u_role, u.auth_type AS u_auth_type,
+    u.password_hash AS u_password_hash, u.must_setup_mfa AS u_must_setup_mfa,
+    u.created_at AS u_created_at,
+    c.id AS c_id, c.kind AS c_kind, c.binding AS c_binding, c.created_at AS c_created_at,
+    c.expires_at AS c_expires_at, c.attempts AS c_attempts, c.consumed_at AS c_consumed_at,
+    f.id AS f_id, f.status AS f_status, f.secret AS f_secret, f.last_step AS f_last_step,
+    f.created_at AS f_created_at, f.expires_at AS f_expires_at, f.enabled_at AS f_enabled_at,
+    (SELECT count(*) FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL)
+      AS recovery_codes_left
+  FROM challenges c JOIN users u ON u.id = c.user_id LEFT JOIN factors f ON f.user_id = u.id
+  WHERE c.id = $1`;
+/**
+ * What a code attempt reads before it decides (`CodeAttemptStateRow`): the challenge (`$3`), the
+ * user's (`$1`) MFA failure count and the active factor's (`$2`) last accepted step, with null
+ * columns when there is no count or no active factor.
+ */
+export const CODE_ATTEMPT_STATE = `
+  SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locked_until,
+    f.id AS factor_id, f.last_step
+  FROM challenges c
+  LEFT JOIN failure_counters fc ON fc.user_id = $1 AND fc.kind = 'mfa'
+  LEFT JOIN factors f ON f.id = $2 AND f.user_id = $1 AND f.status = 'active'
+  WHERE c.id = $3`;
+
+// ---- sessions, policy, audit and housekeeping ----
+
+export const INSERT_SESSION = `
+  INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip)
+  VALUES ($1, $2, $3, $3, $4, $5)`;
+export const SESSION_BY_ID = 'SELECT * FROM sessions WHERE id = $1';
+export const TOUCH_SESSION =
+  'UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2';
+export const DELETE_SESSION = 'DELETE FROM sessions WHERE id = $1';
+export const END_USER_SESSIONS =
+  'DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2';
+export const POLICY = "SELECT value FROM settings WHERE key = 'policy'";
+export const PUT_POLICY = `
+  INSERT INTO settings (key, value) VALUES ('policy', $1)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+/** Under "Require MFA for non-SSO users": the sessions of password users without an active factor. */
+export const END_SESSIONS_WITHOUT_MFA = `
+  DELETE FROM sessions WHERE id IS DISTINCT FROM $1
+    AND user_id IN (SELECT u.id FROM users u WHERE u.auth_type = 'password'
+      AND NOT EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active'))`;
+export const INSERT_AUDIT =
+  'INSERT INTO audit_events (at, actor, action, target, ip) VALUES ($1, $2, $3, $4, $5)';
+export const AUDIT_PAGE = `
+  SELECT id, at, actor, action, target, ip FROM audit_events
+  WHERE id < $1 ORDER BY id DESC LIMIT $2`;
+export const PRUNE_CHALLENGES = 'DELETE FROM challenges WHERE expires_at <= $1';
+export const PRUNE_PENDING_FACTORS =
+  "DELETE FROM factors WHERE status = 'pending' AND expires_at <= $1";
+export const PRUNE_SESSIONS = 'DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2';
