@@ -7,7 +7,7 @@
  *   challenge's end, the session and audit rows) on the SQLite store, 32 code steps in flight so
  *   they share group commits and fdatasyncs as under load; CPU of all threads, so the flushes count;
  * - open secret: AES-256-GCM decryption of the factor's secret (`openSecret`);
- * - session token: a new indexed token and its store id (`newIndexedToken`, `tokenId`);
+ * - session token: a new token and its store id (`newToken`, `tokenId`);
  * - HMAC check: `verifyCode` ±1 step of the right code, which the bare baseline pays as well
  *   (for scale).
  *
@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { generateCode, type OtpAccount, verifyCode } from '../sdk/otp/index.ts';
 import { keyringOf } from '../server/crypto/keyring.ts';
 import { openSecret } from '../server/crypto/secret-box.ts';
-import { cryptoRandom, newIndexedToken, tokenId } from '../server/crypto/tokens.ts';
+import { cryptoRandom, newToken, tokenId } from '../server/crypto/tokens.ts';
 import { openSqliteStore } from '../server/store/sqlite/sqlite-store.ts';
 import { wholeNumberFromEnv } from './support/env.ts';
 import { seedUsers } from './support/seed-users.ts';
@@ -81,7 +81,7 @@ async function main() {
       const i = next++;
       const t = Date.now();
       const context = (await store.getChallengeContext(users[i]!.challengeId))!;
-      const token = newIndexedToken(cryptoRandom, t);
+      const token = newToken(cryptoRandom);
       const decided = await store.attemptCodeLogin({
         challengeId: context.challenge.id,
         userId: context.user.id,
@@ -128,7 +128,7 @@ async function main() {
       const { sealed, userId } = users[i]!;
       return openSecret(ring, sealed, `factor:${userId}`);
     });
-    const tokens = perCall(USERS, () => tokenId(newIndexedToken(cryptoRandom, Date.now())));
+    const tokens = perCall(USERS, () => tokenId(newToken(cryptoRandom)));
     const account = (secret: string): OtpAccount => ({
       type: 'totp',
       secret,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { generateSecret } from '../../sdk/otp/index.ts';
 import type { Keyring } from '../../server/crypto/keyring.ts';
 import { sealSecret } from '../../server/crypto/secret-box.ts';
-import { cryptoRandom, newIndexedToken, sha256, tokenId } from '../../server/crypto/tokens.ts';
+import { cryptoRandom, newToken, sha256, tokenId } from '../../server/crypto/tokens.ts';
 import { newRecoveryCodes } from '../../server/services/recovery-codes.ts';
 import type { Store } from '../../server/store/contract.ts';
 
@@ -61,7 +61,7 @@ export async function seedUsers(
           recoveryCodeHashes: newRecoveryCodes(user.id, 10, cryptoRandom).hashes,
           now,
         });
-        const challengeToken = newIndexedToken(cryptoRandom, now);
+        const challengeToken = newToken(cryptoRandom);
         const challengeId = tokenId(challengeToken);
         const binding = randomBytes(32).toString('base64url');
         await store.createChallenge({

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { verifyCode } from '../../sdk/otp/index.ts';
-import { newIndexedToken, tokenId } from '../crypto/tokens.ts';
+import { newToken, tokenId } from '../crypto/tokens.ts';
 import { ApiError } from '../http/api-error.ts';
 import type {
   AttemptedCode,
@@ -98,7 +98,7 @@ export async function codeLogin(
   const now = clock.now();
   const typed = code.replace(/\s+/g, '');
   const totp = /^\d{6}$/.test(typed);
-  const token = newIndexedToken(deps.random, now);
+  const token = newToken(deps.random);
   const events = [auditEvent(deps, actor, AuditAction.LOGIN_SUCCEEDED, user.username)];
   if (!totp) events.unshift(auditEvent(deps, actor, AuditAction.RECOVERY_CODE_USED, user.username));
   const decided = await store.attemptCodeLogin({

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { newIndexedToken, newToken, sha256, tokenId } from '../crypto/tokens.ts';
+import { newToken, sha256, tokenId } from '../crypto/tokens.ts';
 import { ApiError, tooMany } from '../http/api-error.ts';
 import type {
   ChallengeContext,
@@ -82,7 +82,7 @@ async function challenge(
   kind: ChallengeKind,
 ): Promise<PasswordLoginResult> {
   const now = deps.clock.now();
-  const challengeToken = newIndexedToken(deps.random, now);
+  const challengeToken = newToken(deps.random);
   const bindingToken = newToken(deps.random);
   await deps.store.createChallenge({
     id: tokenId(challengeToken),

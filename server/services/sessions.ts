@@ -1,4 +1,4 @@
-import { newIndexedToken, tokenId } from '../crypto/tokens.ts';
+import { newToken, tokenId } from '../crypto/tokens.ts';
 import type { SessionRecord, UserRecord } from '../store/contract.ts';
 import type { Deps } from './deps.ts';
 
@@ -18,7 +18,7 @@ export async function startSession(
   previousId?: string,
 ): Promise<{ token: string; session: SessionRecord }> {
   const now = deps.clock.now();
-  const token = newIndexedToken(deps.random, now);
+  const token = newToken(deps.random);
   const session = {
     id: tokenId(token),
     userId: user.id,
