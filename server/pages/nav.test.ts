@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NAV, safeNext } from './nav.ts';
 
@@ -11,8 +12,69 @@ describe('safeNext', () => {
     ['https://evil.example/', '/profile'],
     ['/\\evil.example', '/profile'],
     ['javascript:alert(1)', '/profile'],
+    // Browsers drop TAB, CR and LF from URLs: each of these is `//evil.example/` to them.
+    ['/\t/evil.example/', '/profile'],
+    ['/\n/evil.example/', '/profile'],
+    ['/\r/evil.example', '/profile'],
+    ['/%09/evil.example/', '/%09/evil.example/'],
+    ['/ /evil.example', '/%20/evil.example'],
+    ['/profile#\nx', '/profile#x'],
   ])('sends %j to %j', (next, expected) => {
     expect(safeNext(next)).toBe(expected);
+  });
+
+  // What browsers and servers might do with the answer: it must name a path of this origin
+  // whichever origin it is resolved against, and carry nothing a header cannot hold.
+  const sameOrigin = (path: string) => {
+    for (const origin of ['http://127.0.0.1:8787', 'https://bms.example.com']) {
+      if (new URL(path, origin).origin !== new URL(origin).origin) return false;
+    }
+    return true;
+  };
+  const piece = fc.constantFrom(
+    '/',
+    '//',
+    '\\',
+    '\t',
+    '\n',
+    '\r',
+    '%09',
+    '%0a',
+    '%2f',
+    '%5c',
+    '@',
+    ':',
+    '.',
+    '..',
+    'evil.example',
+    'http:',
+    'https:',
+    'javascript:',
+    'user:pass@',
+    '?',
+    '#',
+    ' ',
+    '\u0000',
+    'admin',
+    '%',
+    'é',
+  );
+  const candidate = fc.oneof(
+    fc.array(piece, { maxLength: 8 }).map((parts) => parts.join('')),
+    fc.string({ maxLength: 20 }),
+    fc.string({ maxLength: 20 }).map((s) => `/${s}`),
+  );
+
+  it('accepts only same-origin paths, over generated strings', () => {
+    fc.assert(
+      fc.property(candidate, (next) => {
+        const out = safeNext(next);
+        expect(out.startsWith('/')).toBe(true);
+        expect([...out].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\u007f')).toBe(false);
+        expect(sameOrigin(out)).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

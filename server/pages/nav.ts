@@ -21,15 +21,27 @@ export const NAV: readonly NavItem[] = [
   { path: '/admin/audit', label: 'Audit log', trail: ['Admin'], admin: true },
 ] as const;
 
+// Any origin works: `next` is only kept when resolving it against one leaves it there.
+const HOME = new URL('http://bms.invalid/');
+
 /**
- * Where to go after signing in: a same-site path from `?next=`, else My Profile. Anything that
- * could leave the site (`//evil`, `https:`, backslashes) is refused.
+ * Where to go after signing in: a path of this site from `?next=`, else My Profile. `next` is
+ * resolved with the URL parser, as a browser would (which drops tabs and line breaks and reads
+ * `\` as `/`), and kept only when the result stays on this origin; what is returned is the
+ * parser's own serialisation of the path, query and fragment, so no control character reaches
+ * a `Location` header.
  *
  * @example safeNext('/admin/contacts?q=ann') // '/admin/contacts?q=ann'
+ * @example safeNext('/%09/evil.example/') // '/profile'
  */
 export function safeNext(next: string | null | undefined): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.includes('\\')) {
+  if (!next?.startsWith('/')) return '/profile';
+  let url: URL;
+  try {
+    url = new URL(next, HOME);
+  } catch {
     return '/profile';
   }
-  return next;
+  if (url.origin !== HOME.origin) return '/profile';
+  return `${url.pathname}${url.search}${url.hash}`;
 }

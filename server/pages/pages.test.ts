@@ -116,6 +116,13 @@ describe('BMS page shells', () => {
     expect(await denied.text()).toContain('Only administrators can open this page.');
     const signedIn = await app.request('/login?next=/profile', { headers: { cookie: user } });
     expect(signedIn.headers.get('location')).toBe('/profile');
+    // A signed-in visit with a `next` a browser would read as another host: home, never a 5xx.
+    for (const control of ['%09', '%0a', '%0d']) {
+      const bad = await app.request(`/login?next=/${control}/evil.example`, {
+        headers: { cookie: user },
+      });
+      expect([bad.status, bad.headers.get('location')]).toEqual([302, '/profile']);
+    }
   });
 
   it('escapes what people typed into their names', async () => {

@@ -21,7 +21,7 @@ describe.skipIf(!browserAvailable)('BMS login and My Profile', { timeout: 60_000
       limits: { passwordMaxFailures: 3, mfaMaxFailures: 3 },
     });
     await server.addUser({ username: 'admin', name: 'Ada Admin', role: 'admin' });
-    for (const u of ['wanda', 'lee', 'max', 'exp', 'pia', 'rey']) {
+    for (const u of ['wanda', 'lee', 'max', 'exp', 'pia', 'rey', 'nia']) {
       await server.addUser({ username: u, name: `${u} person` });
     }
     browser = await launchChromium();
@@ -47,6 +47,19 @@ describe.skipIf(!browserAvailable)('BMS login and My Profile', { timeout: 60_000
       '/login?next=%2Fadmin%2Fauth',
     );
   });
+
+  it.each(['%09', '%0a', '%0d'])(
+    'ends a real sign-in from /login?next=/%s/evil.example/ on this server',
+    async (control) => {
+      const page = await fresh();
+      // Browsers drop the control character, which would turn the path into `//evil.example/`.
+      await page.goto(`${server.origin}/login?next=/${control}/evil.example/`);
+      await submitPassword(page, server.origin, 'nia');
+      await page.waitForURL((url) => url.pathname === '/profile');
+      expect(new URL(page.url()).origin).toBe(server.origin);
+      await page.close();
+    },
+  );
 
   it('says wrong username or password, then that the account is locked with the time to wait', async () => {
     const page = await fresh();
