@@ -7,7 +7,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createNodeApp } from './app.ts';
 import { ConfigError, readConfig } from './config/config.ts';
-import { ensureDataDir, loadKeyring } from './crypto/keyring.ts';
+import { ensureDataDir, keyPlacementWarning, loadKeyring } from './crypto/keyring.ts';
 import { createPasswordHasher } from './crypto/passwords.ts';
 import { createLogger } from './logger.ts';
 import { bmsPages } from './pages/index.tsx';
@@ -33,6 +33,8 @@ process.umask(0o077);
 ensureDataDir(config.dataDir);
 const logger = createLogger();
 const keyring = loadKeyring(config);
+const keyWarning = keyPlacementWarning(config);
+if (keyWarning) console.warn(`mfa-companion: ${keyWarning}`);
 const hasher = createPasswordHasher(config.argon2);
 // PostgreSQL when DATABASE_URL is set (several instances share it), else SQLite in DATA_DIR.
 const store = await openStore(config);

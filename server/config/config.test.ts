@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keyPlacementWarning } from '../crypto/keyring.ts';
 import { ConfigError, loadConfig, OWASP_ARGON2ID } from './config.ts';
 
 describe('loadConfig', () => {
@@ -65,5 +66,37 @@ describe('loadConfig', () => {
   ])('refuses %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('the encryption key beside the database', () => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+  const refused = /NODE_ENV=production keeps the encryption key out of DATA_DIR/;
+
+  it('is the zero-setup default outside production', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/mfa' }, '/').encryptionKeyFile).toBeNull();
+  });
+
+  it('stops a production start unless the key lives elsewhere or the operator accepts it', () => {
+    const prod = { NODE_ENV: 'production', DATA_DIR: '/srv/mfa' };
+    expect(() => loadConfig(prod, '/')).toThrow(refused);
+    expect(() => loadConfig({ ...prod, MFA_ENCRYPTION_KEY_FILE: '/srv/mfa/sub/k' }, '/')).toThrow(
+      refused,
+    );
+    expect(loadConfig({ ...prod, MFA_ENCRYPTION_KEY: key }, '/').encryptionKey).toHaveLength(32);
+    expect(
+      loadConfig({ ...prod, MFA_ENCRYPTION_KEY_FILE: '/etc/mfa/key' }, '/').encryptionKeyFile,
+    ).toBe('/etc/mfa/key');
+    expect(
+      loadConfig({ ...prod, MFA_ENCRYPTION_KEY_FILE: '/srv/mfa-keys/k' }, '/').encryptionKeyFile,
+    ).toBe('/srv/mfa-keys/k');
+    expect(loadConfig({ ...prod, ALLOW_KEY_IN_DATA_DIR: '1' }, '/').encryptionKeyFile).toBeNull();
+  });
+
+  it('is said loudly at start-up, and not once the key is elsewhere', () => {
+    const base = loadConfig({ DATA_DIR: '/srv/mfa' }, '/');
+    expect(keyPlacementWarning(base)).toMatch(/WARNING: .*beside the database/);
+    expect(keyPlacementWarning({ ...base, encryptionKeyFile: '/etc/mfa/key' })).toBeNull();
+    expect(keyPlacementWarning({ ...base, encryptionKey: Buffer.alloc(32) })).toBeNull();
   });
 });

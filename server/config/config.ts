@@ -2,7 +2,7 @@
  * The server's configuration: read from the environment in one place (`readConfig`), validated,
  * then passed down. A bad value stops the start with one line naming the variable.
  */
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 
 export interface Argon2Params {
   memoryCost: number;
@@ -23,6 +23,11 @@ export interface Config {
   encryptionKey: Buffer | null;
   /** Older keys still accepted for decryption (MFA_OLD_ENCRYPTION_KEYS, comma-separated base64). */
   oldEncryptionKeys: Buffer[];
+  /**
+   * Absolute path of the key file used without MFA_ENCRYPTION_KEY (MFA_ENCRYPTION_KEY_FILE),
+   * created on first start; null for `encryption.key` in dataDir, the zero-setup default.
+   */
+  encryptionKeyFile: string | null;
   seedDemo: boolean;
   demoPassword: string;
   /** Whether DEMO_PASSWORD was set (then the start does not print it). */
@@ -117,6 +122,13 @@ function origins(raw: string | undefined): string[] {
   });
 }
 
+/** Whether the key file (`file`, or DATA_DIR's own when null) lies inside `dataDir`. */
+export function keyInside(dataDir: string, file: string | null): boolean {
+  if (file === null) return true;
+  const rel = relative(dataDir, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 /**
  * Validates a configuration from an environment-like record.
  *
@@ -131,21 +143,40 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const host = env.HOST || '127.0.0.1';
   if (!/^[\w.:-]+$/.test(host))
     throw new ConfigError(`HOST must be a host name or address, got "${host}"`);
+  const dataDir = resolve(cwd, env.DATA_DIR || './data');
+  const encryptionKey = env.MFA_ENCRYPTION_KEY
+    ? key('MFA_ENCRYPTION_KEY', env.MFA_ENCRYPTION_KEY)
+    : null;
+  const encryptionKeyFile = env.MFA_ENCRYPTION_KEY_FILE
+    ? resolve(cwd, env.MFA_ENCRYPTION_KEY_FILE)
+    : null;
+  // A copy of DATA_DIR (a backup, a volume snapshot) would hold the database and the key that
+  // decrypts every TOTP secret in it: production must say it accepts that.
+  if (
+    env.NODE_ENV === 'production' &&
+    encryptionKey === null &&
+    keyInside(dataDir, encryptionKeyFile) &&
+    !bool(env, 'ALLOW_KEY_IN_DATA_DIR', false)
+  ) {
+    throw new ConfigError(
+      'NODE_ENV=production keeps the encryption key out of DATA_DIR: set MFA_ENCRYPTION_KEY, or ' +
+        'MFA_ENCRYPTION_KEY_FILE to a path outside DATA_DIR (or ALLOW_KEY_IN_DATA_DIR=1 to accept it)',
+    );
+  }
   const demoPassword = env.DEMO_PASSWORD ?? 'demo-password';
   if (demoPassword.length < 8) throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
   return {
     port: int(env, 'PORT', 8787, 0, 65_535),
     host,
-    dataDir: resolve(cwd, env.DATA_DIR || './data'),
+    dataDir,
     databaseUrl: databaseUrl(env.DATABASE_URL),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
-    encryptionKey: env.MFA_ENCRYPTION_KEY
-      ? key('MFA_ENCRYPTION_KEY', env.MFA_ENCRYPTION_KEY)
-      : null,
+    encryptionKey,
     oldEncryptionKeys: (env.MFA_OLD_ENCRYPTION_KEYS || '')
       .split(',')
       .filter((k) => k.trim() !== '')
       .map((k) => key('MFA_OLD_ENCRYPTION_KEYS', k)),
+    encryptionKeyFile,
     seedDemo: bool(env, 'SEED_DEMO', true),
     demoPassword,
     demoPasswordFromEnv: env.DEMO_PASSWORD !== undefined,

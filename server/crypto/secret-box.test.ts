@@ -50,6 +50,21 @@ describe('secret box', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('creates and keeps the key file MFA_ENCRYPTION_KEY_FILE names, outside the data directory', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mfa-key-'));
+    const config = {
+      encryptionKey: null,
+      oldEncryptionKeys: [],
+      dataDir: join(root, 'data'),
+      encryptionKeyFile: join(root, 'keys', 'mfa.key'),
+    };
+    const first = loadKeyring(config);
+    expect(loadKeyring(config).current.id).toBe(first.current.id);
+    expect(statSync(join(root, 'keys', 'mfa.key')).mode & 0o777).toBe(0o600);
+    expect(() => statSync(join(root, 'data', 'encryption.key'))).toThrow();
+    rmSync(root, { recursive: true, force: true });
+  });
+
   it('uses MFA_ENCRYPTION_KEY when set, without writing a key file', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'mfa-key-')), 'data');
     const ring = loadKeyring({ encryptionKey: k1, oldEncryptionKeys: [k2], dataDir: dir });
