@@ -34,7 +34,7 @@ export interface MfaClientOptions {
   jar?: CookieJar | false;
 }
 
-/** The typed API client; one method per route of API.md §2. Every method throws `MfaApiError`. */
+/** The typed API client; one method per route of docs/api.md. Every method throws `MfaApiError`. */
 export interface MfaClient {
   /** The jar this client keeps cookies in (Node), or undefined in a browser. */
   readonly jar: CookieJar | undefined;

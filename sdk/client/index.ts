@@ -1,5 +1,5 @@
 /**
- * `sdk/client`: the typed fetch client for the MFA Companion server (API.md §2).
+ * `sdk/client`: the typed fetch client for the MFA Companion server (docs/api.md).
  *
  * @example
  * import { createMfaClient, MfaApiError } from 'mfa-companion/client';

@@ -1,5 +1,5 @@
 /**
- * Request and answer shapes of the server's HTTP API (API.md §2), as the client sees them.
+ * Request and answer shapes of the server's HTTP API (docs/api.md), as the client sees them.
  * Kept apart from the client so pages and tests can import the types alone.
  */
 

@@ -1,5 +1,5 @@
 /**
- * sdk/otp — the OTP toolkit the PWA, the server and the SDK share (API.md §1).
+ * sdk/otp — the OTP toolkit the PWA, the server and the SDK share (documented in sdk/otp/README.md).
  * Isomorphic and synchronous: Web Crypto randomness, otpauth for HMAC, no Node built-ins.
  */
 

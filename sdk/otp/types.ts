@@ -19,7 +19,7 @@ export interface OtpAccount {
   counter?: number;
 }
 
-/** The limits of API.md §1, in one place. */
+/** The limits listed in sdk/otp/README.md, in one place. */
 export const LIMITS = {
   minSecretBytes: 10,
   maxSecretBytes: 128,
