@@ -43,5 +43,9 @@ export function safeNext(next: string | null | undefined): string {
     return '/profile';
   }
   if (url.origin !== HOME.origin) return '/profile';
-  return `${url.pathname}${url.search}${url.hash}`;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments can leave a path that starts `//` ('/..//evil' is '//evil'): a browser reads
+  // that as another host, so it must resolve to this origin once more as it is returned.
+  if (path.startsWith('//') || new URL(path, HOME).origin !== HOME.origin) return '/profile';
+  return path;
 }
