@@ -90,7 +90,7 @@ async function main() {
         maxAttempts: 5,
         threshold: 10,
         lockMs: 900_000,
-        code: { kind: 'totp', check: () => Math.floor(t / 30_000) },
+        code: { kind: 'totp', check: () => ({ result: 'valid', step: Math.floor(t / 30_000) }) },
         session: {
           id: tokenId(token),
           userId: context.user.id,

@@ -12,6 +12,7 @@ export const ErrorCode = {
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   /** The TOTP or recovery code was wrong, already used, or out of the ±1 step window (401). */
   INVALID_CODE: 'INVALID_CODE',
+  CODE_ALREADY_USED: 'CODE_ALREADY_USED',
   /** The login challenge succeeded already, expired, took 5 wrong codes, or is unknown to this client (410). */
   CHALLENGE_EXPIRED: 'CHALLENGE_EXPIRED',
   /** Too many wrong codes for this user: the second factor is locked; see `Retry-After` (429). */

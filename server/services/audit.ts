@@ -8,6 +8,8 @@ export const AuditAction = {
   LOGIN_LOCKED: 'login.locked',
   MFA_FAILED: 'mfa.failed',
   MFA_LOCKED: 'mfa.locked',
+  /** A right code sent again (a replay), or a spent recovery code: not counted as a guess. */
+  MFA_REPLAYED: 'mfa.replayed',
   MFA_ENABLED: 'mfa.enabled',
   MFA_DISABLED: 'mfa.disabled',
   MFA_RESET: 'mfa.reset',

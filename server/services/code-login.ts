@@ -1,5 +1,4 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { verifyCode } from '../../sdk/otp/index.ts';
 import { newToken, tokenId } from '../crypto/tokens.ts';
 import { ApiError } from '../http/api-error.ts';
 import type {
@@ -12,7 +11,13 @@ import { AuditAction, auditEvent, logAudited } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import { openChallenge } from './login.ts';
 import { hashTypedRecoveryCode } from './recovery-codes.ts';
-import { accountOf, locked, refuseWrongCode } from './second-factor.ts';
+import {
+  accountOf,
+  locked,
+  refuseReplayedCode,
+  refuseWrongCode,
+  totpVerdict,
+} from './second-factor.ts';
 import { type UserView, userView } from './user-view.ts';
 
 /** The answer of a code step that let the user in (`POST /api/login/mfa`). */
@@ -132,6 +137,8 @@ export async function codeLogin(
       throw locked(decided.retryAfterMs);
     case 'wrong':
       return refuseWrongCode(deps, user, actor, now, decided.lockedUntil);
+    case 'replayed':
+      return refuseReplayedCode(deps, user, actor, totp);
   }
   for (const event of events) logAudited(deps, event);
   // Still active with the same enrolment date: what the answer's user view shows.
@@ -150,15 +157,5 @@ function totpCheck(
   now: number,
 ): AttemptedCode {
   const account = accountOf(deps, user, factor);
-  return {
-    kind: 'totp',
-    check: (lastStep) => {
-      const result = verifyCode(account, typed, {
-        at: now,
-        window: 1,
-        afterStep: lastStep ?? undefined,
-      });
-      return result.ok ? result.step : null;
-    },
-  };
+  return { kind: 'totp', check: (lastStep) => totpVerdict(account, typed, now, lastStep) };
 }

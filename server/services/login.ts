@@ -9,6 +9,7 @@ import type {
 } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Deps } from './deps.ts';
+import { busy } from './second-factor.ts';
 
 export type PasswordLoginResult =
   | { status: 'authenticated'; user: UserRecord }
@@ -54,6 +55,8 @@ export async function passwordLogin(
   const limits = { threshold: config.limits.passwordMaxFailures, lockMs: config.limits.lockoutMs };
   const reserved = await store.reserveAttempt(user.id, 'password', now, limits);
   if (!reserved.allowed) {
+    // Only a lock is "locked": attempts of this user still in flight only make this one wait.
+    if (!reserved.locked) throw busy(reserved.retryAfterMs);
     throw tooMany(
       ErrorCode.LOGIN_LOCKED,
       'Too many login attempts: try again later.',

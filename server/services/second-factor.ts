@@ -2,7 +2,7 @@ import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { type OtpAccount, verifyCode } from '../../sdk/otp/index.ts';
 import { openSecret } from '../crypto/secret-box.ts';
 import { ApiError, tooMany } from '../http/api-error.ts';
-import type { FactorRecord, UserRecord } from '../store/contract.ts';
+import type { FactorRecord, TotpCheck, UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import { hashTypedRecoveryCode } from './recovery-codes.ts';
@@ -23,7 +23,8 @@ export function accountOf(deps: Deps, user: UserRecord, factor: FactorRecord): O
 /**
  * Runs one code attempt under the per-user MFA lockout: reserves the attempt first (refused while
  * locked, even for a correct code, and never more than the threshold in flight), counts a
- * failure (`attempt` gave null) and locks at the threshold, restarts the count on success. (The
+ * failure (`attempt` gave null) and locks at the threshold, gives the attempt back for a right
+ * code sent again (`'replayed'`: not a guess), restarts the count on success. (The
  * login's code step, TOTP or recovery, decides all of that in one store call instead:
  * `Store.attemptCodeLogin`.)
  */
@@ -31,20 +32,82 @@ export async function underLockout<T>(
   deps: Deps,
   user: UserRecord,
   actor: Actor,
-  attempt: () => Promise<T | null>,
+  attempt: () => Promise<T | 'replayed' | null>,
 ): Promise<T> {
   const { store, clock, config } = deps;
   const now = clock.now();
   const limits = { threshold: config.limits.mfaMaxFailures, lockMs: config.limits.lockoutMs };
   const reserved = await store.reserveAttempt(user.id, 'mfa', now, limits);
-  if (!reserved.allowed) throw locked(reserved.retryAfterMs);
+  if (!reserved.allowed) {
+    throw reserved.locked ? locked(reserved.retryAfterMs) : busy(reserved.retryAfterMs);
+  }
   const result = await attempt();
+  if (result === 'replayed') {
+    // Not a guess: the reservation is given back, so replays never lock the user out.
+    await store.releaseAttempt(user.id, 'mfa');
+    return refuseReplayedCode(deps, user, actor, true);
+  }
   if (result !== null) {
     await store.clearFailures(user.id, 'mfa');
     return result;
   }
   const after = await store.recordFailure(user.id, 'mfa', now, limits);
   return refuseWrongCode(deps, user, actor, now, after.lockedUntil);
+}
+
+/**
+ * 429 `RATE_LIMITED` for an attempt refused while others for the same user are still in flight:
+ * no lock is set, so it must not say locked.
+ */
+export const busy = (retryAfterMs: number) =>
+  tooMany(
+    ErrorCode.RATE_LIMITED,
+    'Other attempts are still being checked: try again.',
+    retryAfterMs,
+  );
+
+/**
+ * A TOTP code against the last accepted step: `valid` with its step, `replayed` when it is right
+ * but at or before that step (sent again), else `wrong`.
+ *
+ * @example const checked = totpVerdict(account, '492039', Date.now(), factor.lastStep);
+ */
+export function totpVerdict(
+  account: OtpAccount,
+  typed: string,
+  now: number,
+  lastStep: number | null,
+): TotpCheck {
+  const result = verifyCode(account, typed, {
+    at: now,
+    window: 1,
+    afterStep: lastStep ?? undefined,
+  });
+  if (result.ok) return { result: 'valid', step: result.step };
+  if (lastStep !== null && verifyCode(account, typed, { at: now, window: 1 }).ok) {
+    return { result: 'replayed' };
+  }
+  return { result: 'wrong' };
+}
+
+/**
+ * The answer to a right code sent again, or a spent recovery code: audited as a replay (not a
+ * failure, not toward the lock), 401 `CODE_ALREADY_USED`.
+ */
+export async function refuseReplayedCode(
+  deps: Deps,
+  user: UserRecord,
+  actor: Actor,
+  totp: boolean,
+): Promise<never> {
+  await audit(deps, actor, AuditAction.MFA_REPLAYED, user.username);
+  throw new ApiError(
+    401,
+    ErrorCode.CODE_ALREADY_USED,
+    totp
+      ? 'This code was already used: wait for the next one.'
+      : 'This recovery code was already used.',
+  );
 }
 
 /** 429 `MFA_LOCKED` with the time left, for every path that refuses during a lockout. */
@@ -92,17 +155,18 @@ export async function verifySecondFactor(
   return underLockout(deps, user, actor, async () => {
     const typed = code.replace(/\s+/g, '');
     if (/^\d{6}$/.test(typed)) {
-      const result = verifyCode(accountOf(deps, user, factor), typed, {
-        at: deps.clock.now(),
-        window: 1,
-        afterStep: factor.lastStep ?? undefined,
-      });
+      const account = accountOf(deps, user, factor);
+      const checked = totpVerdict(account, typed, deps.clock.now(), factor.lastStep);
+      if (checked.result === 'wrong') return null;
       // The replay guard is the conditional update, not the read above: two requests with one
-      // code both pass verifyCode, only one advances the step.
-      if (result.ok && (await deps.store.advanceLastStep(factor.id, result.step))) {
+      // code both pass the check, only one advances the step; the other is a replay.
+      if (
+        checked.result === 'valid' &&
+        (await deps.store.advanceLastStep(factor.id, checked.step))
+      ) {
         return { usedRecoveryCode: false };
       }
-      return null;
+      return 'replayed';
     }
     const hash = hashTypedRecoveryCode(user.id, code);
     if (hash && (await deps.store.consumeRecoveryCode(user.id, hash, deps.clock.now()))) {

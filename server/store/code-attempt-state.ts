@@ -15,6 +15,9 @@ export interface CodeAttemptStateRow {
   last_step: number | null;
 }
 
+/** What checking the code found: a new code, a spent one (not a guess), or a wrong one. */
+export type CodeVerdict = 'valid' | 'replayed' | 'wrong';
+
 /**
  * The refusals that come before the code is checked, the same on every store: the challenge
  * (found) must be live and below its attempts, and the user's MFA lock must have run out. Null
@@ -28,7 +31,7 @@ export interface CodeAttemptStateRow {
 export function refusalBeforeCheck(
   state: CodeAttemptStateRow,
   a: Pick<CodeAttempt, 'now' | 'maxAttempts'>,
-): Exclude<CodeAttemptOutcome, { outcome: 'ok' | 'wrong' }> | null {
+): Extract<CodeAttemptOutcome, { outcome: 'challenge_ended' | 'locked' }> | null {
   if (state.consumed_at !== null || state.expires_at <= a.now || state.attempts >= a.maxAttempts) {
     return { outcome: 'challenge_ended' };
   }

@@ -17,7 +17,6 @@ import type {
   CodeAttemptOutcome,
   FactorRecord,
   FailureKind,
-  FailureState,
   NewAuditEvent,
   NewChallenge,
   NewSession,
@@ -153,23 +152,27 @@ export interface GuardStore {
    * overrun the limit: atomically refuses while the user is locked or while `threshold` attempts
    * since the last success are counted (finished failures plus attempts in flight), otherwise
    * counts this one. Of N concurrent calls on a fresh counter, exactly `threshold` are allowed.
+   * A refusal says whether a lock is the reason (`locked`), or attempts still in flight.
    */
   reserveAttempt(
     userId: number,
     kind: FailureKind,
     now: number,
     opts: { threshold: number },
-  ): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
+  ): Promise<{ allowed: true } | { allowed: false; locked: boolean; retryAfterMs: number }>;
   /**
    * After a reserved attempt failed: when the count has reached `threshold`, locks the user until
-   * `now + lockMs` and restarts the count at 0 (the returned state shows the lock). Atomic.
+   * `now + lockMs` and restarts the count at 0. Atomic; `lockedUntil` is set only for the call
+   * that locked, so one lock is reported (and audited) once.
    */
   recordFailure(
     userId: number,
     kind: FailureKind,
     now: number,
     opts: { threshold: number; lockMs: number },
-  ): Promise<FailureState>;
+  ): Promise<{ lockedUntil: number | null }>;
+  /** Gives back a reserved attempt that was not a guess (a replayed code): the count drops by one. */
+  releaseAttempt(userId: number, kind: FailureKind): Promise<void>;
   /** After a success: the count restarts at 0; an active lock stays. */
   clearFailures(userId: number, kind: FailureKind): Promise<void>;
 

@@ -4,15 +4,21 @@ import type { FailureState } from './types.ts';
 const MIN_RETRY_MS = 1000;
 
 /**
- * How long a refused attempt reservation asks the client to wait: the lock's time left, or, when
- * the budget is held by attempts still in flight (no lock yet), a second — they end within a
- * request, and the next try sees their outcome.
+ * The answer to a refused attempt reservation: locked, with the lock's time left; or, when the
+ * budget is held by attempts still in flight (no lock yet), busy for a second — they end within
+ * a request, and the next try sees their outcome.
  *
  * @example
- * if (!reserved) return { allowed: false, retryAfterMs: retryAfterRefusal(state, now) };
+ * if (!reserved) return refusal(toFailureState(row), now);
  */
-export function retryAfterRefusal(state: FailureState, now: number): number {
-  const lockedFor =
-    state.lockedUntil !== null && state.lockedUntil > now ? state.lockedUntil - now : 0;
-  return Math.max(lockedFor, MIN_RETRY_MS);
+export function refusal(
+  state: FailureState,
+  now: number,
+): { allowed: false; locked: boolean; retryAfterMs: number } {
+  const locked = state.lockedUntil !== null && state.lockedUntil > now;
+  return {
+    allowed: false,
+    locked,
+    retryAfterMs: locked ? Math.max(state.lockedUntil! - now, MIN_RETRY_MS) : MIN_RETRY_MS,
+  };
 }

@@ -47,6 +47,9 @@ export const DELETE_RECOVERY_CODES = 'DELETE FROM recovery_codes WHERE user_id =
 export const CONSUME_RECOVERY_CODE = `
   UPDATE recovery_codes SET used_at = $3
   WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`;
+/** Whether a recovery code (by hash) exists and was used: told apart from a wrong code. */
+export const RECOVERY_CODE_USED_AT =
+  'SELECT used_at FROM recovery_codes WHERE user_id = $1 AND code_hash = $2';
 export const COUNT_RECOVERY_CODES_LEFT =
   'SELECT count(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL';
 
@@ -67,15 +70,17 @@ export const COUNT_FAILURE = `
   INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 1)
   ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1`;
 /**
- * The lockout rule, for every path: once the count reaches `$3` (the threshold) the factor is
- * locked until `$4` and the count starts again. Returns the counter as it is now.
+ * The lockout rule, for every path: once the count reaches `$3` (the threshold) the user is
+ * locked until `$4` and the count starts again. A row comes back only when this call locked.
  */
 export const LOCK_AT_THRESHOLD = `
-  INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 0)
-  ON CONFLICT (user_id, kind) DO UPDATE SET
-    count = CASE WHEN f.count >= $3 THEN 0 ELSE f.count END,
-    locked_until = CASE WHEN f.count >= $3 THEN $4 ELSE f.locked_until END
-  RETURNING count, locked_until`;
+  UPDATE failure_counters SET count = 0, locked_until = $4
+  WHERE user_id = $1 AND kind = $2 AND count >= $3
+  RETURNING locked_until`;
+/** Gives back a reserved attempt that turned out not to be a guess (a replayed code). */
+export const RELEASE_ATTEMPT = `
+  UPDATE failure_counters SET count = count - 1
+  WHERE user_id = $1 AND kind = $2 AND count > 0`;
 export const CLEAR_FAILURES =
   'UPDATE failure_counters SET count = 0 WHERE user_id = $1 AND kind = $2 AND count <> 0';
 

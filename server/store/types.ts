@@ -104,9 +104,18 @@ export type AttemptedCode =
    * A TOTP code: `check` gives the matched time step after `lastStep`, or null. Synchronous and
    * without I/O, so a store may run it between its reads and writes.
    */
-  | { kind: 'totp'; check: (lastStep: number | null) => number | null }
+  | { kind: 'totp'; check: (lastStep: number | null) => TotpCheck }
   /** A recovery code: the hash of what was typed (null when it cannot be one), used once. */
   | { kind: 'recovery'; hash: string | null };
+
+/**
+ * A TOTP code checked against the last accepted step: a new step, a code that is right but was
+ * already accepted (`replayed`: not a guess), or wrong.
+ */
+export type TotpCheck =
+  | { result: 'valid'; step: number }
+  | { result: 'replayed' }
+  | { result: 'wrong' };
 
 /** One code step of a login: {@link Store.attemptCodeLogin}. */
 export interface CodeAttempt {
@@ -135,7 +144,12 @@ export type CodeAttemptOutcome =
   /** The user's second factor is locked: the code was not checked, the user's count did not move. */
   | { outcome: 'locked'; retryAfterMs: number }
   /** Counted as a wrong code; `lockedUntil` is set when this one locked the factor. */
-  | { outcome: 'wrong'; lockedUntil: number | null };
+  | { outcome: 'wrong'; lockedUntil: number | null }
+  /**
+   * A code that was right but is spent: a TOTP code at or before the last accepted step, or a
+   * used recovery code. Counted on the challenge only: it is not a guess, so not on the lock.
+   */
+  | { outcome: 'replayed' };
 
 export interface NewSession {
   /** SHA-256 of the session token. */

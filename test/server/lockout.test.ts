@@ -47,6 +47,38 @@ describe('brute-force protection', () => {
     }
   });
 
+  it('writes one lock as one audit event, however many attempts were in flight', async () => {
+    // Ten wrong codes at once on one challenge each: the tenth counted locks; the others were
+    // counted before it or meet the lock, and only the one that locked audits it.
+    const clients = Array.from({ length: 12 }, (_, i) => h.client(`198.51.100.${i}`));
+    const ids: string[] = [];
+    for (const c of clients) {
+      const res = await c.post('/api/login', { username: 'alice@demo.test', password: PASSWORD });
+      ids.push(((await res.json()) as { challengeId: string }).challengeId);
+    }
+    await Promise.all(
+      clients.map((c, i) => c.post('/api/login/mfa', { challengeId: ids[i], code: '000000' })),
+    );
+    const actions = (await h.store.listAudit({ limit: 100 })).events.map((e) => e.action);
+    expect(actions.filter((a) => a === 'mfa.locked')).toHaveLength(1);
+  });
+
+  it('answers correct logins racing each other as busy, never as locked', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        h
+          .client(`203.0.113.${i}`)
+          .post('/api/login', { username: 'alice@demo.test', password: PASSWORD }),
+      ),
+    );
+    const codes = await Promise.all(results.map((r) => (r.status === 200 ? 'ok' : errorCode(r))));
+    expect(codes.filter((c) => c === 'LOGIN_LOCKED')).toEqual([]);
+    expect(codes.every((c) => c === 'ok' || c === 'RATE_LIMITED')).toBe(true);
+    for (const r of results.filter((x) => x.status === 429)) {
+      expect(r.headers.get('retry-after')).toBe('1');
+    }
+  });
+
   it('lifts the lock after 15 minutes', async () => {
     await wrongCodes(10);
     h.advance(15 * 60_000);

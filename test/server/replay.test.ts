@@ -20,7 +20,12 @@ describe('replay guard', () => {
     const second = h.client();
     const res = await submit(second, code);
     expect(res.status).toBe(401);
-    expect(await errorCode(res)).toBe('INVALID_CODE');
+    expect(await res.json()).toMatchObject({
+      error: {
+        code: 'CODE_ALREADY_USED',
+        message: 'This code was already used: wait for the next one.',
+      },
+    });
   });
 
   it('refuses an earlier step once a later one was accepted', async () => {
@@ -40,8 +45,41 @@ describe('replay guard', () => {
       clients.map((c, i) => c.post('/api/login/mfa', { challengeId: ids[i], code })),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-    // The others are replays: wrong codes (401), and past 10 attempts in flight, locked (429).
-    expect(results.filter((r) => r.status === 401 || r.status === 429)).toHaveLength(19);
+    // The others are replays, answered as such, and none of them counts toward the lock.
+    const codes = await Promise.all(results.filter((r) => r.status !== 200).map(errorCode));
+    expect(codes).toEqual(Array(19).fill('CODE_ALREADY_USED'));
+  });
+
+  it('never locks the real user out with replays: 30 sends of one valid code, then a new code works', async () => {
+    const clients = Array.from({ length: 30 }, () => h.client());
+    const ids: string[] = [];
+    for (const client of clients) ids.push(await challenge(client));
+    const code = h.code(account);
+    const results = await Promise.all(
+      clients.map((c, i) => c.post('/api/login/mfa', { challengeId: ids[i], code })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(0);
+    h.advance(30_000);
+    expect((await submit(h.client(), h.code(account))).status).toBe(200);
+    const actions = (await h.store.listAudit({ limit: 200 })).events.map((e) => e.action);
+    expect(actions.filter((a) => a === 'mfa.locked')).toHaveLength(0);
+    expect(actions.filter((a) => a === 'mfa.replayed')).toHaveLength(29);
+  });
+
+  it('does not lock on replays at the profile routes either: 1 right code and 9 replays', async () => {
+    const signedIn = await h.signIn('alice@demo.test', account);
+    h.advance(30_000);
+    const code = h.code(account);
+    const first = await signedIn.post('/api/me/mfa/recovery-codes', { code });
+    expect(first.status).toBe(200);
+    for (let i = 0; i < 9; i++) {
+      const again = await signedIn.post('/api/me/mfa/recovery-codes', { code });
+      expect([again.status, await errorCode(again)]).toEqual([401, 'CODE_ALREADY_USED']);
+    }
+    h.advance(30_000);
+    const next = await signedIn.post('/api/me/mfa/recovery-codes', { code: h.code(account) });
+    expect(next.status).toBe(200);
   });
 
   it('gives exactly one success to 20 concurrent submissions on one challenge', async () => {

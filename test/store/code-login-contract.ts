@@ -57,7 +57,10 @@ export function codeLoginContract(
       ({ user, factor } = await activeFactor());
       for (const id of challengeIds) await addChallenge(id);
     };
-    /** An attempt whose code matches `step` when it is after the last accepted one. */
+    /**
+     * An attempt whose code matches `step`: valid after the last accepted one, replayed at or
+     * before it; `null` is a wrong code.
+     */
     const attempt = (step: number | null, over: Partial<CodeAttempt> = {}): CodeAttempt => {
       const n = over.session?.id ?? `s${Math.random()}`;
       return {
@@ -70,7 +73,12 @@ export function codeLoginContract(
         lockMs: 15 * MIN,
         code: {
           kind: 'totp',
-          check: (last) => (step !== null && (last === null || step > last) ? step : null),
+          check: (last) =>
+            step === null
+              ? { result: 'wrong' }
+              : last === null || step > last
+                ? { result: 'valid', step }
+                : { result: 'replayed' },
         },
         session: {
           id: n,
@@ -117,11 +125,10 @@ export function codeLoginContract(
       });
     });
 
-    it('counts a wrong or replayed code on the challenge and the user, and writes nothing else', async () => {
+    it('counts a wrong code on the challenge and the user, a replayed one on the challenge only, and writes nothing else', async () => {
       await setUp();
       expect(await current().store.attemptCodeLogin(attempt(100))).toEqual({
-        outcome: 'wrong',
-        lockedUntil: null,
+        outcome: 'replayed',
       });
       expect(await current().store.attemptCodeLogin(attempt(null))).toEqual({
         outcome: 'wrong',
@@ -129,7 +136,7 @@ export function codeLoginContract(
       });
       expect((await current().challenge('c1'))?.attempts).toBe(2);
       expect((await current().challenge('c1'))?.consumedAt).toBeNull();
-      expect((await current().failures(user.id, 'mfa')).count).toBe(2);
+      expect((await current().failures(user.id, 'mfa')).count).toBe(1);
       expect((await current().store.getFactor(user.id))?.lastStep).toBe(100);
       expect((await current().store.listAudit({ limit: 10 })).events).toHaveLength(0);
     });
@@ -223,9 +230,12 @@ export function codeLoginContract(
       expect(
         (await current().store.listAudit({ limit: 10 })).events.map((e) => e.action).sort(),
       ).toEqual(['login.succeeded', 'mfa.recovery_code_used']);
-      // Used, unknown or malformed: a wrong code, counted like one.
+      // Used: spent, not a guess, counted on the challenge only.
+      expect(await current().store.attemptCodeLogin(recovery('h2', { challengeId: 'c2' }))).toEqual(
+        { outcome: 'replayed' },
+      );
+      // Unknown or malformed: a wrong code, counted like one.
       for (const [challengeId, hash] of [
-        ['c2', 'h2'],
         ['c2', 'nope'],
         ['c3', null],
       ] as const) {
@@ -234,7 +244,7 @@ export function codeLoginContract(
           lockedUntil: null,
         });
       }
-      expect((await current().failures(user.id, 'mfa')).count).toBe(3);
+      expect((await current().failures(user.id, 'mfa')).count).toBe(2);
       expect((await current().challenge('c2'))?.attempts).toBe(2);
       expect(await current().store.countRecoveryCodesLeft(user.id)).toBe(1);
     });
@@ -267,7 +277,9 @@ export function codeLoginContract(
         ),
       );
       expect(results.filter((r) => r.outcome === 'ok')).toHaveLength(1);
-      expect(results.filter((r) => r.outcome === 'wrong')).toHaveLength(19);
+      // The other 19 find it spent: replays, none counted toward the lock.
+      expect(results.filter((r) => r.outcome === 'replayed')).toHaveLength(19);
+      expect((await current().failures(user.id, 'mfa')).count).toBe(0);
       expect(await current().store.countRecoveryCodesLeft(user.id)).toBe(1);
     });
 

@@ -232,21 +232,23 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         const { user } = await activeFactor();
         for (let i = 1; i <= 3; i++) {
           expect(await store.reserveAttempt(user.id, 'mfa', T0, opts)).toEqual({ allowed: true });
-          if (i < 3)
+          if (i < 3) {
             expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({
-              count: i,
               lockedUntil: null,
             });
+            expect(await failures(user.id, 'mfa')).toEqual({ count: i, lockedUntil: null });
+          }
         }
         expect(await failures(user.id, 'password')).toEqual({
           count: 0,
           lockedUntil: null,
         });
         const locked = await store.recordFailure(user.id, 'mfa', T0, opts);
-        expect(locked).toEqual({ count: 0, lockedUntil: T0 + 15 * MIN });
-        expect(await failures(user.id, 'mfa')).toEqual(locked);
+        expect(locked).toEqual({ lockedUntil: T0 + 15 * MIN });
+        expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: T0 + 15 * MIN });
         expect(await store.reserveAttempt(user.id, 'mfa', T0 + MIN, opts)).toEqual({
           allowed: false,
+          locked: true,
           retryAfterMs: 14 * MIN,
         });
         expect(await store.reserveAttempt(user.id, 'mfa', T0 + 15 * MIN, opts)).toEqual({
@@ -277,16 +279,43 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           ),
         );
         expect(results.filter((r) => r.allowed)).toHaveLength(10);
-        expect(results.find((r) => !r.allowed)).toEqual({ allowed: false, retryAfterMs: 1000 });
+        // Held by attempts in flight, not by a lock: a second's wait, and not "locked".
+        expect(results.find((r) => !r.allowed)).toEqual({
+          allowed: false,
+          locked: false,
+          retryAfterMs: 1000,
+        });
+      });
+
+      it('reports a lock once: to the failure that set it, not to those that followed', async () => {
+        const { user } = await activeFactor();
+        const results = [];
+        for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'mfa', T0, opts);
+        for (let i = 0; i < 3; i++)
+          results.push(await store.recordFailure(user.id, 'mfa', T0, opts));
+        expect(results).toEqual([
+          { lockedUntil: T0 + 15 * MIN },
+          { lockedUntil: null },
+          { lockedUntil: null },
+        ]);
+      });
+
+      it('gives a reserved attempt back, never below zero', async () => {
+        const { user } = await activeFactor();
+        await store.reserveAttempt(user.id, 'mfa', T0, opts);
+        await store.reserveAttempt(user.id, 'mfa', T0, opts);
+        await store.releaseAttempt(user.id, 'mfa');
+        expect(await failures(user.id, 'mfa')).toEqual({ count: 1, lockedUntil: null });
+        await store.releaseAttempt(user.id, 'mfa');
+        await store.releaseAttempt(user.id, 'mfa');
+        expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: null });
       });
 
       it('does not lock before the threshold is reached', async () => {
         const { user } = await activeFactor();
         await store.reserveAttempt(user.id, 'mfa', T0, opts);
-        expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({
-          count: 1,
-          lockedUntil: null,
-        });
+        expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({ lockedUntil: null });
+        expect(await failures(user.id, 'mfa')).toEqual({ count: 1, lockedUntil: null });
       });
     });
 

@@ -1,6 +1,9 @@
-import { type CodeAttemptStateRow, refusalBeforeCheck } from '../code-attempt-state.ts';
+import {
+  type CodeAttemptStateRow,
+  type CodeVerdict,
+  refusalBeforeCheck,
+} from '../code-attempt-state.ts';
 import type { CodeAttempt, CodeAttemptOutcome, FactorStore } from '../contract.ts';
-import type { FailureRow } from '../rows.ts';
 import {
   ADVANCE_LAST_STEP,
   CLEAR_FAILURES,
@@ -13,6 +16,7 @@ import {
   INSERT_AUDIT,
   INSERT_SESSION,
   LOCK_AT_THRESHOLD,
+  RECOVERY_CODE_USED_AT,
 } from '../statements.ts';
 import { lockUser, type Pool, query, type Tx, transaction } from './pg-connection.ts';
 
@@ -71,36 +75,42 @@ export function pgCodeLogin(pool: Pool): Pick<FactorStore, 'attemptCodeLogin'> {
     if (!state) return { outcome: 'challenge_ended' };
     const refused = refusalBeforeCheck(state, a);
     if (refused) return refused;
-    if (state.factor_id !== null && (await accepted(tx, a, state.last_step))) {
+    const checked = state.factor_id === null ? 'wrong' : await verdict(tx, a, state.last_step);
+    if (checked === 'valid') {
       await signIn(tx, a, Boolean(state.count));
       return { outcome: 'ok' };
     }
     await query(tx, COUNT_CHALLENGE_ATTEMPT, [a.challengeId]);
+    if (checked === 'replayed') return { outcome: 'replayed' };
     // Counted on the committed value, under the counter's row lock until commit: the other
     // code paths (set-up, disable, regeneration) reserve attempts without taking the user's lock.
     await query(tx, COUNT_FAILURE, [a.userId, 'mfa']);
     const {
       rows: [after],
-    } = await query<FailureRow>(tx, LOCK_AT_THRESHOLD, [
+    } = await query<{ locked_until: number }>(tx, LOCK_AT_THRESHOLD, [
       a.userId,
       'mfa',
       a.threshold,
       a.now + a.lockMs,
     ]);
-    const until = after?.locked_until ?? null;
-    return { outcome: 'wrong', lockedUntil: until !== null && until > a.now ? until : null };
+    return { outcome: 'wrong', lockedUntil: after?.locked_until ?? null };
   }
 
   /** The replay guard of a TOTP code, or the single use of a recovery code. */
-  async function accepted(tx: Tx, a: CodeAttempt, lastStep: number | null): Promise<boolean> {
+  async function verdict(tx: Tx, a: CodeAttempt, lastStep: number | null): Promise<CodeVerdict> {
     if (a.code.kind === 'totp') {
-      const step = a.code.check(lastStep);
-      if (step === null) return false;
-      const advanced = await query(tx, ADVANCE_LAST_STEP, [a.factorId, step]);
-      return advanced.rowCount === 1;
+      const checked = a.code.check(lastStep);
+      if (checked.result !== 'valid') return checked.result;
+      const advanced = await query(tx, ADVANCE_LAST_STEP, [a.factorId, checked.step]);
+      return advanced.rowCount === 1 ? 'valid' : 'replayed';
     }
-    if (a.code.hash === null) return false;
+    if (a.code.hash === null) return 'wrong';
     const used = await query(tx, CONSUME_RECOVERY_CODE, [a.userId, a.code.hash, a.now]);
-    return used.rowCount === 1;
+    if (used.rowCount === 1) return 'valid';
+    const { rows } = await query<{ used_at: number | null }>(tx, RECOVERY_CODE_USED_AT, [
+      a.userId,
+      a.code.hash,
+    ]);
+    return (rows[0]?.used_at ?? null) !== null ? 'replayed' : 'wrong';
   }
 }

@@ -1,5 +1,5 @@
 import type { GuardStore } from '../contract.ts';
-import { retryAfterRefusal } from '../lockout.ts';
+import { refusal } from '../lockout.ts';
 import {
   type ChallengeContextRow,
   type FailureRow,
@@ -13,6 +13,7 @@ import {
   FAILURE_STATE,
   INSERT_CHALLENGE,
   LOCK_AT_THRESHOLD,
+  RELEASE_ATTEMPT,
   RESERVE_ATTEMPT,
   RESERVE_CHALLENGE_ATTEMPT,
 } from '../statements.ts';
@@ -31,17 +32,20 @@ export function pgGuards(pool: Pool): GuardStore {
       if (reserved.rowCount === 1) return { allowed: true };
       // Read without a lock: the refusal only says how long to wait.
       const { rows } = await query<FailureRow>(pool, FAILURE_STATE, [userId, kind]);
-      return { allowed: false, retryAfterMs: retryAfterRefusal(toFailureState(rows[0]), now) };
+      return refusal(toFailureState(rows[0]), now);
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
       // The count itself was taken by reserveAttempt.
-      const { rows } = await query<FailureRow>(pool, LOCK_AT_THRESHOLD, [
+      const { rows } = await query<{ locked_until: number }>(pool, LOCK_AT_THRESHOLD, [
         userId,
         kind,
         threshold,
         now + lockMs,
       ]);
-      return toFailureState(rows[0]);
+      return { lockedUntil: rows[0]?.locked_until ?? null };
+    },
+    async releaseAttempt(userId, kind) {
+      await query(pool, RELEASE_ATTEMPT, [userId, kind]);
     },
     async clearFailures(userId, kind) {
       await query(pool, CLEAR_FAILURES, [userId, kind]);

@@ -1,7 +1,10 @@
 import type Database from 'better-sqlite3';
-import { type CodeAttemptStateRow, refusalBeforeCheck } from '../code-attempt-state.ts';
+import {
+  type CodeAttemptStateRow,
+  type CodeVerdict,
+  refusalBeforeCheck,
+} from '../code-attempt-state.ts';
 import type { CodeAttempt, CodeAttemptOutcome, FactorStore } from '../contract.ts';
-import type { FailureRow } from '../rows.ts';
 import {
   ADVANCE_LAST_STEP,
   CLEAR_FAILURES,
@@ -14,6 +17,7 @@ import {
   INSERT_AUDIT,
   INSERT_SESSION,
   LOCK_AT_THRESHOLD,
+  RECOVERY_CODE_USED_AT,
 } from '../statements.ts';
 import { statement } from './statement.ts';
 import type { Write } from './write-batch.ts';
@@ -47,7 +51,8 @@ export function sqliteCodeLogin(
   const readState = statement<CodeAttemptStateRow>(db, CODE_ATTEMPT_STATE);
   const countAttempt = statement(db, COUNT_CHALLENGE_ATTEMPT);
   const countFailure = statement(db, COUNT_FAILURE);
-  const lockAtThreshold = statement<FailureRow>(db, LOCK_AT_THRESHOLD);
+  const lockAtThreshold = statement<{ locked_until: number }>(db, LOCK_AT_THRESHOLD);
+  const recoveryUsedAt = statement<{ used_at: number | null }>(db, RECOVERY_CODE_USED_AT);
 
   /** The last writes of every code login's success: the new session, the old one's end, the audit. */
   const signIn = (
@@ -61,12 +66,17 @@ export function sqliteCodeLogin(
   };
 
   /** The replay guard of a TOTP code, or the single use of a recovery code. */
-  const accepted = (a: CodeAttempt, lastStep: number | null): boolean => {
+  const verdict = (a: CodeAttempt, lastStep: number | null): CodeVerdict => {
     if (a.code.kind === 'totp') {
-      const step = a.code.check(lastStep);
-      return step !== null && advance.run(a.factorId, step).changes === 1;
+      const checked = a.code.check(lastStep);
+      if (checked.result !== 'valid') return checked.result;
+      return advance.run(a.factorId, checked.step).changes === 1 ? 'valid' : 'replayed';
     }
-    return a.code.hash !== null && useRecoveryCode.run(a.userId, a.code.hash, a.now).changes === 1;
+    if (a.code.hash === null) return 'wrong';
+    if (useRecoveryCode.run(a.userId, a.code.hash, a.now).changes === 1) return 'valid';
+    return (recoveryUsedAt.get(a.userId, a.code.hash)?.used_at ?? null) !== null
+      ? 'replayed'
+      : 'wrong';
   };
 
   /** The whole decision, run inside one savepoint of the group commit. */
@@ -75,17 +85,18 @@ export function sqliteCodeLogin(
     if (!state) return { outcome: 'challenge_ended' };
     const refused = refusalBeforeCheck(state, a);
     if (refused) return refused;
-    if (state.factor_id !== null && accepted(a, state.last_step)) {
+    const checked = state.factor_id === null ? 'wrong' : verdict(a, state.last_step);
+    if (checked === 'valid') {
       consume.run(a.challengeId, a.now);
       if (state.count) clear.run(a.userId, 'mfa');
       signIn(a.session, a.endSessionId, a.audit);
       return { outcome: 'durable' };
     }
     countAttempt.run(a.challengeId);
+    if (checked === 'replayed') return { outcome: 'replayed' };
     countFailure.run(a.userId, 'mfa');
     const after = lockAtThreshold.get(a.userId, 'mfa', a.threshold, a.now + a.lockMs);
-    const until = after?.locked_until ?? null;
-    return { outcome: 'wrong', lockedUntil: until !== null && until > a.now ? until : null };
+    return { outcome: 'wrong', lockedUntil: after?.locked_until ?? null };
   };
 
   return {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GuardStore } from '../contract.ts';
-import { retryAfterRefusal } from '../lockout.ts';
+import { refusal } from '../lockout.ts';
 import {
   type ChallengeContextRow,
   type FailureRow,
@@ -14,6 +14,7 @@ import {
   FAILURE_STATE,
   INSERT_CHALLENGE,
   LOCK_AT_THRESHOLD,
+  RELEASE_ATTEMPT,
   RESERVE_ATTEMPT,
   RESERVE_CHALLENGE_ATTEMPT,
 } from '../statements.ts';
@@ -31,7 +32,8 @@ export function sqliteGuards(
 ): Omit<GuardStore, 'hitRateLimit'> {
   const failures = statement<FailureRow>(db, FAILURE_STATE);
   const reserve = statement(db, RESERVE_ATTEMPT);
-  const lock = statement<FailureRow>(db, LOCK_AT_THRESHOLD);
+  const lock = statement<{ locked_until: number }>(db, LOCK_AT_THRESHOLD);
+  const release = statement(db, RELEASE_ATTEMPT);
   const clear = statement(db, CLEAR_FAILURES);
   const insertChallenge = statement(db, INSERT_CHALLENGE);
   const context = statement<ChallengeContextRow>(db, CHALLENGE_CONTEXT);
@@ -43,11 +45,14 @@ export function sqliteGuards(
       if (await write(() => reserve.run(userId, kind, now, threshold).changes === 1)) {
         return { allowed: true };
       }
-      const state = toFailureState(failures.get(userId, kind));
-      return { allowed: false, retryAfterMs: retryAfterRefusal(state, now) };
+      return refusal(toFailureState(failures.get(userId, kind)), now);
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
-      return toFailureState(await write(() => lock.get(userId, kind, threshold, now + lockMs)));
+      const locked = await write(() => lock.get(userId, kind, threshold, now + lockMs));
+      return { lockedUntil: locked?.locked_until ?? null };
+    },
+    async releaseAttempt(userId, kind) {
+      await write(() => release.run(userId, kind));
     },
     async clearFailures(userId, kind) {
       await write(() => clear.run(userId, kind));
