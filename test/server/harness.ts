@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateCode, type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
-import { createApp } from '../../server/app.ts';
+import { type App, createApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config/config.ts';
 import { type Keyring, keyringOf } from '../../server/crypto/keyring.ts';
 import { createPasswordHasher } from '../../server/crypto/passwords.ts';
@@ -68,8 +68,8 @@ export async function makeHarness(options: HarnessOptions = {}) {
     hasher,
     logger: createLogger((l) => logLines.push(l)),
   };
-  let app = createApp(appOptions);
-  let send: Send = async (url, init) => app.request(url, init);
+  let app: App;
+  let send: Send;
   let close = async () => {};
   if (options.transport === 'node') {
     const served = await new Promise<ReturnType<typeof serveApp>>((resolve) => {
@@ -78,6 +78,10 @@ export async function makeHarness(options: HarnessOptions = {}) {
     app = served.app;
     send = overLoopback((served.server.address() as AddressInfo).port);
     close = () => new Promise<void>((resolve) => served.server.close(() => resolve()));
+  } else {
+    const local = createApp(appOptions);
+    app = local;
+    send = async (url, init) => local.request(url, init);
   }
   const passwordHash = await hasher.hash(PASSWORD);
   let clients = 0;
