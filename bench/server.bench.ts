@@ -383,6 +383,22 @@ async function main() {
         `${floorRatios.length ? '' : '\n'}verifications / bare, ${medians(ratios)} (goal ≥ 0.40×)`,
       );
     }
+    // Each load's own medians: the p99 and CPU per request are judged per server, not as ratios.
+    const typical = (name: string, rs: (Result | null)[]) => {
+      const xs = rs.filter((r): r is Result => r !== null);
+      if (xs.length === 0) return;
+      console.log(
+        `${name.padEnd(34)} median of ${xs.length} rounds: ${median(xs.map((r) => r.requests.average)).toFixed(0)} req/s, p99 ${median(xs.map((r) => r.latency.p99))} ms, ${median(xs.map((r) => r.cpuPerRequestUs ?? 0)).toFixed(0)} µs CPU/req`,
+      );
+    };
+    typical(
+      'bare node:http, HMAC only',
+      rounds.map((r) => r.bare),
+    );
+    typical(
+      'server POST /api/login/mfa',
+      rounds.map((r) => r.mfa),
+    );
     const floorRefused = rounds.reduce(
       (sum, r) => sum + (r.floor ? r.floor.non2xx + r.floor.errors : 0),
       0,

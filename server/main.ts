@@ -3,15 +3,13 @@
  * set, else SQLite in DATA_DIR; migrations applied), seeds the demo company on an empty store, serves the API, the PWA (/app/) and the
  * BMS pages (/) on one port, and shuts down gracefully on SIGTERM/SIGINT.
  */
-import { serve } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { createNodeApp } from './app.ts';
 import { ConfigError, readConfig } from './config/config.ts';
 import { ensureDataDir, keyPlacementWarning, loadKeyring } from './crypto/keyring.ts';
 import { createPasswordHasher } from './crypto/passwords.ts';
 import { createLogger } from './logger.ts';
 import { bmsPages } from './pages/index.tsx';
 import { seedDemo } from './seed.ts';
+import { serveApp } from './serve.ts';
 import { openStore } from './store/open-store.ts';
 
 const PRUNE_EVERY_MS = 60_000;
@@ -45,18 +43,9 @@ if (config.seedDemo && (await store.countUsers()) === 0) {
   console.log(`Seeded the demo company. Log in with password ${password}:\n${lines.join('\n')}`);
 }
 
-const { app, createServer } = createNodeApp({
-  store,
-  config,
-  keyring,
-  hasher,
-  logger,
-  socketAddress: (c) => getConnInfo(c).remote.address,
-  pages: bmsPages(),
-});
-
-const server = serve(
-  { fetch: app.fetch, port: config.port, hostname: config.host, createServer },
+const { server } = serveApp(
+  { store, config, keyring, hasher, logger, pages: bmsPages() },
+  { port: config.port, hostname: config.host },
   (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
     console.log(

@@ -48,16 +48,15 @@ export function renderError(logger: Logger) {
 }
 
 /** The wire form of an error. */
-export const errorBody = (error: ApiError) => ({
+const errorBody = (error: ApiError) => ({
   error: { code: error.code, message: error.message },
 });
 
 /**
- * What any thrown value answers as (see {@link renderError}; also used by answers written
- * without Hono): our errors as they are, an unavailable store as 503, Hono's body exceptions
- * mapped to our codes, anything else logged and answered as 500.
+ * What any thrown value answers as: our errors as they are, an unavailable store as 503, Hono's
+ * body exceptions mapped to our codes, anything else logged and answered as 500.
  */
-export function toApiError(err: unknown, logger: Logger, path: string): ApiError {
+function toApiError(err: unknown, logger: Logger, path: string): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof StoreUnavailableError) {
     // The database is down or restarting: nothing was answered as done, the client may retry.
@@ -72,12 +71,6 @@ export function toApiError(err: unknown, logger: Logger, path: string): ApiError
   logger.error('unhandled error', { path, error: e.name, stack: e.stack });
   return new ApiError(500, ErrorCode.INTERNAL, 'Something went wrong on the server.');
 }
-
-/** 400 `MALFORMED_JSON`, as Hono's JSON validator's exception is answered. */
-export const malformedJson = () => {
-  const [code, message] = fromHttpException[400]!;
-  return new ApiError(400, code, message);
-};
 
 /** 400 `VALIDATION_FAILED` naming the first three problems of a zod validation. */
 export function validationFailed(

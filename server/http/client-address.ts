@@ -10,20 +10,9 @@ export type AddressResolver = (c: Context) => string | undefined;
  * @example const ip = clientAddress(c, config.trustProxy, socketAddress);
  */
 export function clientAddress(c: Context, trustProxy: boolean, socket?: AddressResolver): string {
-  return addressFrom(trustProxy ? c.req.header('x-forwarded-for') : undefined, trustProxy, () =>
-    socket?.(c),
-  );
-}
-
-/** {@link clientAddress} from the raw values (for requests answered without Hono). */
-export function addressFrom(
-  forwardedFor: string | undefined,
-  trustProxy: boolean,
-  socket: () => string | undefined,
-): string {
   if (trustProxy) {
-    const forwarded = forwardedFor?.split(',')[0]?.trim();
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded.slice(0, 64);
   }
-  return socket() ?? 'unknown';
+  return socket?.(c) ?? 'unknown';
 }

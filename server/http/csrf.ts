@@ -1,20 +1,8 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { ApiError } from './api-error.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** What the CSRF check reads of a request (from Hono's context or a Node request). */
-export interface OriginHeaders {
-  method: string;
-  origin: string | undefined;
-  secFetchSite: string | undefined;
-  /** The request's own origin (scheme and host it reached), computed only when needed. */
-  ownOrigin: () => string;
-  forwardedProto: string | undefined;
-  forwardedHost: string | undefined;
-  host: string | undefined;
-}
 
 /**
  * True when a browser sent this state-changing request from another site: it carries `Origin`
@@ -22,22 +10,18 @@ export interface OriginHeaders {
  * Requests without either header come from non-browser clients, which cannot be driven by
  * another site, and pass.
  */
-export function crossSite(
-  r: OriginHeaders,
-  { trustProxy, allowed }: { trustProxy: boolean; allowed: string[] },
-): boolean {
-  if (safeMethods.has(r.method)) return false;
-  if (r.origin === undefined) {
-    return !(
-      r.secFetchSite === undefined ||
-      r.secFetchSite === 'same-origin' ||
-      r.secFetchSite === 'none'
-    );
+function crossSite(c: Context, trustProxy: boolean, allowed: string[]): boolean {
+  if (safeMethods.has(c.req.method)) return false;
+  const origin = c.req.header('origin');
+  if (origin === undefined) {
+    const site = c.req.header('sec-fetch-site');
+    return !(site === undefined || site === 'same-origin' || site === 'none');
   }
-  if (r.origin === r.ownOrigin() || allowed.includes(r.origin)) return false;
+  if (origin === new URL(c.req.url).origin || allowed.includes(origin)) return false;
   if (trustProxy) {
-    const host = r.forwardedHost ?? r.host;
-    if (r.forwardedProto && host && r.origin === `${r.forwardedProto}://${host}`) return false;
+    const proto = c.req.header('x-forwarded-proto');
+    const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
+    if (proto && host && origin === `${proto}://${host}`) return false;
   }
   return true;
 }
@@ -55,19 +39,7 @@ export function sameOriginOnly({
   allowed?: string[];
 } = {}): MiddlewareHandler {
   return async (c, next) => {
-    const refused = crossSite(
-      {
-        method: c.req.method,
-        origin: c.req.header('origin'),
-        secFetchSite: c.req.header('sec-fetch-site'),
-        ownOrigin: () => new URL(c.req.url).origin,
-        forwardedProto: c.req.header('x-forwarded-proto'),
-        forwardedHost: c.req.header('x-forwarded-host'),
-        host: c.req.header('host'),
-      },
-      { trustProxy, allowed },
-    );
-    if (refused) {
+    if (crossSite(c, trustProxy, allowed)) {
       throw new ApiError(
         403,
         ErrorCode.CSRF_FAILED,

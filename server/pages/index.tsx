@@ -3,7 +3,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AppEnv } from '../http/app-env.ts';
-import { session } from '../http/guards.ts';
+import { session } from '../routes/guards.ts';
 import type { Deps } from '../services/deps.ts';
 import { ASSETS_BASE, readBundleAssets } from './assets.ts';
 import { Shell, type ShellProps } from './layout.tsx';

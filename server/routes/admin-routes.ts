@@ -1,62 +1,82 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { type AppEnv, actorOf, authOf } from '../http/app-env.ts';
 import { batchDisableMfa, resetUserMfa, updatePolicy } from '../services/admin.ts';
 import type { Deps } from '../services/deps.ts';
+import { routeDefiner } from './guards.ts';
 import * as s from './schemas.ts';
 
 const tags = ['admin'];
 const denied = s.errors(401, 403);
 
-const getPolicy = createRoute({
-  method: 'get',
-  path: '/admin/policy',
-  tags,
-  summary: 'The company MFA policy',
-  responses: { ...s.ok(s.PolicyBody, 'the policy'), ...denied },
-});
-const putPolicy = createRoute({
-  method: 'put',
-  path: '/admin/policy',
-  tags,
-  summary: 'Change the policy; turning it on ends affected sessions',
-  request: s.json(s.PolicyBody),
-  responses: { ...s.ok(s.PolicyAnswer, 'the policy'), ...s.errors(400, 401, 403) },
-});
-const listUsers = createRoute({
-  method: 'get',
-  path: '/admin/users',
-  tags,
-  summary: 'Employees and contacts with their MFA column',
-  request: { query: s.UsersQuery },
-  responses: { ...s.ok(s.UserList, 'a page of users'), ...s.errors(400, 401, 403) },
-});
-const reset = createRoute({
-  method: 'post',
-  path: '/admin/users/{id}/mfa/reset',
-  tags,
-  summary: 'Reset MFA: set-up again at the next login',
-  request: { params: s.UserIdParam },
-  responses: { 204: { description: 'reset' }, ...s.errors(400, 401, 403, 404) },
-});
-const batch = createRoute({
-  method: 'post',
-  path: '/admin/users/mfa/disable',
-  tags,
-  summary: 'Disable MFA for many users at once',
-  request: s.json(s.BatchBody),
-  responses: { ...s.ok(s.BatchAnswer, 'per-item result'), ...s.errors(400, 401, 403) },
-});
-const auditLog = createRoute({
-  method: 'get',
-  path: '/admin/audit',
-  tags,
-  summary: 'Audit events, newest first',
-  request: { query: s.AuditQuery },
-  responses: { ...s.ok(s.AuditList, 'a page of events'), ...s.errors(400, 401, 403) },
-});
-
 /** Admin > My Company > Auth and Provision, HR > Employees, CRM > Contacts, and the audit log. */
 export function adminRoutes(deps: Deps) {
+  const route = routeDefiner(deps);
+  const getPolicy = route(
+    {
+      method: 'get',
+      path: '/admin/policy',
+      tags,
+      summary: 'The company MFA policy',
+      responses: { ...s.ok(s.PolicyBody, 'the policy'), ...denied },
+    },
+    { access: 'admin' },
+  );
+  const putPolicy = route(
+    {
+      method: 'put',
+      path: '/admin/policy',
+      tags,
+      summary: 'Change the policy; turning it on ends affected sessions',
+      request: s.json(s.PolicyBody),
+      responses: { ...s.ok(s.PolicyAnswer, 'the policy'), ...s.errors(400, 401, 403) },
+    },
+    { access: 'admin' },
+  );
+  const listUsers = route(
+    {
+      method: 'get',
+      path: '/admin/users',
+      tags,
+      summary: 'Employees and contacts with their MFA column',
+      request: { query: s.UsersQuery },
+      responses: { ...s.ok(s.UserList, 'a page of users'), ...s.errors(400, 401, 403) },
+    },
+    { access: 'admin' },
+  );
+  const reset = route(
+    {
+      method: 'post',
+      path: '/admin/users/{id}/mfa/reset',
+      tags,
+      summary: 'Reset MFA: set-up again at the next login',
+      request: { params: s.UserIdParam },
+      responses: { 204: { description: 'reset' }, ...s.errors(400, 401, 403, 404) },
+    },
+    { access: 'admin' },
+  );
+  const batch = route(
+    {
+      method: 'post',
+      path: '/admin/users/mfa/disable',
+      tags,
+      summary: 'Disable MFA for many users at once',
+      request: s.json(s.BatchBody),
+      responses: { ...s.ok(s.BatchAnswer, 'per-item result'), ...s.errors(400, 401, 403) },
+    },
+    { access: 'admin' },
+  );
+  const auditLog = route(
+    {
+      method: 'get',
+      path: '/admin/audit',
+      tags,
+      summary: 'Audit events, newest first',
+      request: { query: s.AuditQuery },
+      responses: { ...s.ok(s.AuditList, 'a page of events'), ...s.errors(400, 401, 403) },
+    },
+    { access: 'admin' },
+  );
+
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(getPolicy, async (c) => c.json(await deps.store.getPolicy(), 200));

@@ -1,13 +1,6 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { type AppEnv, actorOf } from '../http/app-env.ts';
-import {
-  clearBindingCookie,
-  clearSessionCookie,
-  readBindingToken,
-  setBindingCookie,
-  setSessionCookie,
-} from '../http/cookies.ts';
 import { AuditAction, audit } from '../services/audit.ts';
 import { codeStep } from '../services/code-login.ts';
 import type { Deps } from '../services/deps.ts';
@@ -21,58 +14,85 @@ import {
 import { startSession } from '../services/sessions.ts';
 import { userView } from '../services/user-view.ts';
 import type { UserRecord } from '../store/contract.ts';
+import {
+  clearBindingCookie,
+  clearSessionCookie,
+  readBindingToken,
+  setBindingCookie,
+  setSessionCookie,
+} from './cookies.ts';
+import { routeDefiner } from './guards.ts';
 import * as s from './schemas.ts';
 
 const tags = ['login'];
 
-const login = createRoute({
-  method: 'post',
-  path: '/login',
-  tags,
-  summary: 'Password step of the login',
-  request: s.json(s.LoginBody),
-  responses: {
-    ...s.ok(s.LoginAnswer, 'authenticated, or a challenge for the second factor'),
-    ...s.errors(400, 401, 429),
-  },
-});
-const loginMfa = createRoute({
-  method: 'post',
-  path: '/login/mfa',
-  tags,
-  summary: 'Second factor: a TOTP or recovery code',
-  request: s.json(s.ChallengeCodeBody),
-  responses: { ...s.ok(s.Authenticated, 'authenticated'), ...s.errors(400, 401, 410, 429) },
-});
-const loginSetup = createRoute({
-  method: 'post',
-  path: '/login/mfa/setup',
-  tags,
-  summary: 'Set-up key for a user who must enable MFA before entering',
-  request: s.json(s.ChallengeBody),
-  responses: { ...s.ok(s.SetupKey, 'the new secret, shown once'), ...s.errors(400, 409, 410, 429) },
-});
-const loginSetupVerify = createRoute({
-  method: 'post',
-  path: '/login/mfa/setup/verify',
-  tags,
-  summary: 'Finish the forced set-up with a first code',
-  request: s.json(s.ChallengeCodeBody),
-  responses: {
-    ...s.ok(s.AuthenticatedWithCodes, 'authenticated, with recovery codes shown once'),
-    ...s.errors(400, 401, 409, 410, 429),
-  },
-});
-const logout = createRoute({
-  method: 'post',
-  path: '/logout',
-  tags,
-  summary: 'End the session',
-  responses: { 204: { description: 'logged out' }, ...s.errors(403) },
-});
-
 /** The login flow: password, then a code or the forced MFA set-up; logout. */
 export function authRoutes(deps: Deps) {
+  const route = routeDefiner(deps);
+  const login = route(
+    {
+      method: 'post',
+      path: '/login',
+      tags,
+      summary: 'Password step of the login',
+      request: s.json(s.LoginBody),
+      responses: {
+        ...s.ok(s.LoginAnswer, 'authenticated, or a challenge for the second factor'),
+        ...s.errors(400, 401, 429),
+      },
+    },
+    { access: 'session', rateLimited: true },
+  );
+  const loginMfa = route(
+    {
+      method: 'post',
+      path: '/login/mfa',
+      tags,
+      summary: 'Second factor: a TOTP or recovery code',
+      request: s.json(s.ChallengeCodeBody),
+      responses: { ...s.ok(s.Authenticated, 'authenticated'), ...s.errors(400, 401, 410, 429) },
+    },
+    { access: 'session', rateLimited: true },
+  );
+  const loginSetup = route(
+    {
+      method: 'post',
+      path: '/login/mfa/setup',
+      tags,
+      summary: 'Set-up key for a user who must enable MFA before entering',
+      request: s.json(s.ChallengeBody),
+      responses: {
+        ...s.ok(s.SetupKey, 'the new secret, shown once'),
+        ...s.errors(400, 409, 410, 429),
+      },
+    },
+    { access: 'session', rateLimited: true },
+  );
+  const loginSetupVerify = route(
+    {
+      method: 'post',
+      path: '/login/mfa/setup/verify',
+      tags,
+      summary: 'Finish the forced set-up with a first code',
+      request: s.json(s.ChallengeCodeBody),
+      responses: {
+        ...s.ok(s.AuthenticatedWithCodes, 'authenticated, with recovery codes shown once'),
+        ...s.errors(400, 401, 409, 410, 429),
+      },
+    },
+    { access: 'session', rateLimited: true },
+  );
+  const logout = route(
+    {
+      method: 'post',
+      path: '/logout',
+      tags,
+      summary: 'End the session',
+      responses: { 204: { description: 'logged out' }, ...s.errors(403) },
+    },
+    { access: 'session' },
+  );
+
   const app = new OpenAPIHono<AppEnv>();
 
   const signIn = async (c: Context<AppEnv>, user: UserRecord) => {
@@ -98,7 +118,6 @@ export function authRoutes(deps: Deps) {
     return c.json({ status: result.status, challengeId: result.challengeToken }, 200);
   });
 
-  // The direct Node path (http/code-step-fast-path.ts) answers the same through codeStep.
   app.openapi(loginMfa, async (c) => {
     const { challengeId, code } = c.req.valid('json');
     const { token, answer } = await codeStep(deps, {

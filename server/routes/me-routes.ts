@@ -1,60 +1,80 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { type AppEnv, actorOf, authOf } from '../http/app-env.ts';
 import type { Deps } from '../services/deps.ts';
 import { completeEnrolment, startEnrolment } from '../services/enrolment.ts';
 import { disableOwnMfa, regenerateRecoveryCodes } from '../services/profile-mfa.ts';
 import { userView } from '../services/user-view.ts';
+import { routeDefiner } from './guards.ts';
 import * as s from './schemas.ts';
 
 const tags = ['profile'];
 
-const me = createRoute({
-  method: 'get',
-  path: '/me',
-  tags,
-  summary: 'The signed-in user',
-  responses: { ...s.ok(s.MeAnswer, 'the user'), ...s.errors(401) },
-});
-const setup = createRoute({
-  method: 'post',
-  path: '/me/mfa/setup',
-  tags,
-  summary: 'Start enabling MFA: a new secret, pending for 10 minutes',
-  responses: { ...s.ok(s.SetupKey, 'the new secret, shown once'), ...s.errors(401, 403, 409, 429) },
-});
-const enable = createRoute({
-  method: 'post',
-  path: '/me/mfa/enable',
-  tags,
-  summary: 'Enable MFA with a first code; other sessions end',
-  request: s.json(s.CodeBody),
-  responses: {
-    ...s.ok(s.RecoveryCodes, 'recovery codes, shown once'),
-    ...s.errors(400, 401, 403, 409, 429),
-  },
-});
-const regenerate = createRoute({
-  method: 'post',
-  path: '/me/mfa/recovery-codes',
-  tags,
-  summary: 'Replace the recovery codes; other sessions end',
-  request: s.json(s.CodeBody),
-  responses: {
-    ...s.ok(s.RecoveryCodes, 'new recovery codes, shown once'),
-    ...s.errors(400, 401, 403, 409, 429),
-  },
-});
-const disable = createRoute({
-  method: 'post',
-  path: '/me/mfa/disable',
-  tags,
-  summary: 'Disable MFA with a current code; other sessions end',
-  request: s.json(s.CodeBody),
-  responses: { 204: { description: 'disabled' }, ...s.errors(400, 401, 403, 409, 429) },
-});
-
 /** The signed-in user's profile and their MFA (My Profile > Enable MFA). */
 export function meRoutes(deps: Deps) {
+  const route = routeDefiner(deps);
+  const me = route(
+    {
+      method: 'get',
+      path: '/me',
+      tags,
+      summary: 'The signed-in user',
+      responses: { ...s.ok(s.MeAnswer, 'the user'), ...s.errors(401) },
+    },
+    { access: 'signed-in' },
+  );
+  const setup = route(
+    {
+      method: 'post',
+      path: '/me/mfa/setup',
+      tags,
+      summary: 'Start enabling MFA: a new secret, pending for 10 minutes',
+      responses: {
+        ...s.ok(s.SetupKey, 'the new secret, shown once'),
+        ...s.errors(401, 403, 409, 429),
+      },
+    },
+    { access: 'signed-in', rateLimited: true },
+  );
+  const enable = route(
+    {
+      method: 'post',
+      path: '/me/mfa/enable',
+      tags,
+      summary: 'Enable MFA with a first code; other sessions end',
+      request: s.json(s.CodeBody),
+      responses: {
+        ...s.ok(s.RecoveryCodes, 'recovery codes, shown once'),
+        ...s.errors(400, 401, 403, 409, 429),
+      },
+    },
+    { access: 'signed-in', rateLimited: true },
+  );
+  const regenerate = route(
+    {
+      method: 'post',
+      path: '/me/mfa/recovery-codes',
+      tags,
+      summary: 'Replace the recovery codes; other sessions end',
+      request: s.json(s.CodeBody),
+      responses: {
+        ...s.ok(s.RecoveryCodes, 'new recovery codes, shown once'),
+        ...s.errors(400, 401, 403, 409, 429),
+      },
+    },
+    { access: 'signed-in', rateLimited: true },
+  );
+  const disable = route(
+    {
+      method: 'post',
+      path: '/me/mfa/disable',
+      tags,
+      summary: 'Disable MFA with a current code; other sessions end',
+      request: s.json(s.CodeBody),
+      responses: { 204: { description: 'disabled' }, ...s.errors(400, 401, 403, 409, 429) },
+    },
+    { access: 'signed-in', rateLimited: true },
+  );
+
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(me, async (c) => c.json({ user: await userView(deps, authOf(c).user) }, 200));

@@ -30,8 +30,7 @@ export interface CodeStepAnswer {
 /**
  * `POST /api/login/mfa` without its HTTP: opens the challenge this client holds (410 unless it is
  * live, of kind mfa and bound to `bindingToken`), runs {@link codeLogin} and builds the answer.
- * Returns the new session's token for the cookie. Shared by the Hono route and the direct Node
- * path (`http/code-step-fast-path.ts`), so both answer alike.
+ * Returns the new session's token for the cookie.
  *
  * @example const { token, answer } = await codeStep(deps, { challengeToken, code, bindingToken, ip });
  */

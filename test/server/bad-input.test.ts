@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { apiOperations } from './api-doc.ts';
 import { type Client, type Harness, makeHarness } from './harness.ts';
 
 /** Every answer to bad input: a 4xx with `{error:{code,message}}`. */
@@ -10,17 +11,8 @@ async function expectJsonError(res: Response, status: number, code: string) {
   expect(body.error.message.length).toBeGreaterThan(0);
 }
 
-const routes: [string, string][] = [
-  ['POST', '/api/login'],
-  ['POST', '/api/login/mfa'],
-  ['POST', '/api/login/mfa/setup'],
-  ['POST', '/api/login/mfa/setup/verify'],
-  ['POST', '/api/me/mfa/enable'],
-  ['POST', '/api/me/mfa/recovery-codes'],
-  ['POST', '/api/me/mfa/disable'],
-  ['PUT', '/api/admin/policy'],
-  ['POST', '/api/admin/users/mfa/disable'],
-];
+/** Every route taking a JSON body, from the OpenAPI document. */
+const routes = (await apiOperations()).filter((o) => o.json).map((o) => [o.method, o.path]);
 
 describe('bad input is a 4xx JSON error, never a 500, never a partial write', async () => {
   const h: Harness = await makeHarness();
@@ -36,6 +28,10 @@ describe('bad input is a 4xx JSON error, never a 500, never a partial write', as
       headers: { 'content-type': type, origin: 'http://localhost' },
       body,
     });
+
+  it('covers every route taking JSON, the code step included', () => {
+    expect(routes).toContainEqual(['POST', '/api/login/mfa']);
+  });
 
   it.each(routes)('%s %s: malformed JSON → 400 MALFORMED_JSON', async (method, path) => {
     await expectJsonError(await send(method, path, '{"code": '), 400, 'MALFORMED_JSON');

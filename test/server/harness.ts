@@ -5,14 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import { generateCode, type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
-import { createNodeApp } from '../../server/app.ts';
+import { type App, createApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config/config.ts';
 import { type Keyring, keyringOf } from '../../server/crypto/keyring.ts';
 import { createPasswordHasher } from '../../server/crypto/passwords.ts';
 import { sha256 } from '../../server/crypto/tokens.ts';
 import { createLogger } from '../../server/logger.ts';
+import { serveApp } from '../../server/serve.ts';
 import type { Store, UserKind, UserRecord } from '../../server/store/contract.ts';
 import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
 
@@ -25,7 +25,7 @@ export const CHEAP_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 export interface HarnessOptions {
   /**
    * `app` (default): requests go to `app.request()`. `node`: to the production Node server
-   * (`createNodeApp`, so the code step's direct path too) on a loopback port; call `close()`.
+   * (`serveApp`, as `server/main.ts` serves) on a loopback port; call `close()`.
    */
   transport?: 'app' | 'node';
   store?: Store;
@@ -60,28 +60,28 @@ export async function makeHarness(options: HarnessOptions = {}) {
   const keyring = options.keyring ?? keyringOf([Buffer.alloc(32, 9)]);
   const hasher = createPasswordHasher(CHEAP_ARGON2);
   const logLines: string[] = [];
-  const { app, createServer } = createNodeApp({
+  const appOptions = {
     store,
     config,
     clock,
     keyring,
     hasher,
     logger: createLogger((l) => logLines.push(l)),
-  });
-  let send: Send = async (url, init) => app.request(url, init);
+  };
+  let app: App;
+  let send: Send;
   let close = async () => {};
-  // Requests Hono answered (under the node transport: those the direct path left to it).
-  const honoPaths: string[] = [];
   if (options.transport === 'node') {
-    const fetch = (request: Request, env: unknown) => {
-      honoPaths.push(new URL(request.url).pathname);
-      return app.fetch(request, env as never);
-    };
-    const server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch, port: 0, hostname: '127.0.0.1', createServer }, () => resolve(s));
+    const served = await new Promise<ReturnType<typeof serveApp>>((resolve) => {
+      const s = serveApp(appOptions, { port: 0, hostname: '127.0.0.1' }, () => resolve(s));
     });
-    send = overLoopback((server.address() as AddressInfo).port);
-    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    app = served.app;
+    send = overLoopback((served.server.address() as AddressInfo).port);
+    close = () => new Promise<void>((resolve) => served.server.close(() => resolve()));
+  } else {
+    const local = createApp(appOptions);
+    app = local;
+    send = async (url, init) => local.request(url, init);
   }
   const passwordHash = await hasher.hash(PASSWORD);
   let clients = 0;
@@ -90,8 +90,6 @@ export async function makeHarness(options: HarnessOptions = {}) {
     app,
     /** Stops the Node server of the `node` transport. */
     close,
-    /** Paths of the requests Hono answered under the `node` transport, in order. */
-    honoPaths,
     store,
     config,
     logLines,

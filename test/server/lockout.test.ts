@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { apiOperations } from './api-doc.ts';
 import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
 import { harnessWithMfaUser, submitCode } from './login-steps.ts';
 
@@ -138,7 +139,7 @@ describe('brute-force protection', () => {
   });
 });
 
-describe('per-address rate limits', () => {
+describe('per-address rate limits', async () => {
   it('allows RATE_LIMIT_PER_MINUTE requests a minute per address and route, then 429 with Retry-After', async () => {
     const h = await makeHarness({ config: { rateLimitPerMinute: 5 } });
     await h.user('bob@demo.test');
@@ -174,15 +175,15 @@ describe('per-address rate limits', () => {
     ).toBe(200);
   });
 
-  it.each([
-    '/api/login/mfa',
-    '/api/login/mfa/setup',
-    '/api/login/mfa/setup/verify',
-    '/api/me/mfa/setup',
-    '/api/me/mfa/enable',
-    '/api/me/mfa/recovery-codes',
-    '/api/me/mfa/disable',
-  ])('limits %s', async (path) => {
+  const limited = (await apiOperations()).filter((o) => o.rateLimited);
+
+  it('limits the password and code steps, as the OpenAPI document says', () => {
+    const named = limited.map((o) => `${o.method} ${o.path}`);
+    expect(named).toContain('POST /api/login');
+    expect(named).toContain('POST /api/login/mfa');
+  });
+
+  it.each(limited.map((o) => o.path))('limits %s', async (path) => {
     const h = await makeHarness({ config: { rateLimitPerMinute: 2 } });
     const client = h.client();
     for (let i = 0; i < 2; i++) await client.post(path, { challengeId: 'x', code: '1' });

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
 import { errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
 import { startChallenge } from './login-steps.ts';
 
@@ -191,5 +192,75 @@ describe('login with password and code', () => {
     replayed.cookies.set('mfa_session', token);
     expect((await replayed.get('/api/me')).status).toBe(401);
     expect((await h.client().post('/api/logout')).status).toBe(204);
+  });
+});
+
+describe('the code step over the production Node server', () => {
+  it('sets the session and clears the binding, reads a charset and a byte-order mark, logs one line', async () => {
+    const h = await makeHarness({ transport: 'node' });
+    try {
+      await h.user('alice@demo.test');
+      const { account } = await h.enableMfa(await h.signIn('alice@demo.test'));
+      const client = h.client('10.7.7.7');
+      // A UTF-8 byte-order mark is dropped as Request.json() drops it: a plain wrong code.
+      const challengeId = await startChallenge(client, 'alice@demo.test');
+      const wrong = await client.post(
+        '/api/login/mfa',
+        `\uFEFF${JSON.stringify({ challengeId, code: '111111' })}`,
+        { 'content-type': 'application/json; charset=UTF-8' },
+      );
+      expect(wrong.status).toBe(401);
+      expect(await errorCode(wrong)).toBe('INVALID_CODE');
+
+      const res = await client.post('/api/login/mfa', { challengeId, code: h.code(account) });
+      expect(res.status).toBe(200);
+      const ttl = Math.floor(h.config.sessionAbsoluteMs / 1000);
+      expect(res.headers.getSetCookie()).toEqual([
+        `mfa_session=${client.cookies.get('mfa_session')}; Max-Age=${ttl}; Path=/; HttpOnly; SameSite=Lax`,
+        'mfa_challenge=; Max-Age=0; Path=/api/login; HttpOnly; SameSite=Strict',
+      ]);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const lines = h.logLines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.message === 'request' && l.path === '/api/login/mfa');
+      expect(lines).toEqual([
+        expect.objectContaining({ method: 'POST', status: 401, ip: '10.7.7.7' }),
+        expect.objectContaining({ method: 'POST', status: 200, ip: '10.7.7.7' }),
+      ]);
+      expect(typeof lines[1]!.ms).toBe('number');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers an unexpected fault as a bare 500 INTERNAL and logs it', async () => {
+    const faulty = { on: false };
+    const inner = openSqliteStore({ path: ':memory:' });
+    const store = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name === 'getChallengeContext' && faulty.on) {
+          return async () => Promise.reject(new TypeError('a bug'));
+        }
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const h = await makeHarness({ transport: 'node', store });
+    try {
+      await h.user('alice@demo.test');
+      await h.enableMfa(await h.signIn('alice@demo.test'));
+      const client = h.client();
+      const challengeId = await startChallenge(client, 'alice@demo.test');
+      faulty.on = true;
+      const res = await client.post('/api/login/mfa', { challengeId, code: '000000' });
+      expect(res.status).toBe(500);
+      expect(res.headers.get('retry-after')).toBeNull();
+      expect(await res.json()).toEqual({
+        error: { code: 'INTERNAL', message: 'Something went wrong on the server.' },
+      });
+      expect(h.logLines.some((l) => l.includes('"message":"unhandled error"'))).toBe(true);
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -3,13 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAdaptorServer } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { createMfaClient, type MfaClient } from '../../../sdk/client/index.ts';
-import { createNodeApp } from '../../../server/app.ts';
 import { type Config, loadConfig } from '../../../server/config/config.ts';
 import { createPasswordHasher } from '../../../server/crypto/passwords.ts';
 import { bmsPages } from '../../../server/pages/index.tsx';
+import { serveApp } from '../../../server/serve.ts';
 import type { Store } from '../../../server/store/contract.ts';
 import { openSqliteStore } from '../../../server/store/sqlite/sqlite-store.ts';
 
@@ -44,7 +42,7 @@ export interface BmsServer {
 }
 
 /**
- * Starts `createNodeApp` (the production wiring) with `bmsPages` over a real socket, on SQLite in a temporary DATA_DIR,
+ * Starts `serveApp` (the production wiring) with `bmsPages` over a real socket, on SQLite in a temporary DATA_DIR,
  * with a hand-moved clock starting at `start` (default: now, on a 30 s boundary + 5 s).
  *
  * @example const server = await startBmsServer({ assetsDir: await buildBms(), pwaDir });
@@ -79,17 +77,14 @@ export async function startBmsServer(options: {
   const store = openSqliteStore({ path: join(dataDir, 'mfa.sqlite') });
   await store.migrate();
   const hasher = createPasswordHasher(cheapArgon2);
-  // The production wiring: the login's code step on its direct Node path, the rest through Hono.
-  const { app, createServer } = createNodeApp({
-    store,
-    config,
-    clock,
-    hasher,
-    socketAddress: (c) => getConnInfo(c).remote.address,
-    pages: bmsPages({ assetsDir: options.assetsDir }),
+  // The production wiring, as server/main.ts serves it.
+  const { server } = await new Promise<ReturnType<typeof serveApp>>((resolve) => {
+    const served = serveApp(
+      { store, config, clock, hasher, pages: bmsPages({ assetsDir: options.assetsDir }) },
+      { port: 0, hostname: '127.0.0.1' },
+      () => resolve(served),
+    );
   });
-  const server = createAdaptorServer({ fetch: app.fetch, createServer });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
