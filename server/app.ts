@@ -6,7 +6,8 @@ import type { Config } from './config/config.ts';
 import { type Keyring, loadKeyring } from './crypto/keyring.ts';
 import { createPasswordHasher, type PasswordHasher } from './crypto/passwords.ts';
 import { cryptoRandom, type Random } from './crypto/tokens.ts';
-import { ApiError, renderError, validationFailed } from './http/api-error.ts';
+import { AppError } from './errors.ts';
+import { renderError, validationFailed } from './http/api-error.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { areaSecureHeaders } from './http/area-headers.ts';
 import { type AddressResolver, clientAddress } from './http/client-address.ts';
@@ -58,7 +59,7 @@ export function createApp(options: AppOptions) {
   });
   app.onError(renderError(logger));
   app.notFound(() => {
-    throw new ApiError(404, ErrorCode.NOT_FOUND, 'No such route.');
+    throw new AppError(ErrorCode.NOT_FOUND, 'No such route.');
   });
 
   app.use('*', async (c, next) => {
@@ -83,7 +84,7 @@ export function createApp(options: AppOptions) {
     bodyLimit({
       maxSize: config.limits.bodyLimitBytes,
       onError: () => {
-        throw new ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
+        throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
       },
     }),
   );

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
+import { AppError } from '../errors.ts';
 import type { SessionRecord, UserRecord } from '../store/contract.ts';
-import { ApiError } from './api-error.ts';
 
 /** Per-request values the middlewares set for the routes. */
 export interface AppEnv {
@@ -16,7 +16,7 @@ export interface AppEnv {
 /** The signed-in user and session, or 401 `UNAUTHENTICATED`. */
 export function authOf(c: Context<AppEnv>): { session: SessionRecord; user: UserRecord } {
   const auth = c.get('auth');
-  if (!auth) throw new ApiError(401, ErrorCode.UNAUTHENTICATED, 'Log in first.');
+  if (!auth) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Log in first.');
   return auth;
 }
 

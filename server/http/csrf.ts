@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { ApiError } from './api-error.ts';
+import { AppError } from '../errors.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -40,8 +40,7 @@ export function sameOriginOnly({
 } = {}): MiddlewareHandler {
   return async (c, next) => {
     if (crossSite(c, trustProxy, allowed)) {
-      throw new ApiError(
-        403,
+      throw new AppError(
         ErrorCode.CSRF_FAILED,
         'Cross-site request refused: the Origin is not this server.',
       );

@@ -1,7 +1,7 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { ApiError, tooMany } from '../http/api-error.ts';
+import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { Deps } from '../services/deps.ts';
 import { resumeSession } from '../services/sessions.ts';
@@ -39,9 +39,9 @@ export function session(
     const token = readSessionToken(c);
     const auth = token ? await resumeSession(deps, token) : null;
     c.set('auth', auth ?? undefined);
-    if (required && !auth) throw new ApiError(401, ErrorCode.UNAUTHENTICATED, 'Log in first.');
+    if (required && !auth) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Log in first.');
     if (admin && auth?.user.role !== 'admin') {
-      throw new ApiError(403, ErrorCode.FORBIDDEN, 'Only administrators may do this.');
+      throw new AppError(ErrorCode.FORBIDDEN, 'Only administrators may do this.');
     }
     await next();
   };
@@ -59,7 +59,7 @@ export function rateLimit(deps: Deps, name: string, windowMs = 60_000): Middlewa
       { limit: deps.config.rateLimitPerMinute, windowMs },
     );
     if (!allowed) {
-      throw tooMany(ErrorCode.RATE_LIMITED, 'Too many requests: slow down.', retryAfterMs);
+      throw new AppError(ErrorCode.RATE_LIMITED, 'Too many requests: slow down.', retryAfterMs);
     }
     await next();
   };

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { ApiError } from '../http/api-error.ts';
+import { AppError } from '../errors.ts';
 import type { BatchDisableResult, Policy, UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
@@ -50,7 +50,7 @@ export async function resetUserMfa(
   currentSessionId: string,
 ): Promise<void> {
   const target = await deps.store.getUserById(targetId);
-  if (!target) throw new ApiError(404, ErrorCode.USER_NOT_FOUND, 'No such user.');
+  if (!target) throw new AppError(ErrorCode.USER_NOT_FOUND, 'No such user.');
   await deps.store.removeFactor(target.id, { mustSetupMfa: true });
   await deps.store.endUserSessions(target.id, currentSessionId);
   await audit(deps, actor, AuditAction.MFA_RESET, target.username);

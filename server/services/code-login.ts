@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { newToken, tokenId } from '../crypto/tokens.ts';
-import { ApiError } from '../http/api-error.ts';
+import { AppError } from '../errors.ts';
 import type {
   AttemptedCode,
   ChallengeRecord,
@@ -67,7 +67,7 @@ export async function codeStep(
 }
 
 const expired = () =>
-  new ApiError(410, ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
+  new AppError(ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
 
 /**
  * The second login step on an open challenge, one store call (`attemptCodeLogin`) for a TOTP
@@ -97,7 +97,7 @@ export async function codeLogin(
   const { user, challenge, factor, code, actor, previousSessionId } = args;
   const { store, clock, config } = deps;
   if (factor?.status !== 'active') {
-    throw new ApiError(409, ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
+    throw new AppError(ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
   }
   const now = clock.now();
   const typed = code.replace(/\s+/g, '');

@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { formatKeyUri, generateSecret, verifyCode } from '../../sdk/otp/index.ts';
 import { sealSecret } from '../crypto/secret-box.ts';
-import { ApiError } from '../http/api-error.ts';
+import { AppError } from '../errors.ts';
 import type { UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
@@ -34,11 +34,7 @@ export async function startEnrolment(deps: Deps, user: UserRecord): Promise<Setu
     expiresAt,
   );
   if (!factor) {
-    throw new ApiError(
-      409,
-      ErrorCode.MFA_ALREADY_ENABLED,
-      'MFA is already enabled; disable it first.',
-    );
+    throw new AppError(ErrorCode.MFA_ALREADY_ENABLED, 'MFA is already enabled; disable it first.');
   }
   const otpauthUri = formatKeyUri({ ...accountOf(deps, user, factor), secret });
   const qrSvg = await QRCode.toString(otpauthUri, {
@@ -64,8 +60,7 @@ export async function completeEnrolment(
   const { store, clock, config } = deps;
   const factor = await store.getFactor(user.id);
   const notStarted = () =>
-    new ApiError(
-      409,
+    new AppError(
       ErrorCode.ENROLMENT_NOT_STARTED,
       'Start the MFA set-up again: it was not started or has expired.',
     );

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { newToken, sha256, tokenId } from '../crypto/tokens.ts';
-import { ApiError, tooMany } from '../http/api-error.ts';
+import { AppError } from '../errors.ts';
 import type {
   ChallengeContext,
   ChallengeKind,
@@ -23,9 +23,8 @@ export type PasswordLoginResult =
     };
 
 const expired = () =>
-  new ApiError(410, ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
-const invalid = () =>
-  new ApiError(401, ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password.');
+  new AppError(ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
+const invalid = () => new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password.');
 
 /**
  * The first login step. Checks the password with argon2id (spending the same time for unknown
@@ -57,7 +56,7 @@ export async function passwordLogin(
   if (!reserved.allowed) {
     // Only a lock is "locked": attempts of this user still in flight only make this one wait.
     if (!reserved.locked) throw busy(reserved.retryAfterMs);
-    throw tooMany(
+    throw new AppError(
       ErrorCode.LOGIN_LOCKED,
       'Too many login attempts: try again later.',
       reserved.retryAfterMs,
@@ -126,11 +125,7 @@ export async function openChallenge(
     challenge.expiresAt > clock.now() &&
     challenge.attempts < config.limits.challengeMaxFailures;
   if (!live) {
-    throw new ApiError(
-      410,
-      ErrorCode.CHALLENGE_EXPIRED,
-      'This login attempt has ended: log in again.',
-    );
+    throw new AppError(ErrorCode.CHALLENGE_EXPIRED, 'This login attempt has ended: log in again.');
   }
   return context;
 }

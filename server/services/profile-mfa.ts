@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { ApiError } from '../http/api-error.ts';
+import { AppError } from '../errors.ts';
 import type { UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
@@ -44,8 +44,7 @@ export async function disableOwnMfa(
 ): Promise<void> {
   const policy = await deps.store.getPolicy();
   if (policy.requireMfaForNonSsoUsers && user.authType === 'password') {
-    throw new ApiError(
-      403,
+    throw new AppError(
       ErrorCode.POLICY_REQUIRES_MFA,
       'Your company requires MFA: it cannot be disabled.',
     );

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { type OtpAccount, verifyCode } from '../../sdk/otp/index.ts';
 import { openSecret } from '../crypto/secret-box.ts';
-import { ApiError, tooMany } from '../http/api-error.ts';
+import { AppError } from '../errors.ts';
 import type { FactorRecord, TotpCheck, UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
@@ -60,7 +60,7 @@ export async function underLockout<T>(
  * no lock is set, so it must not say locked.
  */
 export const busy = (retryAfterMs: number) =>
-  tooMany(
+  new AppError(
     ErrorCode.RATE_LIMITED,
     'Other attempts are still being checked: try again.',
     retryAfterMs,
@@ -101,8 +101,7 @@ export async function refuseReplayedCode(
   totp: boolean,
 ): Promise<never> {
   await audit(deps, actor, AuditAction.MFA_REPLAYED, user.username);
-  throw new ApiError(
-    401,
+  throw new AppError(
     ErrorCode.CODE_ALREADY_USED,
     totp
       ? 'This code was already used: wait for the next one.'
@@ -112,7 +111,7 @@ export async function refuseReplayedCode(
 
 /** 429 `MFA_LOCKED` with the time left, for every path that refuses during a lockout. */
 export const locked = (retryAfterMs: number) =>
-  tooMany(ErrorCode.MFA_LOCKED, 'Too many wrong codes: try again later.', retryAfterMs);
+  new AppError(ErrorCode.MFA_LOCKED, 'Too many wrong codes: try again later.', retryAfterMs);
 
 /**
  * The answer to a wrong code already counted: audited as a failure, and as a lockout with 429
@@ -130,7 +129,7 @@ export async function refuseWrongCode(
     await audit(deps, actor, AuditAction.MFA_LOCKED, user.username);
     throw locked(lockedUntil - now);
   }
-  throw new ApiError(401, ErrorCode.INVALID_CODE, 'The code is not valid.');
+  throw new AppError(ErrorCode.INVALID_CODE, 'The code is not valid.');
 }
 
 /**
@@ -150,7 +149,7 @@ export async function verifySecondFactor(
 ): Promise<{ usedRecoveryCode: boolean }> {
   const factor = known === undefined ? await deps.store.getFactor(user.id) : known;
   if (factor?.status !== 'active') {
-    throw new ApiError(409, ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
+    throw new AppError(ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
   }
   return underLockout(deps, user, actor, async () => {
     const typed = code.replace(/\s+/g, '');

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
+import { STATUS_OF } from '../../server/http/api-error.ts';
 import { makeHarness } from './harness.ts';
 
 const docPath = new URL('../../docs/api.md', import.meta.url);
@@ -80,6 +81,9 @@ describe('docs/api.md', () => {
     const documented = rows.map((row) => row[1]);
     expect([...documented].sort()).toEqual(Object.values(ErrorCode).sort());
     expect(new Set(documented).size).toBe(documented.length);
+    // Each with the status the server's one error handler gives it.
+    const statuses = Object.fromEntries(rows.map((row) => [row[1], Number(row[2])]));
+    expect(statuses).toEqual(STATUS_OF);
   });
 
   it('uses no error code in its tables that the server does not have', () => {
