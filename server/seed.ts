@@ -2,7 +2,7 @@ import type { PasswordHasher } from './crypto/passwords.ts';
 import type { NewUser, Store } from './store/contract.ts';
 
 /** The demo company of the issue: an admin, employees, client-portal contacts and an SSO user. */
-export const DEMO_USERS: Omit<NewUser, 'passwordHash'>[] = [
+const DEMO_USERS: Omit<NewUser, 'passwordHash'>[] = [
   {
     username: 'admin@demo.test',
     name: 'Ada Admin',

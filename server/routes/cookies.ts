@@ -3,8 +3,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
 import type { Config } from '../config/config.ts';
 
-export const SESSION_COOKIE = 'mfa_session';
-export const BINDING_COOKIE = 'mfa_challenge';
+const SESSION_COOKIE = 'mfa_session';
+const BINDING_COOKIE = 'mfa_challenge';
 /** The binding cookie is sent only to the login steps that answer the challenge. */
 const BINDING_PATH = '/api/login';
 

@@ -51,7 +51,7 @@ export function session(
  * A named per-address rate limit (counted by the store: shared by every instance on PostgreSQL):
  * RATE_LIMIT_PER_MINUTE requests a minute per address, then 429 `RATE_LIMITED` with `Retry-After`.
  */
-export function rateLimit(deps: Deps, name: string, windowMs = 60_000): MiddlewareHandler<AppEnv> {
+function rateLimit(deps: Deps, name: string, windowMs = 60_000): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { allowed, retryAfterMs } = await deps.store.hitRateLimit(
       `${name}|${c.get('ip')}`,

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 
-export const ErrorBody = z
+const ErrorBody = z
   .object({
     error: z.object({
       code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
@@ -31,7 +31,7 @@ export const MeAnswer = z.object({ user: User });
 
 /** A TOTP code (6 digits) or a recovery code, as typed: spaces and dashes allowed. */
 export const Code = z.string().min(1).max(64).openapi({ example: '492039' });
-export const ChallengeId = z.string().min(1).max(128);
+const ChallengeId = z.string().min(1).max(128);
 
 export const LoginBody = z.object({
   username: z.string().min(1).max(254),

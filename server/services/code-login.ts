@@ -82,7 +82,7 @@ const expired = () =>
  *
  * @example const { token } = await codeLogin(deps, { user, challenge, factor, code, actor });
  */
-export async function codeLogin(
+async function codeLogin(
   deps: Deps,
   args: {
     user: UserRecord;

@@ -5,7 +5,7 @@ import { type Random, sha256 } from '../crypto/tokens.ts';
  * Recovery codes come from sdk/otp (>= 112 bits each), so one SHA-256 per code is an acceptable
  * hash (ASVS 4.0.3 V2.6.2); the user id is mixed in so equal codes of two users never share a hash.
  */
-export function hashRecoveryCode(userId: number, normalized: string): string {
+function hashRecoveryCode(userId: number, normalized: string): string {
   return sha256(`recovery:${userId}:${normalized}`);
 }
 

@@ -128,7 +128,7 @@ export interface ChallengeRow {
  * @example
  * return r ? toChallenge(r) : null;
  */
-export const toChallenge = (r: ChallengeRow): ChallengeRecord => ({
+const toChallenge = (r: ChallengeRow): ChallengeRecord => ({
   id: r.id,
   userId: r.user_id,
   kind: r.kind,

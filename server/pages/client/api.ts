@@ -4,7 +4,7 @@ import { createMfaClient, MfaApiError } from '../../../sdk/client/index.ts';
 export const client = createMfaClient();
 
 /** Minutes and seconds, `75` → `1:15`. */
-export function minutesSeconds(seconds: number): string {
+function minutesSeconds(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Pool } from './pg-connection.ts';
 
 /** Key of the advisory lock every instance takes before migrating (any constant works). */
-export const MIGRATION_LOCK_KEY = 4_242_001;
+const MIGRATION_LOCK_KEY = 4_242_001;
 
 /**
  * Applies the versioned migrations in `dir` (`0001_name.sql`, `0002_…`) the database has not
