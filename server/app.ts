@@ -74,7 +74,7 @@ export function createApp(options: AppOptions) {
       ip: c.get('ip'),
     });
   });
-  app.use('*', areaSecureHeaders());
+  app.use('*', areaSecureHeaders({ trustProxy: config.trustProxy, hstsMaxAge: config.hstsMaxAge }));
   app.use(`${API_BASE}/*`, async (c, next) => {
     await next();
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');

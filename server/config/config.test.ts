@@ -46,7 +46,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 5,
       sessionIdleMs: 600_000,
       sessionAbsoluteMs: 7_200_000,
-      trustProxy: true,
+      trustProxy: 1,
       cookieSecure: 'never',
       publicOrigins: ['https://mfa.example.com', 'http://10.0.0.2:8787'],
     });

@@ -35,8 +35,14 @@ export interface Config {
   rateLimitPerMinute: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
-  /** Trust the first X-Forwarded-For address (behind a reverse proxy). */
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies in front of the server append to X-Forwarded-For (TRUST_PROXY,
+   * 0 = none: the socket's address is the client's). The client is the entry that many from
+   * the right: entries further left were written by the client and are never trusted.
+   */
+  trustProxy: number;
+  /** Strict-Transport-Security max-age in seconds on HTTPS answers (HSTS_MAX_AGE; 0 = off). */
+  hstsMaxAge: number;
   /** 'auto': Secure cookies unless the request host is localhost or a loopback address. */
   cookieSecure: 'auto' | 'always' | 'never';
   /** Extra origins accepted by the CSRF check (PUBLIC_ORIGIN, comma-separated). */
@@ -122,6 +128,20 @@ function origins(raw: string | undefined): string[] {
   });
 }
 
+/** TRUST_PROXY: a number of proxies (0–10); `true`/`false` as 1/0 for older configurations. */
+function proxyHops(raw: string | undefined): number {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '' || value === 'false' || value === 'no') return 0;
+  if (value === 'true' || value === 'yes') return 1;
+  const hops = Number(value);
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10) {
+    throw new ConfigError(
+      `TRUST_PROXY must be the number of proxies in front of the server (0-10), got "${raw}"`,
+    );
+  }
+  return hops;
+}
+
 /** Whether the key file (`file`, or DATA_DIR's own when null) lies inside `dataDir`. */
 export function keyInside(dataDir: string, file: string | null): boolean {
   if (file === null) return true;
@@ -183,7 +203,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000_000),
     sessionIdleMs: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 7 * 24 * 60) * 60_000,
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 365) * 3_600_000,
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: proxyHops(env.TRUST_PROXY),
+    hstsMaxAge: int(env, 'HSTS_MAX_AGE', 31_536_000, 0, 10 * 31_536_000),
     cookieSecure,
     publicOrigins: origins(env.PUBLIC_ORIGIN),
     issuer: env.MFA_ISSUER || 'MFA Companion',

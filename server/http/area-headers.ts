@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 
 type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
@@ -48,13 +48,13 @@ const noDevices: Permissions = { camera: [], microphone: [], geolocation: [] };
  * resources, a CSP and Permissions-Policy per area, and HSTS only on HTTPS (on plain HTTP it
  * would be ignored, and on localhost it would pin the browser to HTTPS).
  */
-function headersFor(csp: Csp, permissions: Permissions) {
+function headersFor(csp: Csp, permissions: Permissions, hstsMaxAge: number) {
   const options = (tls: boolean): SecureHeadersOptions => ({
     contentSecurityPolicy: csp,
     permissionsPolicy: permissions,
     xFrameOptions: 'DENY',
-    strictTransportSecurity: tls ? 'max-age=31536000; includeSubDomains' : false,
-    // Hono's other defaults, left off: legacy or no use to a JSON API and two small front ends.
+    strictTransportSecurity:
+      tls && hstsMaxAge > 0 ? `max-age=${hstsMaxAge}; includeSubDomains` : false,
     originAgentCluster: false,
     xDnsPrefetchControl: false,
     xDownloadOptions: false,
@@ -64,17 +64,24 @@ function headersFor(csp: Csp, permissions: Permissions) {
   return { plain: secureHeaders(options(false)), tls: secureHeaders(options(true)) };
 }
 
-const api = headersFor(apiCsp, noDevices);
-const pwa = headersFor(pwaCsp, { ...noDevices, camera: ['self'] });
-const pages = headersFor(pagesCsp, noDevices);
-
 /**
  * Security headers on every answer, errors included, with the policy of the area the path is in:
- * the API (`/api`), the PWA (`/app`) or the BMS pages (everything else).
+ * the API (`/api`), the PWA (`/app`) or the BMS pages (everything else). A request is HTTPS when
+ * it arrived over TLS or, behind a trusted proxy (`trustProxy` > 0), when the proxy says so in
+ * `X-Forwarded-Proto`; HTTPS answers carry HSTS with `hstsMaxAge` (0: none).
  *
- * @example app.use('*', areaSecureHeaders());
+ * @example app.use('*', areaSecureHeaders({ trustProxy: 1, hstsMaxAge: 31_536_000 }));
  */
-export function areaSecureHeaders(): MiddlewareHandler {
+export function areaSecureHeaders({
+  trustProxy,
+  hstsMaxAge,
+}: {
+  trustProxy: number;
+  hstsMaxAge: number;
+}): MiddlewareHandler {
+  const api = headersFor(apiCsp, noDevices, hstsMaxAge);
+  const pwa = headersFor(pwaCsp, { ...noDevices, camera: ['self'] }, hstsMaxAge);
+  const pages = headersFor(pagesCsp, noDevices, hstsMaxAge);
   return (c, next) => {
     const path = c.req.path;
     const area =
@@ -83,7 +90,15 @@ export function areaSecureHeaders(): MiddlewareHandler {
         : path.startsWith('/app/') || path === '/app'
           ? pwa
           : pages;
-    // node-server and app.request both give an absolute URL with a lower-case scheme.
-    return (c.req.url.startsWith('https:') ? area.tls : area.plain)(c, next);
+    return (isHttps(c, trustProxy) ? area.tls : area.plain)(c, next);
   };
+}
+
+/** Over TLS (node-server and app.request both give an absolute, lower-case URL) or a trusted proxy's word. */
+function isHttps(c: Context, trustProxy: number): boolean {
+  if (c.req.url.startsWith('https:')) return true;
+  if (trustProxy === 0) return false;
+  // The proxy nearest the server writes the last value.
+  const proto = c.req.header('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase();
+  return proto === 'https';
 }

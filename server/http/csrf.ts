@@ -10,7 +10,7 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Requests without either header come from non-browser clients, which cannot be driven by
  * another site, and pass.
  */
-function crossSite(c: Context, trustProxy: boolean, allowed: string[]): boolean {
+function crossSite(c: Context, trustProxy: number, allowed: string[]): boolean {
   if (safeMethods.has(c.req.method)) return false;
   const origin = c.req.header('origin');
   if (origin === undefined) {
@@ -18,7 +18,7 @@ function crossSite(c: Context, trustProxy: boolean, allowed: string[]): boolean 
     return !(site === undefined || site === 'same-origin' || site === 'none');
   }
   if (origin === new URL(c.req.url).origin || allowed.includes(origin)) return false;
-  if (trustProxy) {
+  if (trustProxy > 0) {
     const proto = c.req.header('x-forwarded-proto');
     const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
     if (proto && host && origin === `${proto}://${host}`) return false;
@@ -29,13 +29,14 @@ function crossSite(c: Context, trustProxy: boolean, allowed: string[]): boolean 
 /**
  * CSRF protection for cookie-authenticated JSON (see {@link crossSite}): 403 `CSRF_FAILED`.
  *
- * @example app.use('/api/*', sameOriginOnly({ trustProxy: false, allowed: [] }));
+ * @example app.use('/api/*', sameOriginOnly({ trustProxy: 0, allowed: [] }));
  */
 export function sameOriginOnly({
-  trustProxy = false,
+  trustProxy = 0,
   allowed = [] as string[],
 }: {
-  trustProxy?: boolean;
+  /** Proxies in front of the server (TRUST_PROXY); 0 ignores X-Forwarded-* headers. */
+  trustProxy?: number;
   allowed?: string[];
 } = {}): MiddlewareHandler {
   return async (c, next) => {

@@ -122,7 +122,7 @@ describe.skipIf(!browserAvailable)('scan and login, end to end', { timeout: 120_
     await answerChallenge(user, first);
     await expect
       .poll(() => user.locator('mfa-challenge [part="error"]').textContent())
-      .toContain('not right');
+      .toContain('This code was already used');
     await nextStep(phone);
     const second = await phone.code();
     await answerChallenge(user, second);
@@ -146,7 +146,7 @@ describe.skipIf(!browserAvailable)('scan and login, end to end', { timeout: 120_
     await answerChallenge(user, recovery);
     await expect
       .poll(() => user.locator('mfa-challenge [part="error"]').textContent())
-      .toContain('not right');
+      .toContain('This recovery code was already used');
     expect(new URL(user.url()).pathname).toBe('/login');
 
     // The admin resets the user (HR > Employees), who must set up again at the next login.

@@ -52,7 +52,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
   const config: Config = {
     ...base,
     argon2: CHEAP_ARGON2,
-    trustProxy: true,
+    trustProxy: 1,
     rateLimitPerMinute: 10_000,
     pwaDir: '/nonexistent-pwa',
     ...options.config,
