@@ -4,19 +4,29 @@ import { AppError } from '../errors.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The origin a `Referer` names ('null' for one that is not a URL, which matches nothing). */
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (referer === undefined) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return 'null';
+  }
+}
+
 /**
- * True when a browser sent this state-changing request from another site: it carries `Origin`
- * (and `Sec-Fetch-Site`), which must be this server's origin or one listed in PUBLIC_ORIGIN.
- * Requests without either header come from non-browser clients, which cannot be driven by
- * another site, and pass.
+ * True when a browser sent this state-changing request from another site: `Sec-Fetch-Site`
+ * other than same-origin (or none, typed by the user), or an `Origin` — else the origin of the
+ * `Referer` — that is not this server's or one listed in PUBLIC_ORIGIN. Requests with none of
+ * these headers come from non-browser clients, which cannot be driven by another site, and pass.
  */
 function crossSite(c: Context, trustProxy: number, allowed: string[]): boolean {
   if (safeMethods.has(c.req.method)) return false;
-  const origin = c.req.header('origin');
-  if (origin === undefined) {
-    const site = c.req.header('sec-fetch-site');
-    return !(site === undefined || site === 'same-origin' || site === 'none');
-  }
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  // Without Origin a browser may still send Referer: its origin is held to the same rule.
+  const origin = c.req.header('origin') ?? refererOrigin(c.req.header('referer'));
+  if (origin === undefined) return false;
   if (origin === new URL(c.req.url).origin || allowed.includes(origin)) return false;
   if (trustProxy > 0) {
     const proto = c.req.header('x-forwarded-proto');
