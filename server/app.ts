@@ -7,6 +7,7 @@ import { type Keyring, loadKeyring } from './crypto/keyring.ts';
 import { createPasswordHasher, type PasswordHasher } from './crypto/passwords.ts';
 import { cryptoRandom, type Random } from './crypto/tokens.ts';
 import { AppError } from './errors.ts';
+import { allowedMethods } from './http/allowed-methods.ts';
 import { renderError, validationFailed } from './http/api-error.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { areaSecureHeaders } from './http/area-headers.ts';
@@ -58,7 +59,18 @@ export function createApp(options: AppOptions) {
     },
   });
   app.onError(renderError(logger));
-  app.notFound(() => {
+  // Built on the first miss, when every route is registered.
+  let allowed: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    allowed ??= allowedMethods(app.routes);
+    const methods = allowed(c.req.path);
+    if (methods.length > 0) {
+      c.header('Allow', methods.join(', '));
+      throw new AppError(
+        ErrorCode.METHOD_NOT_ALLOWED,
+        `This path answers ${methods.join(', ')} only.`,
+      );
+    }
     throw new AppError(ErrorCode.NOT_FOUND, 'No such route.');
   });
 

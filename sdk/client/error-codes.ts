@@ -47,6 +47,7 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   /** No such route (404). */
   NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** The database is unreachable or dropped the connection (a restart); nothing was done, retry shortly (503). */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** Anything unexpected; details go to the server log only (500). */

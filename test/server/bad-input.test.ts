@@ -88,12 +88,12 @@ describe('bad input is a 4xx JSON error, never a 500, never a partial write', as
     );
   });
 
-  it('answers unknown routes with 404 NOT_FOUND', async () => {
+  it('answers unknown routes with 404 NOT_FOUND, and another method on a known one with 405', async () => {
     await expectJsonError(await admin.get('/api/nope'), 404, 'NOT_FOUND');
     await expectJsonError(
       await admin.request('/api/me', { method: 'DELETE', headers: { origin: 'http://localhost' } }),
-      404,
-      'NOT_FOUND',
+      405,
+      'METHOD_NOT_ALLOWED',
     );
   });
 
