@@ -23,7 +23,7 @@ const slow = [
 const shared = {
   environment: 'node',
   // Fails the run at once, naming the step, when a native module was not built.
-  globalSetup: ['test/support/native-modules.ts'],
+  globalSetup: ['test/support/native-modules.ts'] as string[],
   testTimeout: 30_000,
   hookTimeout: 120_000,
   // expect.poll waits 1 s by default: on a loaded 2-core CI box Chromium's fake camera alone has
