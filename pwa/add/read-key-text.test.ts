@@ -106,4 +106,18 @@ describe('markDuplicates', () => {
     const marked = markDuplicates([a, b, b, hotpA], [{ id: 'e1', account: a }]);
     expect(marked.map((c) => c.duplicateOf)).toEqual(['e1', null, 'batch', null]);
   });
+
+  it('marks an account re-enrolled with a new key (same issuer and name) as a conflict', () => {
+    const a = otp.parseKeyUri(uri);
+    const renewed = { ...a, secret: 'GEZDGNBVGY3TQOJQ', label: ` ${a.label.toUpperCase()} ` };
+    const other = { ...a, secret: 'MFRGGZDFMZTWQ2LK', label: 'someone else' };
+    const marked = markDuplicates([a, renewed, renewed, other], [{ id: 'e1', account: a }]);
+    expect(marked.map((c) => [c.duplicateOf, c.conflictWith])).toEqual([
+      ['e1', null],
+      [null, 'e1'],
+      // A second candidate cannot replace the same stored account.
+      ['batch', null],
+      [null, null],
+    ]);
+  });
 });

@@ -1,8 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import type { OtpAccount } from '../../sdk/otp/index.ts';
-import { type Candidate, markDuplicates } from '../add/find-duplicates.ts';
+import { type AddPlan, type Candidate, markDuplicates } from '../add/find-duplicates.ts';
 import {
   ADD_ERROR_CODES,
   type KeyTextResult,
@@ -12,8 +11,8 @@ import {
 } from '../add/read-key-text.ts';
 import '../components/account-preview.ts';
 import '../components/manual-entry-form.ts';
-import { showToast } from '../components/toast.ts';
 import { accountsModel } from '../state/app-model.ts';
+import { storeAddPlan } from '../state/store-plan.ts';
 import { tokens } from '../styles/tokens.ts';
 
 /** The ways of adding, in tab order. */
@@ -110,22 +109,16 @@ export class AddPage extends LitElement {
     this.candidates = markDuplicates(result.accounts, accountsModel.entries);
   }
 
-  private async store(event: CustomEvent<OtpAccount[]>): Promise<void> {
-    try {
-      const added = await accountsModel.add(event.detail);
-      // Ask once the vault holds something worth keeping; installed apps usually get it silently.
-      void navigator.storage?.persist?.().catch(() => false);
-      showToast({
-        message: added.length === 1 ? 'Account added' : `${added.length} accounts added`,
-      });
+  private async store(event: CustomEvent<AddPlan>): Promise<void> {
+    if (await storeAddPlan(event.detail)) {
       window.location.hash = '#/';
-    } catch {
-      this.error = {
-        code: 'STORE_FAILED',
-        message: 'The account could not be stored. Nothing was saved.',
-      };
-      this.renderRoot.querySelector('account-preview')?.reset();
+      return;
     }
+    this.error = {
+      code: 'STORE_FAILED',
+      message: 'The account could not be stored. Nothing was saved.',
+    };
+    this.renderRoot.querySelector('account-preview')?.reset();
   }
 
   private select(tab: Tab): void {
