@@ -98,6 +98,28 @@ describe('readManualFields', () => {
   });
 });
 
+describe('readKeyText with an export over several QR codes', () => {
+  const many = Array.from({ length: 12 }, (_, i) => ({
+    ...otp.parseKeyUri(uri),
+    label: `user${i}`,
+  }));
+  const [first, second] = otp.encodeMigrationUris(many, { batchId: 5 }) as [string, string];
+  const [, foreign] = otp.encodeMigrationUris(many, { batchId: 6 }) as [string, string];
+
+  it('reads every part of one export, in any order', () => {
+    expect(readKeyText(`${second}\n${first}`)).toEqual({ ok: true, accounts: many });
+  });
+
+  it('refuses a missing part and a part of another export', () => {
+    expect(readKeyText(first)).toMatchObject({
+      ok: false,
+      code: 'INCOMPLETE_EXPORT',
+      message: expect.stringContaining('1 of 2 are here; part 2 is missing'),
+    });
+    expect(readKeyText(`${first}\n${foreign}`)).toMatchObject({ ok: false, code: 'FOREIGN_PART' });
+  });
+});
+
 describe('markDuplicates', () => {
   it('marks keys already in the vault and repeats within the batch', () => {
     const a = otp.parseKeyUri(uri);

@@ -12,10 +12,12 @@ import {
   parseKeyUri,
 } from '../../sdk/otp/index.ts';
 import { browserAvailable } from '../support/browser.ts';
+import { qrPng } from '../support/qr-image.ts';
 import { useAppBrowser } from './support/app-browser.ts';
 import {
   confirmAdd,
   dumpIndexedDb,
+  openAddTab,
   openContext,
   pasteKey,
   shownCodes,
@@ -225,6 +227,43 @@ describe.skipIf(!browserAvailable)('PWA: backup and import', { timeout: 120_000 
     expect(await page.locator('[data-testid="last-backup"]').textContent()).toBe(
       'Last backup: never.',
     );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('adds a Google Authenticator export part by part from QR images, refusing a part of another export', async () => {
+    const { context, page, errors } = await openContext(env.browser);
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      ...ann,
+      label: `user${i}`,
+      secret: generateSecret(),
+    }));
+    const [first, second] = encodeMigrationUris(many, { batchId: 21 }) as [string, string];
+    const [, foreign] = encodeMigrationUris(many, { batchId: 22 }) as [string, string];
+    const upload = async (text: string) =>
+      page.locator('qr-image-input input[type="file"]').setInputFiles({
+        name: 'qr.png',
+        mimeType: 'image/png',
+        buffer: await qrPng(text),
+      });
+    await openAddTab(page, env.app.url, 'image');
+    const status = page.locator('add-page [data-testid="parts-status"]');
+    await upload(second);
+    await expect.poll(() => status.textContent()).toContain('1 of 2 parts');
+    expect(await status.textContent()).toContain('part 1 is missing');
+    await upload(foreign);
+    await expect
+      .poll(() => page.locator('add-page [role="alert"]').getAttribute('data-code'))
+      .toBe('FOREIGN_PART');
+    expect(await status.textContent()).toContain('1 of 2 parts');
+    expect(await vaultRecordCount(page)).toBe(0);
+    await upload(first);
+    await expect
+      .poll(() => page.locator('account-preview h2').textContent())
+      .toBe('Add 12 accounts?');
+    await confirmAdd(page);
+    expect(await vaultRecordCount(page)).toBe(12);
+    expect((await shownNames(page)).slice(0, 2)).toEqual(['ACME (user0)', 'ACME (user1)']);
     expect(errors).toEqual([]);
     await context.close();
   });
