@@ -9,10 +9,11 @@ import { tokens } from './styles/tokens.ts';
 import { watchForUpdates } from './update/watch-updates.ts';
 
 /** Non-home screens, loaded on first visit so the first paint carries only the codes list. */
-const lazyPages: Record<'add' | 'account' | 'settings', () => Promise<unknown>> = {
+const lazyPages: Record<'add' | 'account' | 'settings' | 'backup', () => Promise<unknown>> = {
   add: () => import('./pages/add-page.ts'),
   account: () => import('./pages/account-page.ts'),
   settings: () => import('./pages/settings-page.ts'),
+  backup: () => import('./pages/backup-page.ts'),
 };
 
 const titles: Record<Route['name'], string> = {
@@ -20,6 +21,7 @@ const titles: Record<Route['name'], string> = {
   add: 'Add account',
   account: 'Account',
   settings: 'Settings',
+  backup: 'Backup and import',
   'not-found': 'Not found',
 };
 
@@ -105,6 +107,8 @@ export class AppShell extends LitElement {
         return html`<account-page .accountId=${route.id}></account-page>`;
       case 'settings':
         return html`<settings-page></settings-page>`;
+      case 'backup':
+        return html`<backup-page></backup-page>`;
       case 'not-found':
         return html`<p>There is no screen here. <a href="#/">Back to your codes</a></p>`;
     }
@@ -119,7 +123,7 @@ export class AppShell extends LitElement {
           <h1>${titles[name]}</h1>
           <nav aria-label="Main">
             ${link('#/', 'Codes', name === 'codes')} ${link('#/add', 'Add', name === 'add')}
-            ${link('#/settings', 'Settings', name === 'settings')}
+            ${link('#/settings', 'Settings', name === 'settings' || name === 'backup')}
           </nav>
         </div>
       </header>

@@ -98,6 +98,28 @@ describe('readManualFields', () => {
   });
 });
 
+describe('readKeyText with an export over several QR codes', () => {
+  const many = Array.from({ length: 12 }, (_, i) => ({
+    ...otp.parseKeyUri(uri),
+    label: `user${i}`,
+  }));
+  const [first, second] = otp.encodeMigrationUris(many, { batchId: 5 }) as [string, string];
+  const [, foreign] = otp.encodeMigrationUris(many, { batchId: 6 }) as [string, string];
+
+  it('reads every part of one export, in any order', () => {
+    expect(readKeyText(`${second}\n${first}`)).toEqual({ ok: true, accounts: many });
+  });
+
+  it('refuses a missing part and a part of another export', () => {
+    expect(readKeyText(first)).toMatchObject({
+      ok: false,
+      code: 'INCOMPLETE_EXPORT',
+      message: expect.stringContaining('1 of 2 are here; part 2 is missing'),
+    });
+    expect(readKeyText(`${first}\n${foreign}`)).toMatchObject({ ok: false, code: 'FOREIGN_PART' });
+  });
+});
+
 describe('markDuplicates', () => {
   it('marks keys already in the vault and repeats within the batch', () => {
     const a = otp.parseKeyUri(uri);
@@ -105,5 +127,19 @@ describe('markDuplicates', () => {
     const hotpA = { ...a, type: 'hotp' as const, counter: 0 };
     const marked = markDuplicates([a, b, b, hotpA], [{ id: 'e1', account: a }]);
     expect(marked.map((c) => c.duplicateOf)).toEqual(['e1', null, 'batch', null]);
+  });
+
+  it('marks an account re-enrolled with a new key (same issuer and name) as a conflict', () => {
+    const a = otp.parseKeyUri(uri);
+    const renewed = { ...a, secret: 'GEZDGNBVGY3TQOJQ', label: ` ${a.label.toUpperCase()} ` };
+    const other = { ...a, secret: 'MFRGGZDFMZTWQ2LK', label: 'someone else' };
+    const marked = markDuplicates([a, renewed, renewed, other], [{ id: 'e1', account: a }]);
+    expect(marked.map((c) => [c.duplicateOf, c.conflictWith])).toEqual([
+      ['e1', null],
+      [null, 'e1'],
+      // A second candidate cannot replace the same stored account.
+      ['batch', null],
+      [null, null],
+    ]);
   });
 });

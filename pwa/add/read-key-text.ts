@@ -1,4 +1,6 @@
 import {
+  collectMigrationParts,
+  decodeMigrationPayload,
   decodeMigrationUri,
   formatKeyUri,
   normalizeSecret,
@@ -18,7 +20,16 @@ export const ADD_ERROR_CODES = {
   NOT_A_KEY: 'NOT_A_KEY',
   /** Manual entry with neither an issuer nor an account name. */
   MISSING_NAME: 'MISSING_NAME',
+  /** Some parts of a Google Authenticator export spread over several QR codes are missing. */
+  INCOMPLETE_EXPORT: 'INCOMPLETE_EXPORT',
+  /** A part of another Google Authenticator export is mixed in. */
+  FOREIGN_PART: 'FOREIGN_PART',
 } as const;
+
+/** "part 3 is" / "parts 2, 3 are", for messages about missing export parts. */
+export function missingWords(missing: readonly number[]): string {
+  return missing.length === 1 ? `part ${missing[0]} is` : `parts ${missing.join(', ')} are`;
+}
 
 function failure(error: unknown): KeyTextResult {
   if (error instanceof OtpError) return { ok: false, code: error.code, message: error.message };
@@ -35,16 +46,49 @@ function failure(error: unknown): KeyTextResult {
 export function readKeyText(text: string): KeyTextResult {
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
   // A plain-text export of another app is one URI per line; read all of them or none.
-  if (lines.length > 1) return readKeyLines(lines);
+  if (lines.length > 1 || isMultiPart(text)) return readKeyLines(lines);
   return readOneKey(text);
+}
+
+/** True for one QR part of a Google Authenticator export spread over several codes. */
+function isMultiPart(line: string): boolean {
+  if (!/^\s*otpauth-migration:/i.test(line)) return false;
+  try {
+    return decodeMigrationPayload(line.trim()).batch.size > 1;
+  } catch {
+    return false;
+  }
 }
 
 function readKeyLines(lines: string[]): KeyTextResult {
   const accounts: OtpAccount[] = [];
+  const parts = collectMigrationParts();
+  let at = -1;
   for (const [i, line] of lines.entries()) {
+    if (isMultiPart(line)) {
+      const result = parts.add(decodeMigrationPayload(line.trim()));
+      if (result.status === 'foreign') {
+        return {
+          ok: false,
+          code: ADD_ERROR_CODES.FOREIGN_PART,
+          message: `Line ${i + 1} is a part of another Google Authenticator export. Use the parts of one export only.`,
+        };
+      }
+      if (at < 0) at = accounts.length;
+      if (result.status === 'complete') accounts.splice(at, 0, ...result.accounts);
+      continue;
+    }
     const result = readOneKey(line);
     if (!result.ok) return { ...result, message: `Line ${i + 1}: ${result.message}` };
     accounts.push(...result.accounts);
+  }
+  const { received, size } = parts.progress();
+  if (received < size) {
+    return {
+      ok: false,
+      code: ADD_ERROR_CODES.INCOMPLETE_EXPORT,
+      message: `This Google Authenticator export has ${size} parts and ${received} of ${size} are here; ${missingWords(parts.missing())} missing. Paste every part.`,
+    };
   }
   return { ok: true, accounts };
 }

@@ -1,19 +1,24 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import type { OtpAccount } from '../../sdk/otp/index.ts';
-import { type Candidate, markDuplicates } from '../add/find-duplicates.ts';
+import {
+  collectMigrationParts,
+  decodeMigrationPayload,
+  type MigrationParts,
+} from '../../sdk/otp/index.ts';
+import { type AddPlan, type Candidate, markDuplicates } from '../add/find-duplicates.ts';
 import {
   ADD_ERROR_CODES,
   type KeyTextResult,
   type ManualFields,
+  missingWords,
   readKeyText,
   readManualFields,
 } from '../add/read-key-text.ts';
 import '../components/account-preview.ts';
 import '../components/manual-entry-form.ts';
-import { showToast } from '../components/toast.ts';
 import { accountsModel } from '../state/app-model.ts';
+import { storeAddPlan } from '../state/store-plan.ts';
 import { tokens } from '../styles/tokens.ts';
 
 /** The ways of adding, in tab order. */
@@ -57,7 +62,10 @@ export class AddPage extends LitElement {
   @state() private candidates: Candidate[] | null = null;
   @state() private scanAttempt = 0;
   @state() private scanningReady: 'scan' | 'image' | null = null;
+  /** "2 of 3 parts read…" while a Google Authenticator export is scanned code by code. */
+  @state() private partsStatus: string | null = null;
   private loadingScanning: 'scan' | 'image' | null = null;
+  private parts: MigrationParts | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('params')) return;
@@ -95,6 +103,47 @@ export class AddPage extends LitElement {
     }
   }
 
+  /**
+   * A scanned QR code. One part of an export spread over several codes is collected until every
+   * part of that export is in; a part of another export is refused and the collection goes on.
+   */
+  private onQrText(text: string): void {
+    const trimmed = text.trim();
+    let payload: ReturnType<typeof decodeMigrationPayload> | null = null;
+    if (/^otpauth-migration:/i.test(trimmed)) {
+      try {
+        payload = decodeMigrationPayload(trimmed);
+      } catch {
+        payload = null;
+      }
+    }
+    if (!payload || payload.batch.size < 2) {
+      void this.accept(readKeyText(text), true);
+      return;
+    }
+    this.parts ??= collectMigrationParts();
+    const result = this.parts.add(payload);
+    const { received, size } = result;
+    const next = `Show the next QR code: ${missingWords(this.parts.missing())} missing.`;
+    if (result.status === 'complete') {
+      this.parts = null;
+      this.partsStatus = null;
+      void this.accept({ ok: true, accounts: result.accounts }, true);
+      return;
+    }
+    if (result.status === 'foreign') {
+      this.error = {
+        code: ADD_ERROR_CODES.FOREIGN_PART,
+        message: `This QR code belongs to another Google Authenticator export, so it was not used. ${received} of ${size} parts of the first export are read.`,
+      };
+    } else {
+      this.error = null;
+    }
+    this.partsStatus = `${received} of ${size} parts of the Google Authenticator export read. ${next}`;
+    // The camera stops at each code read: start it again for the next part.
+    if (this.tab === 'scan') this.scanAttempt++;
+  }
+
   private async accept(result: KeyTextResult, fromQr = false): Promise<void> {
     if (!result.ok) {
       this.error = {
@@ -110,22 +159,16 @@ export class AddPage extends LitElement {
     this.candidates = markDuplicates(result.accounts, accountsModel.entries);
   }
 
-  private async store(event: CustomEvent<OtpAccount[]>): Promise<void> {
-    try {
-      const added = await accountsModel.add(event.detail);
-      // Ask once the vault holds something worth keeping; installed apps usually get it silently.
-      void navigator.storage?.persist?.().catch(() => false);
-      showToast({
-        message: added.length === 1 ? 'Account added' : `${added.length} accounts added`,
-      });
+  private async store(event: CustomEvent<AddPlan>): Promise<void> {
+    if (await storeAddPlan(event.detail)) {
       window.location.hash = '#/';
-    } catch {
-      this.error = {
-        code: 'STORE_FAILED',
-        message: 'The account could not be stored. Nothing was saved.',
-      };
-      this.renderRoot.querySelector('account-preview')?.reset();
+      return;
     }
+    this.error = {
+      code: 'STORE_FAILED',
+      message: 'The account could not be stored. Nothing was saved.',
+    };
+    this.renderRoot.querySelector('account-preview')?.reset();
   }
 
   private select(tab: Tab): void {
@@ -161,6 +204,7 @@ export class AddPage extends LitElement {
         )}
       </div>
       ${error}
+      ${this.partsStatus ? html`<p role="status" data-testid="parts-status">${this.partsStatus}</p>` : nothing}
       <section id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${this.panel()}</section>`;
   }
 
@@ -172,7 +216,7 @@ export class AddPage extends LitElement {
         return keyed(
           this.scanAttempt,
           // The scanner shows its own camera failures; the slot offers the other ways to add.
-          html`<qr-scanner @qr-detected=${(e: CustomEvent<{ text: string }>) => void this.accept(readKeyText(e.detail.text), true)}
+          html`<qr-scanner @qr-detected=${(e: CustomEvent<{ text: string }>) => this.onQrText(e.detail.text)}
             @scan-cancel=${() => (window.location.hash = '#/')}>
             <div slot="alternatives" class="alternatives">
               <button @click=${() => this.select('image')}>Use a QR image</button>
@@ -183,7 +227,7 @@ export class AddPage extends LitElement {
         );
       case 'image':
         if (this.scanningReady !== 'image') return html`<p aria-busy="true">Loading…</p>`;
-        return html`<qr-image-input @qr-detected=${(e: CustomEvent<{ text: string }>) => void this.accept(readKeyText(e.detail.text), true)}
+        return html`<qr-image-input @qr-detected=${(e: CustomEvent<{ text: string }>) => this.onQrText(e.detail.text)}
           @qr-not-found=${() => (this.error = null)}></qr-image-input>`;
       case 'paste':
         return html`<form @submit=${(e: SubmitEvent) => {

@@ -5,6 +5,7 @@ import '../components/account-card.ts';
 import type { MoveRequest } from '../components/account-card.ts';
 import { showToast } from '../components/toast.ts';
 import { accountsModel, ModelController } from '../state/app-model.ts';
+import { lastBackupWords, needsBackup } from '../state/backup-status.ts';
 import { tokens } from '../styles/tokens.ts';
 import type { VaultEntry } from '../vault/vault.ts';
 import { listWindow, type RowRange } from './list-window.ts';
@@ -53,6 +54,7 @@ export class CodesPage extends LitElement {
         background: var(--accent); color: var(--accent-fg); text-decoration: none; font-weight: 600; }
       .warning { border: 1px solid var(--danger); border-radius: var(--radius); padding: 8px 12px; margin-bottom: 12px; }
       .warning ul { display: block; }
+      .reminder { border-left: 4px solid var(--accent); padding: 6px 10px; margin: 0 0 12px; }
     `,
   ];
 
@@ -183,7 +185,12 @@ export class CodesPage extends LitElement {
     this.rowCount = shown.length;
     this.range = this.windowFor(shown.length);
     const { start, end } = this.range;
-    return html`<div class="search">
+    // Accounts added since the last backup are in none: say so until one is made.
+    const reminder = needsBackup(entries)
+      ? html`<p class="reminder" data-testid="backup-reminder">Last backup: ${lastBackupWords()}.
+          <a href="#/backup">Make a backup</a></p>`
+      : nothing;
+    return html`${reminder}<div class="search">
         <label for="search">Search accounts</label>
         <input id="search" type="search" autocomplete="off" placeholder="Issuer or account"
           .value=${this.query} @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />

@@ -1,6 +1,13 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { ModelController } from '../state/app-model.ts';
+import { lastBackupWords } from '../state/backup-status.ts';
+import {
+  PERSISTENCE_WORDS,
+  type PersistenceAnswer,
+  persistenceState,
+  requestPersistence,
+} from '../state/storage-persistence.ts';
 import { tokens } from '../styles/tokens.ts';
 
 /**
@@ -20,16 +27,18 @@ export class SettingsPage extends LitElement {
     `,
   ];
 
-  @state() private persisted: boolean | null = null;
+  @state() private persisted: PersistenceAnswer | null = null;
+  @state() private asked = false;
   private readonly model = new ModelController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void navigator.storage?.persisted?.().then((p) => (this.persisted = p));
+    void persistenceState().then((p) => (this.persisted = p));
   }
 
   private async persist(): Promise<void> {
-    this.persisted = (await navigator.storage?.persist?.()) ?? false;
+    this.persisted = await requestPersistence();
+    this.asked = true;
   }
 
   override render() {
@@ -41,11 +50,14 @@ export class SettingsPage extends LitElement {
         ${
           this.persisted === null
             ? nothing
-            : this.persisted
-              ? html`<p>Storage is persistent: the browser will not clear it to free space.</p>`
-              : html`<p>The browser may clear storage when space runs low.</p>
-                <button @click=${this.persist}>Keep my accounts stored</button>`
+            : html`<p data-testid="storage-answer" role="status">${this.asked && this.persisted !== 'kept' ? 'The browser said no. ' : ''}${PERSISTENCE_WORDS[this.persisted]}</p>
+              ${this.persisted === 'kept' ? nothing : html`<button @click=${this.persist}>Keep my accounts stored</button>`}`
         }
+      </section>
+      <section aria-labelledby="backup-h">
+        <h2 id="backup-h">Backup</h2>
+        <p data-testid="last-backup">Last backup: ${lastBackupWords()}.</p>
+        <p><a href="#/backup">Back up, export or import accounts</a></p>
       </section>
       <section aria-labelledby="about-h">
         <h2 id="about-h">About</h2>

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'add'; params: URLSearchParams }
   | { name: 'account'; id: string }
   | { name: 'settings' }
+  | { name: 'backup' }
   | { name: 'not-found'; path: string };
 
 /**
@@ -24,6 +25,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/' || path === '') return { name: 'codes' };
   if (path === '/add') return { name: 'add', params };
   if (path === '/settings') return { name: 'settings' };
+  if (path === '/backup') return { name: 'backup' };
   const account = /^\/account\/([^/]+)$/.exec(path);
   if (account?.[1]) {
     try {
@@ -48,6 +50,8 @@ export function routeHref(route: Route): string {
       return `#/account/${encodeURIComponent(route.id)}`;
     case 'settings':
       return '#/settings';
+    case 'backup':
+      return '#/backup';
     case 'not-found':
       return `#${route.path}`;
   }

@@ -68,6 +68,21 @@ export class AccountsModel extends EventTarget {
     return added;
   }
 
+  /**
+   * Stores an import: new accounts at the end, re-enrolled ones replacing the old key in place;
+   * all or none.
+   */
+  async importAccounts(
+    add: readonly OtpAccount[],
+    replace: readonly { id: string; account: OtpAccount }[],
+  ): Promise<VaultEntry[]> {
+    const { added, replaced } = await (await this.ready()).applyImport(add, replace);
+    const byId = new Map(replaced.map((e) => [e.id, e]));
+    this.entries = [...this.entries.map((e) => byId.get(e.id) ?? e), ...added];
+    this.changed();
+    return [...replaced, ...added];
+  }
+
   /** Stores an edited account (issuer, label, counter). */
   async update(entry: VaultEntry): Promise<void> {
     if (!(await (await this.ready()).update(entry))) throw new Error('NOT_FOUND');

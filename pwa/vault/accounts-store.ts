@@ -30,6 +30,34 @@ export async function appendRecords(
 }
 
 /**
+ * Appends `added` and replaces the sealed content of `replaced` (keeping their positions), in one
+ * transaction: an import lands whole or not at all.
+ *
+ * @returns false, with nothing written, when a record to replace no longer exists
+ */
+export async function appendAndReplace(
+  db: VaultDb,
+  added: Omit<AccountRecord, 'order'>[],
+  replaced: Omit<AccountRecord, 'order'>[],
+): Promise<boolean> {
+  const tx = db.transaction('accounts', 'readwrite');
+  const currents = await Promise.all(replaced.map((r) => tx.store.get(r.id)));
+  if (currents.some((c) => !c)) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    return false;
+  }
+  const last = await tx.store.index('by-order').openCursor(null, 'prev');
+  let order = last ? last.value.order + 1 : 0;
+  const writes = [
+    ...replaced.map((r, i) => tx.store.put({ ...r, order: currents[i]?.order ?? 0 })),
+    ...added.map((r) => tx.store.add({ ...r, order: order++ })),
+  ];
+  await Promise.all([...writes, tx.done]);
+  return true;
+}
+
+/**
  * Replaces the sealed content of an existing record, keeping its position.
  *
  * @returns the stored record, or null when no record has that id

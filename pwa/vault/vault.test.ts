@@ -161,6 +161,32 @@ describe('Vault', () => {
   });
 });
 
+describe('Vault.applyImport', () => {
+  it('replaces keys in place and appends new accounts in one go', async () => {
+    const { vault } = await freshVault();
+    const [first, second] = await vault.add([account(0), account(1)]);
+    const renewed = account(2, { issuer: 'Issuer0', label: 'person0@example.com' });
+    const { added, replaced } = await vault.applyImport(
+      [account(3)],
+      [{ id: first?.id ?? '', account: renewed }],
+    );
+    expect(replaced.map((e) => e.id)).toEqual([first?.id]);
+    const { entries } = await vault.list();
+    expect(entries.map((e) => e.id)).toEqual([first?.id, second?.id, added[0]?.id]);
+    expect(entries[0]?.account).toEqual(renewed);
+  });
+
+  it('writes nothing when an account to replace is gone', async () => {
+    const { vault } = await freshVault();
+    const [first] = await vault.add([account(0)]);
+    await vault.remove(first?.id ?? '');
+    await expect(
+      vault.applyImport([account(1)], [{ id: first?.id ?? '', account: account(2) }]),
+    ).rejects.toThrow('NOT_FOUND');
+    expect((await vault.list()).entries).toEqual([]);
+  });
+});
+
 describe('Vault.list with a first batch', () => {
   it('hands over the first records before the rest, and then the whole list in order', async () => {
     const { vault } = await freshVault();

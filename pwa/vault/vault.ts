@@ -1,5 +1,6 @@
 import type { OtpAccount } from '../../sdk/otp/index.ts';
 import {
+  appendAndReplace,
   appendRecords,
   deleteRecord,
   putRecord,
@@ -156,6 +157,35 @@ export class Vault {
     );
     await appendRecords(this.db, sealed);
     return entries;
+  }
+
+  /**
+   * Adds `add` at the end and gives the entries of `replace` their new key (an imported,
+   * re-enrolled account), in one transaction: all of it or, on any failure, none.
+   *
+   * @returns the added entries and the replaced ones as now stored
+   * @throws when an entry to replace no longer exists (nothing is written)
+   */
+  async applyImport(
+    add: readonly OtpAccount[],
+    replace: readonly { id: string; account: OtpAccount }[],
+  ): Promise<{ added: VaultEntry[]; replaced: VaultEntry[] }> {
+    const addedAt = Date.now();
+    const added = add.map((account) => ({ id: crypto.randomUUID(), account, addedAt }));
+    const replaced = replace.map((r) => ({ id: r.id, account: r.account, addedAt }));
+    const seal = (e: VaultEntry) =>
+      sealJson(this.key, e.id, { account: e.account, addedAt: e.addedAt }).then((s) => ({
+        id: e.id,
+        format: 1 as const,
+        ...s,
+      }));
+    const [sealedAdded, sealedReplaced] = await Promise.all([
+      Promise.all(added.map(seal)),
+      Promise.all(replaced.map(seal)),
+    ]);
+    if (!(await appendAndReplace(this.db, sealedAdded, sealedReplaced)))
+      throw new Error('NOT_FOUND');
+    return { added, replaced };
   }
 
   /**
