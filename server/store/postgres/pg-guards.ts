@@ -1,5 +1,6 @@
 import type { GuardStore } from '../contract.ts';
 import { refusal } from '../lockout.ts';
+import { rateVerdict } from '../rate-window.ts';
 import {
   type ChallengeContextRow,
   type FailureRow,
@@ -50,23 +51,24 @@ export function pgGuards(pool: Pool): GuardStore {
     async clearFailures(userId, kind) {
       await query(pool, CLEAR_FAILURES, [userId, kind]);
     },
-    async hitRateLimit(key, now, { limit, windowMs }) {
-      // Shared by every instance, so counted in a table (SQLite counts in memory).
-      const windowStart = Math.floor(now / windowMs) * windowMs;
-      const { rows } = await query<{ count: number }>(
+    async hitRateLimit(key, now, opts) {
+      // Shared by every instance, so counted in a table (SQLite counts in memory). The upsert
+      // moves the key to the window containing `now` as countHit does, under the row's lock.
+      const windowStart = Math.floor(now / opts.windowMs) * opts.windowMs;
+      const { rows } = await query<{ count: number; prev_count: number }>(
         pool,
-        `INSERT INTO rate_limits AS r (key, window_start, window_end, count) VALUES ($1, $2, $3, 1)
+        `INSERT INTO rate_limits AS r (key, window_start, window_end, count, prev_count)
+         VALUES ($1, $2, $3, 1, 0)
          ON CONFLICT (key) DO UPDATE SET
+           prev_count = CASE WHEN r.window_start = excluded.window_start THEN r.prev_count
+                             WHEN r.window_end = excluded.window_start THEN r.count ELSE 0 END,
            count = CASE WHEN r.window_start = excluded.window_start THEN r.count + 1 ELSE 1 END,
            window_start = excluded.window_start, window_end = excluded.window_end
-         RETURNING count`,
-        [key, windowStart, windowStart + windowMs],
+         RETURNING count, prev_count`,
+        [key, windowStart, windowStart + opts.windowMs],
       );
-      const count = rows[0]?.count ?? Number.POSITIVE_INFINITY;
-      return {
-        allowed: count <= limit,
-        retryAfterMs: count <= limit ? 0 : windowStart + windowMs - now,
-      };
+      const row = rows[0] ?? { count: Number.POSITIVE_INFINITY, prev_count: 0 };
+      return rateVerdict({ windowStart, count: row.count, previous: row.prev_count }, now, opts);
     },
     async createChallenge(c) {
       await query(pool, INSERT_CHALLENGE, [

@@ -85,7 +85,7 @@ export function pgSessions(pool: Pool): SessionStore {
         await query(tx, PRUNE_CHALLENGES, [now]);
         await query(tx, PRUNE_PENDING_FACTORS, [now]);
         await query(tx, PRUNE_SESSIONS, [now, now - sessionIdleMs]);
-        await query(tx, 'DELETE FROM rate_limits WHERE window_end <= $1', [now]);
+        await query(tx, 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= $1', [now]);
       });
     },
   };

@@ -1,4 +1,5 @@
 import type { Store } from '../contract.ts';
+import { countHit, rateVerdict, type WindowCounts } from '../rate-window.ts';
 
 /**
  * Per-address rate limits of the SQLite store, counted in memory. One server process owns an
@@ -12,33 +13,28 @@ import type { Store } from '../contract.ts';
  * const { allowed } = await limits.hitRateLimit('login|10.0.0.1', Date.now(), { limit: 60, windowMs: 60_000 });
  */
 export function createMemoryRateLimits(): Pick<Store, 'hitRateLimit'> & {
-  /** Forgets the windows that ended before `now`. */
+  /** Forgets the keys whose counts no longer matter at `now` (both windows over). */
   prune(now: number): void;
 } {
-  const windows = new Map<string, { end: number; count: number }>();
+  const keys = new Map<string, { counts: WindowCounts; windowMs: number }>();
   let nextSweep = 0;
 
   const prune = (now: number) => {
-    for (const [key, w] of windows) if (w.end <= now) windows.delete(key);
+    for (const [key, k] of keys) {
+      if (k.counts.windowStart + 2 * k.windowMs <= now) keys.delete(key);
+    }
   };
 
   return {
-    async hitRateLimit(key, now, { limit, windowMs }) {
-      // Keys are per address and route: sweep ended windows now and then so the map stays small.
+    async hitRateLimit(key, now, opts) {
+      // Keys are per address and route: sweep stale ones now and then so the map stays small.
       if (now >= nextSweep) {
         prune(now);
-        nextSweep = now + windowMs;
+        nextSweep = now + opts.windowMs;
       }
-      const start = Math.floor(now / windowMs) * windowMs;
-      const end = start + windowMs;
-      let w = windows.get(key);
-      if (!w || w.end !== end) {
-        w = { end, count: 0 };
-        windows.set(key, w);
-      }
-      w.count += 1;
-      const allowed = w.count <= limit;
-      return { allowed, retryAfterMs: allowed ? 0 : end - now };
+      const counts = countHit(keys.get(key)?.counts, now, opts.windowMs);
+      keys.set(key, { counts, windowMs: opts.windowMs });
+      return rateVerdict(counts, now, opts);
     },
     prune,
   };
