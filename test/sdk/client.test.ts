@@ -296,7 +296,8 @@ describe('sdk/client rate limits and lockouts', () => {
       const error = await apiError(client.login({ username: 'gil', password: PASSWORD }));
       expect(error).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
       expect(error.retryAfter).toBeGreaterThan(0);
-      expect(error.retryAfter).toBeLessThanOrEqual(60);
+      // A sliding minute: this minute's hits still weigh in the next.
+      expect(error.retryAfter).toBeLessThanOrEqual(120);
     } finally {
       await server.close();
     }
