@@ -7,6 +7,7 @@ import { type Keyring, loadKeyring } from './crypto/keyring.ts';
 import { createPasswordHasher, type PasswordHasher } from './crypto/passwords.ts';
 import { cryptoRandom, type Random } from './crypto/tokens.ts';
 import { AppError } from './errors.ts';
+import { allowedHostsOnly } from './http/allowed-hosts.ts';
 import { allowedMethods } from './http/allowed-methods.ts';
 import { renderError, validationFailed } from './http/api-error.ts';
 import type { AppEnv } from './http/app-env.ts';
@@ -86,6 +87,7 @@ export function createApp(options: AppOptions) {
       ip: c.get('ip'),
     });
   });
+  app.use('*', allowedHostsOnly({ trustProxy: config.trustProxy, hosts: config.allowedHosts }));
   app.use('*', areaSecureHeaders({ trustProxy: config.trustProxy, hstsMaxAge: config.hstsMaxAge }));
   app.use(`${API_BASE}/*`, async (c, next) => {
     await next();

@@ -10,8 +10,9 @@
 export const ErrorCode = {
   /** Unknown user, wrong password, or an SSO-only account tried a password login (401). */
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
-  /** The TOTP or recovery code was wrong, already used, or out of the ±1 step window (401). */
+  /** The TOTP or recovery code was wrong or out of the ±1 step window (401). */
   INVALID_CODE: 'INVALID_CODE',
+  /** A correct code that was accepted already (a replay): wait for the next one; not counted as a guess (401). */
   CODE_ALREADY_USED: 'CODE_ALREADY_USED',
   /** The login challenge succeeded already, expired, took 5 wrong codes, or is unknown to this client (410). */
   CHALLENGE_EXPIRED: 'CHALLENGE_EXPIRED',
@@ -47,7 +48,10 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   /** No such route (404). */
   NOT_FOUND: 'NOT_FOUND',
+  /** The path exists but not with this method; `Allow` lists the ones it answers (405). */
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** The `Host` is not one of the server's names (PUBLIC_ORIGIN, ALLOWED_HOSTS, localhost, an IP) (421). */
+  HOST_NOT_ALLOWED: 'HOST_NOT_ALLOWED',
   /** The database is unreachable or dropped the connection (a restart); nothing was done, retry shortly (503). */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** Anything unexpected; details go to the server log only (500). */

@@ -47,6 +47,11 @@ export interface Config {
   cookieSecure: 'auto' | 'always' | 'never';
   /** Extra origins accepted by the CSRF check (PUBLIC_ORIGIN, comma-separated). */
   publicOrigins: string[];
+  /**
+   * Host names the server answers for besides `localhost` and IP literals: those of PUBLIC_ORIGIN
+   * plus ALLOWED_HOSTS (comma-separated). Other names get 421 (DNS rebinding).
+   */
+  allowedHosts: string[];
   issuer: string;
   /** Where the PWA build lives (served at /app/ when present). */
   pwaDir: string;
@@ -111,6 +116,20 @@ function databaseUrl(raw: string | undefined): string | null {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
   return raw;
+}
+
+/** ALLOWED_HOSTS: comma-separated host names, without scheme or port. */
+function hostNames(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw.split(',').map((h) => {
+    const name = h.trim().toLowerCase();
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(name)) {
+      throw new ConfigError(
+        `ALLOWED_HOSTS must be a comma-separated list of host names (no scheme or port), got "${h}"`,
+      );
+    }
+    return name;
+  });
 }
 
 function origins(raw: string | undefined): string[] {
@@ -183,6 +202,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
         'MFA_ENCRYPTION_KEY_FILE to a path outside DATA_DIR (or ALLOW_KEY_IN_DATA_DIR=1 to accept it)',
     );
   }
+  const publicOrigins = origins(env.PUBLIC_ORIGIN);
   const demoPassword = env.DEMO_PASSWORD ?? 'demo-password';
   if (demoPassword.length < 8) throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
   return {
@@ -206,7 +226,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     trustProxy: proxyHops(env.TRUST_PROXY),
     hstsMaxAge: int(env, 'HSTS_MAX_AGE', 31_536_000, 0, 10 * 31_536_000),
     cookieSecure,
-    publicOrigins: origins(env.PUBLIC_ORIGIN),
+    publicOrigins,
+    allowedHosts: [
+      ...new Set([
+        ...publicOrigins.map((o) => new URL(o).hostname),
+        ...hostNames(env.ALLOWED_HOSTS),
+      ]),
+    ],
     issuer: env.MFA_ISSUER || 'MFA Companion',
     pwaDir: resolve(cwd, env.PWA_DIR || './dist/pwa'),
     argon2: OWASP_ARGON2ID,

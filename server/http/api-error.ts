@@ -29,6 +29,7 @@ export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  HOST_NOT_ALLOWED: 421,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

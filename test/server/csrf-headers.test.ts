@@ -71,7 +71,7 @@ describe('security headers', () => {
   });
 
   it('adds HSTS on HTTPS', async () => {
-    const h = await makeHarness();
+    const h = await makeHarness({ config: { allowedHosts: ['mfa.example.com'] } });
     const res = await h.client().get('https://mfa.example.com/api/health');
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
   });

@@ -8,7 +8,8 @@ describe('login with password and code', () => {
   let h: Harness;
   let account: OtpAccount;
   beforeEach(async () => {
-    h = await makeHarness();
+    // mfa.example.com: the name the Secure-cookie test deploys under.
+    h = await makeHarness({ config: { allowedHosts: ['mfa.example.com'] } });
     await h.user('alice@demo.test');
     await h.user('bob@demo.test');
     await h.user('erin@demo.test', { authType: 'saml' });
