@@ -10,10 +10,16 @@ export interface CodeAttemptStateRow {
   consumed_at: number | null;
   expires_at: number;
   count: number | null;
+  /** Locks since the last success, which make the next one longer. */
+  locks: number | null;
   locked_until: number | null;
   factor_id: number | null;
   last_step: number | null;
 }
+
+/** Whether a success has failures or lock history to clear (most successes have none). */
+export const hasFailures = (state: CodeAttemptStateRow): boolean =>
+  Boolean(state.count) || Boolean(state.locks);
 
 /** What checking the code found: a new code, a spent one (not a guess), or a wrong one. */
 export type CodeVerdict = 'valid' | 'replayed' | 'wrong';

@@ -98,8 +98,9 @@ export interface FactorStore {
    */
   advanceLastStep(factorId: number, step: number): Promise<boolean>;
   /**
-   * Removes the user's factor (pending or active) and recovery codes; with `mustSetupMfa` also
-   * marks the user to set MFA up at the next login. Atomic. Returns true if an active factor was removed.
+   * Removes the user's factor (pending or active), recovery codes and second-factor lock (with the
+   * locks that would make the next one longer); with `mustSetupMfa` also marks the user to set
+   * MFA up at the next login. Atomic. Returns true if an active factor was removed.
    */
   removeFactor(userId: number, opts: { mustSetupMfa: boolean }): Promise<boolean>;
   /**

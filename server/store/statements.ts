@@ -71,18 +71,27 @@ export const COUNT_FAILURE = `
   ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1`;
 /**
  * The lockout rule, for every path: once the count reaches `$3` (the threshold) the user is
- * locked until `$4` and the count starts again. A row comes back only when this call locked.
+ * locked from `$4` (now) for `$5` (the lock time) × (1 + `$6` × n²), n being the locks since the
+ * last success, and the count starts again. `$6` 1 makes each further lock longer (15 min, 30,
+ * 75, 150, …: the second factor's ceiling over time); 0 keeps every lock alike. A row comes back
+ * only when this call locked.
  */
 export const LOCK_AT_THRESHOLD = `
-  UPDATE failure_counters SET count = 0, locked_until = $4
+  UPDATE failure_counters SET count = 0, locks = locks + 1,
+    locked_until = $4 + $5 * (1 + $6 * locks * locks)
   WHERE user_id = $1 AND kind = $2 AND count >= $3
   RETURNING locked_until`;
 /** Gives back a reserved attempt that turned out not to be a guess (a replayed code). */
 export const RELEASE_ATTEMPT = `
   UPDATE failure_counters SET count = count - 1
   WHERE user_id = $1 AND kind = $2 AND count > 0`;
-export const CLEAR_FAILURES =
-  'UPDATE failure_counters SET count = 0 WHERE user_id = $1 AND kind = $2 AND count <> 0';
+/** After a success: the count and the locks that escalate the next one start again. */
+export const CLEAR_FAILURES = `
+  UPDATE failure_counters SET count = 0, locks = 0
+  WHERE user_id = $1 AND kind = $2 AND (count <> 0 OR locks <> 0)`;
+/** An admin's reset (or the user's own removal) of the factor lifts its lock and history. */
+export const DELETE_MFA_FAILURES =
+  "DELETE FROM failure_counters WHERE user_id = $1 AND kind = 'mfa'";
 
 // ---- login challenges ----
 
@@ -121,7 +130,7 @@ export const CHALLENGE_CONTEXT = `
  * columns when there is no count or no active factor.
  */
 export const CODE_ATTEMPT_STATE = `
-  SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locked_until,
+  SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locks, fc.locked_until,
     f.id AS factor_id, f.last_step
   FROM challenges c
   LEFT JOIN failure_counters fc ON fc.user_id = $1 AND fc.kind = 'mfa'

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
 import { apiOperations } from './api-doc.ts';
 import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
-import { harnessWithMfaUser, submitCode } from './login-steps.ts';
+import { harnessWithMfaUser, startChallenge, submitCode } from './login-steps.ts';
 
 describe('brute-force protection', () => {
   let h: Harness;
@@ -86,6 +86,32 @@ describe('brute-force protection', () => {
     const client = h.client();
     const res = await submit(client, h.code(account));
     expect(res.status).toBe(200);
+  });
+
+  it('locks longer each further time (15, 30, 75 min) until an admin reset lifts it', async () => {
+    const waits: number[] = [];
+    for (let n = 0; n < 3; n++) {
+      const tenth = (await wrongCodes(10))!;
+      const retry = Number(tenth.headers.get('retry-after'));
+      waits.push(retry / 60);
+      h.advance(retry * 1000);
+    }
+    expect(waits).toEqual([15, 30, 75]);
+    await wrongCodes(10);
+    await h.user('root@demo.test', { role: 'admin' });
+    const admin = await h.signIn('root@demo.test');
+    const alice = (await h.store.getUserByUsername('alice@demo.test'))!;
+    expect((await admin.post(`/api/admin/users/${alice.id}/mfa/reset`)).status).toBe(204);
+    // The next login sets MFA up again, and its first code is not refused by the old lock.
+    const client = h.client();
+    const challengeId = await startChallenge(client, 'alice@demo.test');
+    const setup = await client.post('/api/login/mfa/setup', { challengeId });
+    const { otpauthUri } = (await setup.json()) as { otpauthUri: string };
+    const verify = await client.post('/api/login/mfa/setup/verify', {
+      challengeId,
+      code: h.code(parseKeyUri(otpauthUri)),
+    });
+    expect(verify.status).toBe(200);
   });
 
   it('restarts the count after a success', async () => {

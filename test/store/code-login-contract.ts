@@ -183,6 +183,29 @@ export function codeLoginContract(
       expect(after).toEqual({ outcome: 'ok' });
     });
 
+    it('locks the code step longer the second time, and a success starts the series again', async () => {
+      const ids = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10'];
+      await setUp([]);
+      for (const id of ids) await addChallenge(id, T0 + 600 * MIN);
+      const wrong = (challengeId: string, now: number) =>
+        current().store.attemptCodeLogin(attempt(null, { challengeId, threshold: 3, now }));
+      await wrong('d1', T0);
+      await wrong('d2', T0);
+      expect(await wrong('d3', T0)).toEqual({ outcome: 'wrong', lockedUntil: T0 + 15 * MIN });
+      const later = T0 + 20 * MIN;
+      await wrong('d4', later);
+      await wrong('d5', later);
+      expect(await wrong('d6', later)).toEqual({ outcome: 'wrong', lockedUntil: later + 30 * MIN });
+      const free = later + 30 * MIN;
+      const ok = await current().store.attemptCodeLogin(
+        attempt(101, { challengeId: 'd7', now: free }),
+      );
+      expect(ok).toEqual({ outcome: 'ok' });
+      await wrong('d8', free);
+      await wrong('d9', free);
+      expect(await wrong('d10', free)).toEqual({ outcome: 'wrong', lockedUntil: free + 15 * MIN });
+    });
+
     it('gives exactly one success to 20 concurrent attempts with one code on different challenges', async () => {
       const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
       await setUp(ids);

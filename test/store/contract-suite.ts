@@ -311,6 +311,39 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: null });
       });
 
+      it('makes each further second-factor lock longer (1 + n²), the password’s alike, until a success', async () => {
+        const { user } = await activeFactor();
+        /** Locks `kind` once at `at` and tells for how long. */
+        const lockOnce = async (kind: 'mfa' | 'password', at: number) => {
+          for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, kind, at, opts);
+          for (let i = 0; i < 3; i++) await store.recordFailure(user.id, kind, at, opts);
+          return ((await failures(user.id, kind)).lockedUntil ?? at) - at;
+        };
+        const mfa: number[] = [];
+        const password: number[] = [];
+        for (let n = 0, at = T0; n < 4; n++, at += 200 * MIN) {
+          mfa.push((await lockOnce('mfa', at)) / MIN);
+          password.push((await lockOnce('password', at)) / MIN);
+        }
+        expect(mfa).toEqual([15, 30, 75, 150]);
+        expect(password).toEqual([15, 15, 15, 15]);
+        // A success starts the series again.
+        await store.clearFailures(user.id, 'mfa');
+        expect(await lockOnce('mfa', T0 + 1000 * MIN)).toBe(15 * MIN);
+      });
+
+      it('lifts the second-factor lock and its history when the factor is removed (admin reset)', async () => {
+        const { user } = await activeFactor();
+        for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'mfa', T0, opts);
+        for (let i = 0; i < 3; i++) await store.recordFailure(user.id, 'mfa', T0, opts);
+        expect((await failures(user.id, 'mfa')).lockedUntil).toBe(T0 + 15 * MIN);
+        await store.removeFactor(user.id, { mustSetupMfa: true });
+        expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: null });
+        expect(await store.reserveAttempt(user.id, 'mfa', T0 + MIN, opts)).toEqual({
+          allowed: true,
+        });
+      });
+
       it('does not lock before the threshold is reached', async () => {
         const { user } = await activeFactor();
         await store.reserveAttempt(user.id, 'mfa', T0, opts);

@@ -1,9 +1,11 @@
 import {
   type CodeAttemptStateRow,
   type CodeVerdict,
+  hasFailures,
   refusalBeforeCheck,
 } from '../code-attempt-state.ts';
 import type { CodeAttempt, CodeAttemptOutcome, FactorStore } from '../contract.ts';
+import { escalation } from '../lockout.ts';
 import {
   ADVANCE_LAST_STEP,
   CLEAR_FAILURES,
@@ -77,7 +79,7 @@ export function pgCodeLogin(pool: Pool): Pick<FactorStore, 'attemptCodeLogin'> {
     if (refused) return refused;
     const checked = state.factor_id === null ? 'wrong' : await verdict(tx, a, state.last_step);
     if (checked === 'valid') {
-      await signIn(tx, a, Boolean(state.count));
+      await signIn(tx, a, hasFailures(state));
       return { outcome: 'ok' };
     }
     await query(tx, COUNT_CHALLENGE_ATTEMPT, [a.challengeId]);
@@ -91,7 +93,9 @@ export function pgCodeLogin(pool: Pool): Pick<FactorStore, 'attemptCodeLogin'> {
       a.userId,
       'mfa',
       a.threshold,
-      a.now + a.lockMs,
+      a.now,
+      a.lockMs,
+      escalation('mfa'),
     ]);
     return { outcome: 'wrong', lockedUntil: after?.locked_until ?? null };
   }

@@ -7,6 +7,7 @@ import {
   CONSUME_RECOVERY_CODE,
   COUNT_RECOVERY_CODES_LEFT,
   DELETE_FACTOR,
+  DELETE_MFA_FAILURES,
   DELETE_RECOVERY_CODES,
   FACTOR_OF_USER,
   SET_MUST_SETUP_MFA,
@@ -72,6 +73,7 @@ export function pgFactors(
         await lockUser(tx, userId);
         const removed = await query<{ status: string }>(tx, DELETE_FACTOR, [userId]);
         await query(tx, DELETE_RECOVERY_CODES, [userId]);
+        await query(tx, DELETE_MFA_FAILURES, [userId]);
         if (mustSetupMfa) await query(tx, SET_MUST_SETUP_MFA, [userId]);
         return removed.rows.some((r) => r.status === 'active');
       });

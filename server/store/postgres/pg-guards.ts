@@ -1,5 +1,5 @@
 import type { GuardStore } from '../contract.ts';
-import { refusal } from '../lockout.ts';
+import { escalation, refusal } from '../lockout.ts';
 import { rateVerdict } from '../rate-window.ts';
 import {
   type ChallengeContextRow,
@@ -41,7 +41,9 @@ export function pgGuards(pool: Pool): GuardStore {
         userId,
         kind,
         threshold,
-        now + lockMs,
+        now,
+        lockMs,
+        escalation(kind),
       ]);
       return { lockedUntil: rows[0]?.locked_until ?? null };
     },

@@ -2,9 +2,11 @@ import type Database from 'better-sqlite3';
 import {
   type CodeAttemptStateRow,
   type CodeVerdict,
+  hasFailures,
   refusalBeforeCheck,
 } from '../code-attempt-state.ts';
 import type { CodeAttempt, CodeAttemptOutcome, FactorStore } from '../contract.ts';
+import { escalation } from '../lockout.ts';
 import {
   ADVANCE_LAST_STEP,
   CLEAR_FAILURES,
@@ -88,14 +90,21 @@ export function sqliteCodeLogin(
     const checked = state.factor_id === null ? 'wrong' : verdict(a, state.last_step);
     if (checked === 'valid') {
       consume.run(a.challengeId, a.now);
-      if (state.count) clear.run(a.userId, 'mfa');
+      if (hasFailures(state)) clear.run(a.userId, 'mfa');
       signIn(a.session, a.endSessionId, a.audit);
       return { outcome: 'durable' };
     }
     countAttempt.run(a.challengeId);
     if (checked === 'replayed') return { outcome: 'replayed' };
     countFailure.run(a.userId, 'mfa');
-    const after = lockAtThreshold.get(a.userId, 'mfa', a.threshold, a.now + a.lockMs);
+    const after = lockAtThreshold.get(
+      a.userId,
+      'mfa',
+      a.threshold,
+      a.now,
+      a.lockMs,
+      escalation('mfa'),
+    );
     return { outcome: 'wrong', lockedUntil: after?.locked_until ?? null };
   };
 

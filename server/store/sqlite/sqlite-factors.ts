@@ -8,6 +8,7 @@ import {
   CONSUME_RECOVERY_CODE,
   COUNT_RECOVERY_CODES_LEFT,
   DELETE_FACTOR,
+  DELETE_MFA_FAILURES,
   DELETE_RECOVERY_CODES,
   END_USER_SESSIONS,
   FACTOR_OF_USER,
@@ -47,6 +48,7 @@ export function sqliteFactors(
     for (const h of hashes) insertCode.run(userId, h);
   };
   // Returns whether an active factor was removed.
+  const deleteMfaFailures = statement(db, DELETE_MFA_FAILURES);
   const remove = (userId: number, mustSetupMfa: boolean): boolean => {
     const removed = removeAll.all(userId);
     deleteCodes.run(userId);
@@ -82,7 +84,13 @@ export function sqliteFactors(
       return ok;
     },
     async removeFactor(userId, { mustSetupMfa }) {
-      return write(() => remove(userId, mustSetupMfa), { atomic: true });
+      return write(
+        () => {
+          deleteMfaFailures.run(userId);
+          return remove(userId, mustSetupMfa);
+        },
+        { atomic: true },
+      );
     },
     async disableFactorsForUsers(userIds, { markPasswordUsersForSetup, exceptSessionId }) {
       const result = await write(

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GuardStore } from '../contract.ts';
-import { refusal } from '../lockout.ts';
+import { escalation, refusal } from '../lockout.ts';
 import {
   type ChallengeContextRow,
   type FailureRow,
@@ -48,7 +48,9 @@ export function sqliteGuards(
       return refusal(toFailureState(failures.get(userId, kind)), now);
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
-      const locked = await write(() => lock.get(userId, kind, threshold, now + lockMs));
+      const locked = await write(() =>
+        lock.get(userId, kind, threshold, now, lockMs, escalation(kind)),
+      );
       return { lockedUntil: locked?.locked_until ?? null };
     },
     async releaseAttempt(userId, kind) {
