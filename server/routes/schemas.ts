@@ -33,7 +33,11 @@ export const MeAnswer = z.object({ user: User });
 export const Code = z.string().min(1).max(64).openapi({ example: '492039' });
 const ChallengeId = z.string().min(1).max(128);
 
-export const LoginBody = z.object({
+/**
+ * Request bodies are strict: an unknown field is refused (400 `VALIDATION_FAILED` naming it), so a
+ * misspelt `requireMfaForNonSsoUser` or a stray `userId` is an error, never silently ignored.
+ */
+export const LoginBody = z.strictObject({
   username: z.string().min(1).max(254),
   password: z.string().min(1).max(1024),
 });
@@ -44,9 +48,9 @@ export const LoginAnswer = z
   ])
   .openapi('LoginAnswer');
 
-export const ChallengeBody = z.object({ challengeId: ChallengeId });
-export const ChallengeCodeBody = z.object({ challengeId: ChallengeId, code: Code });
-export const CodeBody = z.object({ code: Code });
+export const ChallengeBody = z.strictObject({ challengeId: ChallengeId });
+export const ChallengeCodeBody = z.strictObject({ challengeId: ChallengeId, code: Code });
+export const CodeBody = z.strictObject({ code: Code });
 
 export const Authenticated = z.object({
   status: z.literal('authenticated'),
@@ -63,8 +67,11 @@ export const SetupKey = z
   .openapi('SetupKey');
 export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
 
-export const PolicyBody = z.object({ requireMfaForNonSsoUsers: z.boolean() }).openapi('Policy');
-export const PolicyAnswer = PolicyBody.extend({
+export const PolicyBody = z
+  .strictObject({ requireMfaForNonSsoUsers: z.boolean() })
+  .openapi('Policy');
+export const PolicyAnswer = z.object({
+  requireMfaForNonSsoUsers: z.boolean(),
   /** True when the acting admin must set MFA up at the next login. */
   adminMustSetUp: z.boolean().optional(),
 });
@@ -95,7 +102,7 @@ export const UserList = z.object({
 });
 
 export const UserIdParam = z.object({ id: z.coerce.number().int().min(1) });
-export const BatchBody = z.object({ userIds: z.array(z.number().int().min(1)).min(1).max(1000) });
+export const BatchBody = z.strictObject({ userIds: z.array(z.number().int().min(1)).min(1).max(1000) });
 export const BatchAnswer = z.object({
   disabled: z.array(z.number().int()),
   skipped: z.array(

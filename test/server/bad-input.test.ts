@@ -49,6 +49,36 @@ describe('bad input is a 4xx JSON error, never a 500, never a partial write', as
     await expectJsonError(await send(method, path, body), 400, 'VALIDATION_FAILED');
   });
 
+  /** A body of the right shape for each route taking JSON. */
+  const shaped: Record<string, Record<string, unknown>> = {
+    'POST /api/login': { username: 'nobody@demo.test', password: 'whatever' },
+    'POST /api/login/mfa': { challengeId: 'c', code: '123456' },
+    'POST /api/login/mfa/setup': { challengeId: 'c' },
+    'POST /api/login/mfa/setup/verify': { challengeId: 'c', code: '123456' },
+    'POST /api/me/mfa/enable': { code: '123456' },
+    'POST /api/me/mfa/recovery-codes': { code: '123456' },
+    'POST /api/me/mfa/disable': { code: '123456' },
+    'PUT /api/admin/policy': { requireMfaForNonSsoUsers: true },
+    'POST /api/admin/users/mfa/disable': { userIds: [1] },
+  };
+
+  it.each(routes)(
+    '%s %s: an unknown field → 400 VALIDATION_FAILED naming it',
+    async (method, path) => {
+      const body = shaped[`${method} ${path}`];
+      expect(body, 'a shaped body for this route in the test').toBeDefined();
+      const res = await send(
+        method!,
+        path!,
+        JSON.stringify({ ...body, requireMfaForNonSsoUser: false }),
+      );
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toContain('requireMfaForNonSsoUser');
+    },
+  );
+
   it.each(routes)('%s %s: a JSON array or scalar → 400', async (method, path) => {
     await expectJsonError(await send(method, path, '[1,2]'), 400, 'VALIDATION_FAILED');
     await expectJsonError(await send(method, path, 'null'), 400, 'VALIDATION_FAILED');

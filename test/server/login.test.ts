@@ -113,7 +113,7 @@ describe('login with password and code', () => {
     ).toBe(200);
   });
 
-  it('ignores a client-sent time: only the server clock counts', async () => {
+  it('refuses a client-sent time, and judges codes by the server clock only', async () => {
     const client = h.client();
     const challengeId = await startChallenge(client, 'alice@demo.test');
     const old = h.code(account, -10);
@@ -123,7 +123,10 @@ describe('login with password and code', () => {
       at: h.now() - 300_000,
       time: h.now() - 300_000,
     });
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe('VALIDATION_FAILED');
+    const plain = await client.post('/api/login/mfa', { challengeId, code: old });
+    expect(plain.status).toBe(401);
   });
 
   it('binds the challenge to the client that made it', async () => {
