@@ -121,7 +121,9 @@ describe.skipIf(!browserAvailable)('PWA: accessibility beyond axe', { timeout: 1
     await page.locator('codes-page label[for="search"]').waitFor();
     const [headerBottom, labelTop] = await Promise.all([
       page.locator('app-shell header').evaluate((el) => el.getBoundingClientRect().bottom),
-      page.locator('codes-page label[for="search"]').evaluate((el) => el.getBoundingClientRect().top),
+      page
+        .locator('codes-page label[for="search"]')
+        .evaluate((el) => el.getBoundingClientRect().top),
     ]);
     expect(labelTop).toBeGreaterThanOrEqual(headerBottom);
     await context.close();
@@ -130,7 +132,11 @@ describe.skipIf(!browserAvailable)('PWA: accessibility beyond axe', { timeout: 1
   it('keeps the "accounts added" toast off the last card’s buttons', async () => {
     const { context, page } = await withAccounts(env.browser, env.app.url);
     await setTextSize(page, 32);
-    await pasteKey(page, env.app.url, 'otpauth://totp/Hooli:gavin@hooli.test?secret=ONSWG4TFOQYTEMZU&issuer=Hooli');
+    await pasteKey(
+      page,
+      env.app.url,
+      'otpauth://totp/Hooli:gavin@hooli.test?secret=ONSWG4TFOQYTEMZU&issuer=Hooli',
+    );
     await confirmAdd(page);
     const toast = page.locator('toast-host .toast');
     await toast.waitFor();
@@ -147,7 +153,9 @@ describe.skipIf(!browserAvailable)('PWA: accessibility beyond axe', { timeout: 1
     const { context, page, errors } = await openContext(env.browser);
     await page.goto(env.app.url);
     const toast = page.locator('toast-host [role="status"]');
-    await expect.poll(() => toast.textContent(), { timeout: 30_000 }).toContain('ready for offline use');
+    await expect
+      .poll(() => toast.textContent(), { timeout: 30_000 })
+      .toContain('ready for offline use');
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     await context.setOffline(true);
     await page.getByRole('link', { name: 'Add', exact: true }).click();
@@ -171,7 +179,10 @@ describe.skipIf(!browserAvailable)('PWA: accessibility beyond axe', { timeout: 1
       // Dark at phone width only: the colours do not change with the width.
       for (const scheme of width === 360 ? (['light', 'dark'] as const) : (['light'] as const)) {
         await page.emulateMedia({ colorScheme: scheme });
-        for (const [name, open] of [...screens, ['not found', (p: Page, url: string) => goto(p, `${url}#/nowhere`, 'main p')] as const]) {
+        for (const [name, open] of [
+          ...screens,
+          ['not found', (p: Page, url: string) => goto(p, `${url}#/nowhere`, 'main p')] as const,
+        ]) {
           await open(page, env.app.url);
           found.push(...(await axeViolations(page, `${name} ${scheme} ${width}`)));
         }

@@ -13,7 +13,7 @@ export async function setTextSize(page: Page, standard: number): Promise<void> {
   await cdp.send('Page.setFontSizes', {
     fontSizes: { standard, fixed: Math.round((standard * 13) / 16) },
   });
-  await cdp.detach();
+  // Kept attached: Chromium drops the override when the session detaches.
 }
 
 /** What scrolls sideways on the page: the document, or any element (shadow roots included). */
@@ -70,9 +70,16 @@ export function clippedText(page: Page, selector: string): Promise<string[]> {
         for (let box: Element | null = el; box; box = parentOf(box)) {
           if (box === document.documentElement || (box !== el && !clips(box))) continue;
           const r = box.getBoundingClientRect();
-          const out = Math.max(r.left - text.left, text.right - r.right, r.top - text.top, text.bottom - r.bottom);
+          const out = Math.max(
+            r.left - text.left,
+            text.right - r.right,
+            r.top - text.top,
+            text.bottom - r.bottom,
+          );
           if (out > 0.5) {
-            found.push(`"${el.textContent.trim()}" ${Math.round(out)} px outside ${box.localName}.${box.className}`);
+            found.push(
+              `"${el.textContent.trim()}" ${Math.round(out)} px outside ${box.localName}.${box.className}`,
+            );
             break;
           }
         }
@@ -107,7 +114,10 @@ export function focusStop(page: Page): Promise<FocusStop | null> {
     const rgba = (c: string): number[] => {
       const m = c.match(/rgba?\(([^)]+)\)/);
       if (!m?.[1]) return [0, 0, 0, 0];
-      const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      const p = m[1]
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0, p[3] ?? 1];
     };
     const lum = ([r, g, b]: number[]) => {
@@ -123,7 +133,8 @@ export function focusStop(page: Page): Promise<FocusStop | null> {
       drawn = el.nextElementSibling;
     }
     const style = getComputedStyle(drawn);
-    const ring = style.outlineStyle === 'none' || style.outlineWidth === '0px' ? null : style.outlineColor;
+    const ring =
+      style.outlineStyle === 'none' || style.outlineWidth === '0px' ? null : style.outlineColor;
     // Layers of background from the ring's surroundings down to the page, blended top-down.
     const layers: number[][] = [];
     for (let box = parentOf(drawn); box; box = parentOf(box)) {
@@ -167,13 +178,17 @@ export async function weakFocusRings(page: Page, max = 60): Promise<string[]> {
     if (!stop) continue;
     if (seen.has(stop.what)) break;
     seen.add(stop.what);
-    if (stop.contrast < 3) weak.push(`${stop.what}: ${stop.ring} on ${stop.against} = ${stop.contrast}:1`);
+    if (stop.contrast < 3)
+      weak.push(`${stop.what}: ${stop.ring} on ${stop.against} = ${stop.contrast}:1`);
   }
   if (seen.size === 0) weak.push('no focus stop reached');
   return weak;
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 /**
  * Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page as it is now and returns the serious
@@ -195,7 +210,10 @@ export async function axeViolations(page: Page, where: string): Promise<string[]
   });
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${where}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+    .map(
+      (v) =>
+        `${where}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+    );
 }
 
 /** The deep active element's description (tag#id "name"), or "body". */
