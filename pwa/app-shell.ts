@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { showToast } from './components/toast.ts';
 import './components/toast-host.ts';
 import './components/update-prompt.ts';
 import './pages/codes-page.ts';
@@ -39,13 +40,15 @@ export class AppShell extends LitElement {
       :host { display: block; min-height: 100vh; background: var(--bg); }
       header { position: sticky; top: 0; z-index: 5; background: var(--surface); border-bottom: 1px solid var(--border); }
       .bar, main { max-width: 640px; margin: 0 auto; padding: 0 12px; box-sizing: border-box; }
-      .bar { display: flex; align-items: center; gap: 8px; min-height: 56px; }
-      h1 { font-size: 1.15rem; margin: 0; flex: 1; min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-      nav { display: flex; gap: 4px; }
+      .bar { display: flex; flex-wrap: wrap; align-items: center; column-gap: 8px; min-height: 56px; }
+      /* With large text the title and the links wrap rather than push the page sideways. */
+      h1 { font-size: 1.15rem; margin: 0; flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
+      nav { display: flex; flex-wrap: wrap; gap: 4px; }
       nav a { display: inline-flex; align-items: center; min-height: 44px; padding: 0 10px; border-radius: 10px;
         color: var(--fg); text-decoration: none; font-weight: 600; }
       nav a[aria-current='page'] { background: var(--accent); color: var(--accent-fg); }
-      main { padding-top: 12px; padding-bottom: 96px; }
+      /* Room below the last card for the toast (toast-host sets --toast-height while one shows). */
+      main { padding-top: 12px; padding-bottom: max(96px, calc(var(--toast-height, 0px) + 32px)); }
       main:focus { outline: none; }
     `,
   ];
@@ -58,10 +61,12 @@ export class AppShell extends LitElement {
   private readonly onHashChange = (): void => {
     this.route = parseRoute(window.location.hash);
     void this.ensurePage();
-    // Move focus to the new screen so keyboard and screen-reader users start there.
-    void this.updateComplete.then(() =>
-      this.renderRoot.querySelector<HTMLElement>('main')?.focus(),
-    );
+    // Move focus to the new screen so keyboard and screen-reader users start there, at the top:
+    // focus() alone would scroll main's top under the sticky header.
+    void this.updateComplete.then(() => {
+      this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true });
+      window.scrollTo(0, 0);
+    });
   };
 
   override connectedCallback(): void {
@@ -69,9 +74,12 @@ export class AppShell extends LitElement {
     window.addEventListener('hashchange', this.onHashChange);
     void accountsModel.load();
     void this.ensurePage();
-    void watchForUpdates((apply) => {
-      this.applyUpdate = apply;
-    });
+    void watchForUpdates(
+      (apply) => {
+        this.applyUpdate = apply;
+      },
+      () => showToast({ message: 'The app is ready for offline use.' }),
+    );
   }
 
   override disconnectedCallback(): void {

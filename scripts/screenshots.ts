@@ -2,7 +2,8 @@
  * `npm run screenshots`: builds the BMS pages bundle (dist/bms), starts the real server
  * (`server/main.ts`) as a child process on a temporary DATA_DIR with the demo seed, gives two
  * demo people MFA through the API, then screenshots every BMS page and step at 360 px and
- * 1280 px into `screenshots/` (git-ignored), printing each path.
+ * 1280 px, and at 320 and 360 px with 200 % browser text (`*-text200.png`), into `screenshots/`
+ * (git-ignored), printing each path.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,12 +14,19 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createMfaClient } from '../sdk/client/index.ts';
 import { createVirtualAuthenticator } from '../sdk/testing/index.ts';
+import { setTextSize } from '../test/support/a11y.ts';
 import { launchChromium } from '../test/support/browser.ts';
 
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const outDir = join(repo, 'screenshots');
 const PASSWORD = 'demo-password';
-const WIDTHS = [360, 1280] as const;
+/** Each view at these widths and browser text sizes (32 px: 200 %, WCAG 1.4.4). */
+const VIEWS = [
+  { width: 360, text: 16, suffix: '360' },
+  { width: 1280, text: 16, suffix: '1280' },
+  { width: 320, text: 32, suffix: '320-text200' },
+  { width: 360, text: 32, suffix: '360-text200' },
+] as const;
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -76,9 +84,16 @@ async function enrol(origin: string, username: string) {
   await client.enableMfa({ code: phone.code() });
 }
 
-async function signedIn(browser: Browser, origin: string, width: number, username?: string) {
+async function signedIn(
+  browser: Browser,
+  origin: string,
+  width: number,
+  text: number,
+  username?: string,
+) {
   const context = await browser.newContext({ viewport: { width, height: 800 } });
   const page = await context.newPage();
+  if (text !== 16) await setTextSize(page, text);
   if (username) {
     await passwordStep(page, origin, username);
     await page.waitForURL(/\/profile$/);
@@ -168,10 +183,10 @@ async function main(): Promise<void> {
       as: string | undefined,
       prepare: (p: Page) => Promise<void>,
     ) => {
-      for (const width of WIDTHS) {
-        const page = await signedIn(browser!, origin, width, as);
+      for (const { width, text, suffix } of VIEWS) {
+        const page = await signedIn(browser!, origin, width, text, as);
         await prepare(page);
-        const path = join(outDir, `${name}-${width}.png`);
+        const path = join(outDir, `${name}-${suffix}.png`);
         await page.screenshot({ path, fullPage: true });
         console.log(path);
         await page.context().close();

@@ -37,7 +37,7 @@ export class AccountCard extends LitElement {
       /* Block layout with fixed-size, contained boxes for everything that changes with the clock
          (code, countdown, next code): an update re-lays out those boxes, never the list. */
       /* Fills the list's fixed-height row whatever the account type, so rows never differ. */
-      article { box-sizing: border-box; height: 100%; position: relative; overflow: hidden; background: var(--surface); border: 1px solid var(--border);
+      article { container-type: inline-size; box-sizing: border-box; height: 100%; position: relative; overflow: hidden; background: var(--surface); border: 1px solid var(--border);
         border-radius: var(--radius); padding: 12px 14px 16px; }
       .names { min-width: 0; min-height: 2.4em; }
       .issuer { font-weight: 700; }
@@ -46,6 +46,9 @@ export class AccountCard extends LitElement {
       .code { display: block; position: relative; border: none; background: none; padding: 0 4px; margin: 4px 0 0 -4px;
         font: 600 2rem/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; letter-spacing: 0.04em; color: var(--accent);
         contain: strict; width: 10.5ch; height: 1.3em; text-align: left; }
+      /* With large text the 2rem code would be wider than the card: shrink it to the card's width
+         (10.5ch of a monospace font is about 6.3em, plus the button's padding). */
+      .code { font-size: min(2rem, (100cqi - 8px) / 6.4); max-width: 100%; }
       /* A TOTP code has two slots on top of each other, one for even and one for odd time steps;
          a compositor animation shows the slot of the current step (see live-code.ts). */
       /* Centred in the button's box, where a button puts its own text. */

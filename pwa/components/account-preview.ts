@@ -30,7 +30,8 @@ export class AccountPreview extends LitElement {
       :host { display: block; }
       ul { list-style: none; padding: 0; margin: 0 0 16px; display: grid; gap: 8px; }
       li { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 10px 12px; }
-      .name { font-weight: 700; }
+      .name { font-weight: 700; overflow-wrap: anywhere; }
+      h2:focus { outline: none; }
       .meta { color: var(--muted); font-size: 0.9rem; }
       .dup { color: var(--ok); font-weight: 600; }
       .why { color: var(--danger); }
@@ -75,6 +76,12 @@ export class AccountPreview extends LitElement {
     );
   }
 
+  /** Moves focus to the heading, once drawn (the step that showed the preview is gone). */
+  async focusHeading(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
+  }
+
   /** Re-enables the buttons after a failed store. */
   reset(): void {
     this.busy = false;
@@ -91,7 +98,7 @@ export class AccountPreview extends LitElement {
       `${present} already present`,
       `${this.unsupported.length} unsupported`,
     ].join(', ');
-    return html`<h2 id="preview-title">${fresh === 1 ? 'Add this account?' : fresh ? `Add ${fresh} accounts?` : 'Already added'}</h2>
+    return html`<h2 id="preview-title" tabindex="-1">${fresh === 1 ? 'Add this account?' : fresh ? `Add ${fresh} accounts?` : 'Already added'}</h2>
       ${this.source ? html`<p>From ${this.source}.</p>` : nothing}
       ${
         this.source || this.candidates.length > 1 || this.unsupported.length

@@ -7,7 +7,7 @@ import {
   stepKeyframes,
 } from '../clock/period-animation.ts';
 import { secondsLeft, stepAt } from '../clock/period-math.ts';
-import { groupCode, spokenCode } from '../format/group-code.ts';
+import { groupCode } from '../format/group-code.ts';
 
 /** Seconds before the boundary from which the next code is shown too. */
 export const NEXT_CODE_WINDOW = 5;
@@ -117,11 +117,13 @@ export class LiveCode {
 
   private label(name: string, code: string, next: string | null): void {
     writeAttribute(this.button, 'data-code', code);
-    const nextText = next === null ? '' : ` Next code: ${spokenCode(next)}.`;
+    // The name holds the code as the button shows it (WCAG 2.5.3 Label in Name), so a voice
+    // command "click 287 082" finds it.
+    const nextText = next === null ? '' : ` Next code: ${groupCode(next)}.`;
     writeAttribute(
       this.button,
       'aria-label',
-      `Code for ${name}: ${spokenCode(code)}.${nextText} Activate to copy.`,
+      `Code for ${name}: ${groupCode(code)}.${nextText} Activate to copy.`,
     );
   }
 }

@@ -18,7 +18,7 @@ export class ToastHost extends LitElement {
     css`
       :host { position: fixed; left: 0; right: 0; bottom: 16px; display: flex; justify-content: center;
         pointer-events: none; z-index: 10; }
-      .toast { pointer-events: auto; display: flex; align-items: center; gap: 12px; max-width: min(92vw, 480px);
+      .toast { pointer-events: auto; display: flex; flex-wrap: wrap; align-items: center; gap: 12px; max-width: min(92vw, 480px);
         background: var(--fg); color: var(--bg); border-radius: 12px; padding: 8px 8px 8px 16px;
         box-shadow: 0 4px 16px rgb(0 0 0 / 0.3); }
       .toast button { background: transparent; color: var(--bg); border-color: var(--bg); }
@@ -51,6 +51,12 @@ export class ToastHost extends LitElement {
     const action = this.current?.action;
     this.current = null;
     await action?.run();
+  }
+
+  protected override updated(): void {
+    // The shell keeps this much room below the content, so a toast never covers the last card.
+    const height = this.renderRoot.querySelector('.toast')?.getBoundingClientRect().height ?? 0;
+    document.documentElement.style.setProperty('--toast-height', `${Math.ceil(height)}px`);
   }
 
   override render() {

@@ -17,9 +17,11 @@ export class AccountPage extends LitElement {
     css`
       :host { display: block; }
       form { display: grid; gap: 14px; margin-bottom: 24px; }
-      dl { display: grid; grid-template-columns: auto 1fr; gap: 4px 16px; margin: 0 0 20px; }
+      dl { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 4px 16px; margin: 0 0 20px; }
       dt { color: var(--muted); }
-      dd { margin: 0; }
+      /* Large text: a long date or name wraps instead of widening the page. */
+      dd { margin: 0; overflow-wrap: anywhere; }
+      h2 { overflow-wrap: anywhere; }
       dialog { border: 1px solid var(--border); border-radius: var(--radius); background: var(--surface); color: var(--fg);
         max-width: min(92vw, 420px); }
       dialog::backdrop { background: rgb(0 0 0 / 0.5); }

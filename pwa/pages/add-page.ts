@@ -46,8 +46,9 @@ export class AddPage extends LitElement {
     tokens,
     css`
       :host { display: block; }
-      [role='tablist'] { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4px; margin-bottom: 14px; }
-      [role='tab'] { padding: 0 6px; }
+      /* Four in a row, wrapping to two or one when large text does not fit. */
+      [role='tablist'] { display: grid; grid-template-columns: repeat(auto-fit, minmax(max(22%, 6.5em), 1fr)); gap: 4px; margin-bottom: 14px; }
+      [role='tab'] { padding: 0 6px; overflow-wrap: anywhere; }
       [role='tab'][aria-selected='true'] { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); }
       .error { border-left: 4px solid var(--danger); padding: 6px 10px; margin: 0 0 12px; }
       .alternatives { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
@@ -157,6 +158,9 @@ export class AddPage extends LitElement {
     // Duplicates are judged against the whole vault, so wait until all of it is read.
     await accountsModel.load();
     this.candidates = markDuplicates(result.accounts, accountsModel.entries);
+    // The form that had focus is gone: take it to the preview's heading, which says what is next.
+    await this.updateComplete;
+    await this.renderRoot.querySelector('account-preview')?.focusHeading();
   }
 
   private async store(event: CustomEvent<AddPlan>): Promise<void> {

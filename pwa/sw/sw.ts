@@ -3,6 +3,7 @@
  * network off. It never sees a secret: secrets live only in the page's IndexedDB vault, and the
  * precache holds nothing but the build's static files.
  */
+import { clientsClaim } from 'workbox-core';
 import {
   cleanupOutdatedCaches,
   createHandlerBoundToURL,
@@ -21,6 +22,10 @@ const sw = self as unknown as ServiceWorkerScope;
 
 // Written out as `self.__WB_MANIFEST`: the build replaces exactly that expression with the file list.
 precacheAndRoute((self as unknown as ServiceWorkerScope).__WB_MANIFEST);
+// Control the page that installed us at once, so the first visit works offline without a reload
+// (its lazily loaded screens come from the precache). A waiting update still takes over only
+// through SKIP_WAITING, so the page never mixes two versions.
+clientsClaim();
 cleanupOutdatedCaches();
 // Hash routes mean every navigation inside the scope is the one shell page.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));

@@ -7,13 +7,17 @@
 export type OnUpdateWaiting = (apply: () => void) => void;
 
 /**
- * Registers the service worker and reports waiting updates. Checks again whenever the app comes
+ * Registers the service worker and reports waiting updates, and (`onOfflineReady`) the moment the
+ * first worker, its precache complete, controls the page: from then on the app works offline. Checks again whenever the app comes
  * back to the foreground. Does nothing where service workers are unavailable (dev server,
  * insecure origins).
  *
  * @example void watchForUpdates((apply) => showPrompt(apply));
  */
-export async function watchForUpdates(onWaiting: OnUpdateWaiting): Promise<void> {
+export async function watchForUpdates(
+  onWaiting: OnUpdateWaiting,
+  onOfflineReady: () => void = () => undefined,
+): Promise<void> {
   if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
   const { Workbox } = await import('workbox-window');
   const base = import.meta.env.BASE_URL;
@@ -24,6 +28,9 @@ export async function watchForUpdates(onWaiting: OnUpdateWaiting): Promise<void>
       wb.addEventListener('controlling', () => window.location.reload());
       wb.messageSkipWaiting();
     });
+  });
+  wb.addEventListener('controlling', (event) => {
+    if (!event.isUpdate) onOfflineReady();
   });
   try {
     await wb.register();

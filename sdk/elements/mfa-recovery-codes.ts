@@ -22,7 +22,9 @@ export class MfaRecoveryCodes extends LitElement {
       }
       ol {
         display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(11em, 1fr));
+        /* One column, and codes that break, when large text leaves no room for 11em. */
+        grid-template-columns: repeat(auto-fill, minmax(min(11em, 100%), 1fr));
+        overflow-wrap: anywhere;
         gap: 0.25rem 1rem;
         padding: 0.75rem 0.75rem 0.75rem 2.5rem;
         margin: 0;

@@ -18,7 +18,7 @@ export function batchResultView(
 ) {
   const name = (id: number) => names.get(id) ?? `User #${id}`;
   return html`<section class="card result" aria-labelledby="batch-result-h" id="batch-result">
-    <h2 id="batch-result-h">Disable MFA: result</h2>
+    <h2 id="batch-result-h" tabindex="-1">Disable MFA: result</h2>
     <ul class="outcomes">
       ${outcome.disabled.map((id) => html`<li data-outcome="disabled"><span class="badge off">Disabled</span> ${name(id)}</li>`)}
       ${outcome.skipped.map((s) => html`<li data-outcome="skipped"><span class="badge">Skipped</span> ${name(s.id)} — ${reasons[s.reason] ?? s.reason}</li>`)}

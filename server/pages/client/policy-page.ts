@@ -13,6 +13,12 @@ export async function mount(root: HTMLElement): Promise<void> {
   let error = '';
   let adminMustSetUp = false;
 
+  // While saving, the switch ignores presses instead of being disabled: a disabled control drops
+  // the keyboard focus to the page body.
+  const hold = (event: Event) => {
+    if (busy) event.preventDefault();
+  };
+
   const toggle = async (event: Event) => {
     const wanted = (event.target as HTMLInputElement).checked;
     busy = true;
@@ -42,8 +48,8 @@ export async function mount(root: HTMLElement): Promise<void> {
         <h2 id="mfa-policy-h">Multi-factor authentication</h2>
         <div class="switch-row">
           <label class="switch" for="require-mfa">
-            <input id="require-mfa" type="checkbox" role="switch" .checked=${on} ?disabled=${busy}
-              aria-describedby="require-mfa-help" @change=${toggle} />
+            <input id="require-mfa" type="checkbox" role="switch" .checked=${on} aria-disabled=${busy ? 'true' : 'false'}
+              aria-describedby="require-mfa-help" @click=${hold} @change=${toggle} />
             <span class="track" aria-hidden="true"></span>
             <span class="switch-label">Require MFA for non-SSO users</span>
           </label>

@@ -27,7 +27,12 @@ export async function mount(root: HTMLElement): Promise<void> {
     mode = next;
     error = '';
     paint();
-    box.querySelector<HTMLElement>('input, h2[tabindex]')?.focus();
+    // The button that had focus is gone: move focus to what replaced it (a form's field, the
+    // set-up's heading, or the MFA section with its new status). The new recovery codes take
+    // focus to their own heading.
+    if (next === 'codes') return;
+    const heading = next === 'enroll' ? '#enroll-h' : '#mfa-h';
+    box.querySelector<HTMLElement>(`form input, ${heading}`)?.focus();
   };
 
   const refresh = async () => {
@@ -68,7 +73,8 @@ export async function mount(root: HTMLElement): Promise<void> {
   const mfaPanel = () => {
     switch (mode) {
       case 'enroll':
-        return html`<mfa-enroll .client=${client} pwa-url="/app/"
+        return html`<h3 id="enroll-h" tabindex="-1">Set up MFA</h3>
+          <mfa-enroll .client=${client} pwa-url="/app/"
             @mfa-enrolled=${() => flash(`MFA is on. ${SESSIONS_ENDED}`)}
             @mfa-recovery-codes-saved=${() => void refresh()}></mfa-enroll>
           <button class="link" type="button" @click=${() => set('view')}>Cancel</button>`;
@@ -128,7 +134,7 @@ export async function mount(root: HTMLElement): Promise<void> {
           </dl>
         </section>
         <section class="card" aria-labelledby="mfa-h">
-          <h2 id="mfa-h">Multi-factor authentication (MFA)</h2>
+          <h2 id="mfa-h" tabindex="-1">Multi-factor authentication (MFA)</h2>
           <dl class="facts" id="mfa-status">
             <dt>Status</dt>
             <dd><span class=${`badge ${user.mfa.enabled ? 'on' : 'off'}`}>${user.mfa.enabled ? 'Enabled' : 'Disabled'}</span></dd>

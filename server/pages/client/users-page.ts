@@ -84,7 +84,8 @@ export async function mount(root: HTMLElement): Promise<void> {
     void load();
   };
 
-  const run = async (action: () => Promise<void>) => {
+  /** Runs a confirmed action, then reloads the page of the listing and moves focus to `focus`. */
+  const run = async (action: () => Promise<void>, focus?: string) => {
     try {
       await action();
     } catch (caught) {
@@ -93,6 +94,7 @@ export async function mount(root: HTMLElement): Promise<void> {
     }
     confirm = null;
     await load();
+    if (focus) box.querySelector<HTMLElement>(focus)?.focus();
   };
 
   const askReset = (user: UserListItem) => {
@@ -121,7 +123,8 @@ export async function mount(root: HTMLElement): Promise<void> {
           const outcome = await client.batchDisableMfa(chosen.map((u) => u.id));
           result = { outcome, names: new Map(chosen.map((u) => [u.id, u.name])) };
           flash(`MFA disabled for ${outcome.disabled.length} of ${chosen.length}.`);
-        }),
+          // The Disable MFA button that had focus is now disabled: go to the result instead.
+        }, '#batch-result-h'),
     };
     paint();
   };
