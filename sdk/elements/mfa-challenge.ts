@@ -136,14 +136,15 @@ export class MfaChallenge extends ClientElement {
       this.error = messageFor(error);
       this.final = FINAL_CODES.has(error.code);
       if (error.status === 429) this.lockout.start(error.retryAfter ?? 60);
-      this.input.value = '';
       emit(this, 'mfa-error', { code: error.code, message: this.error });
     } finally {
       this.busy = false;
     }
     if (!this.final && !this.done && !this.lockout.running) {
       await this.updateComplete;
+      // The typed code stays, selected: people see what they mistyped, and typing replaces it.
       this.input.focus();
+      this.input.select();
     }
   }
 }

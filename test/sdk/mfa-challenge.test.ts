@@ -58,7 +58,16 @@ describe.skipIf(!browserAvailable)('<mfa-challenge> in Chromium against the real
     const alert = page.locator('mfa-challenge [role=alert]');
     await expect.poll(() => alert.textContent()).toMatch(/not right/);
     expect(await input.getAttribute('aria-invalid')).toBe('true');
-    expect(await input.inputValue()).toBe('');
+    // The mistyped code stays in the field, selected, so typing the next one replaces it.
+    expect(await input.inputValue()).toBe('123456');
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const field = document.querySelector('mfa-challenge')?.shadowRoot?.querySelector('input');
+          return field ? [field.selectionStart, field.selectionEnd] : null;
+        }),
+      )
+      .toEqual([0, 6]);
 
     // Typed with a space, as some apps show it.
     const code = adaPhone.code();
