@@ -22,6 +22,8 @@ import type {
   NewSession,
   NewUser,
   Policy,
+  SamlIdpConfig,
+  SamlIdpRecord,
   SessionRecord,
   UserPage,
   UserQuery,
@@ -41,7 +43,7 @@ export interface BatchDisableResult {
  * interface of its own so an adapter's modules can say which methods they hold
  * (`Pick<Store, keyof UserStore>` reads as `UserStore`).
  */
-export interface Store extends UserStore, FactorStore, GuardStore, SessionStore {
+export interface Store extends UserStore, FactorStore, GuardStore, SessionStore, SamlStore {
   /** Which adapter this is, shown by `GET /api/health`. */
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every start. */
@@ -235,4 +237,26 @@ export interface SessionStore {
   listAudit(query: { limit: number; cursor?: number }): Promise<AuditPage>;
   /** Deletes expired challenges, pending factors, sessions and rate-limit windows. */
   pruneExpired(now: number, sessionIdleMs: number): Promise<void>;
+}
+
+/** SAML sign-in: the IdP configuration, the requests this server made and accepted assertions. */
+export interface SamlStore {
+  /** The configured IdP, or null when SSO is off. */
+  getSamlIdp(): Promise<SamlIdpRecord | null>;
+  /** Saves (or with null removes) the IdP configuration. */
+  setSamlIdp(config: SamlIdpConfig | null, now: number): Promise<void>;
+  /** Records an AuthnRequest id this server sent, answerable until `expiresAt`. */
+  saveSamlRequest(id: string, now: number, expiresAt: number): Promise<void>;
+  /** When the live (unexpired at `now`, unanswered) request `id` was made, or null. */
+  getSamlRequest(id: string, now: number): Promise<{ createdAt: number } | null>;
+  /**
+   * Ends the request at its answer: true only for a live request; under concurrent calls (any
+   * instance) exactly one caller gets true.
+   */
+  consumeSamlRequest(id: string, now: number): Promise<boolean>;
+  /**
+   * Remembers an accepted assertion id until `keepUntil`: true the first time, false while it is
+   * remembered. Under concurrent calls with one id (any instance) exactly one caller gets true.
+   */
+  rememberSamlAssertion(id: string, keepUntil: number, now: number): Promise<boolean>;
 }

@@ -10,6 +10,7 @@ import type {
   FactorRecord,
   FailureState,
   Policy,
+  SamlIdpRecord,
   SessionRecord,
   UserListItem,
   UserRecord,
@@ -223,3 +224,19 @@ const defaultPolicy: Policy = { requireMfaForNonSsoUsers: false };
  */
 export const toPolicy = (row: { value: string } | undefined): Policy =>
   row ? { ...defaultPolicy, ...(JSON.parse(row.value) as Partial<Policy>) } : defaultPolicy;
+
+export interface SamlIdpRow {
+  entity_id: string;
+  sso_url: string;
+  certificate: string;
+  jit_kind: 'employee' | 'contact' | null;
+  updated_at: number | string;
+}
+
+export const toSamlIdp = (r: SamlIdpRow): SamlIdpRecord => ({
+  entityId: r.entity_id,
+  ssoUrl: r.sso_url,
+  certificate: r.certificate,
+  jitKind: r.jit_kind,
+  updatedAt: Number(r.updated_at),
+});

@@ -166,3 +166,33 @@ export const PRUNE_CHALLENGES = 'DELETE FROM challenges WHERE expires_at <= $1';
 export const PRUNE_PENDING_FACTORS =
   "DELETE FROM factors WHERE status = 'pending' AND expires_at <= $1";
 export const PRUNE_SESSIONS = 'DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2';
+
+// ---- SAML sign-in (issue 19) ----
+
+export const SAML_IDP = 'SELECT * FROM saml_idp WHERE id = 1';
+export const PUT_SAML_IDP = `
+  INSERT INTO saml_idp (id, entity_id, sso_url, certificate, jit_kind, updated_at)
+  VALUES (1, $1, $2, $3, $4, $5)
+  ON CONFLICT (id) DO UPDATE SET entity_id = excluded.entity_id, sso_url = excluded.sso_url,
+    certificate = excluded.certificate, jit_kind = excluded.jit_kind,
+    updated_at = excluded.updated_at`;
+export const DELETE_SAML_IDP = 'DELETE FROM saml_idp WHERE id = 1';
+export const INSERT_SAML_REQUEST =
+  'INSERT INTO saml_requests (id, created_at, expires_at) VALUES ($1, $2, $3)';
+export const SAML_REQUEST_CREATED_AT =
+  'SELECT created_at FROM saml_requests WHERE id = $1 AND expires_at > $2';
+/** A request answered once: of concurrent callers (any instance) one deletes the row. */
+export const CONSUME_SAML_REQUEST =
+  'DELETE FROM saml_requests WHERE id = $1 AND expires_at > $2 RETURNING id';
+/**
+ * An assertion id accepted once: the primary key decides between concurrent callers. An expired
+ * row (kept past the assertion's own NotOnOrAfter, so pruning cannot let a live one back in) is
+ * taken over by the upsert.
+ */
+export const REMEMBER_SAML_ASSERTION = `
+  INSERT INTO saml_assertions AS a (id, expires_at) VALUES ($1, $2)
+  ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at WHERE a.expires_at <= $3
+  RETURNING id`;
+export const PRUNE_SAML_REQUESTS = 'DELETE FROM saml_requests WHERE expires_at <= $1';
+export const PRUNE_SAML_ASSERTIONS = 'DELETE FROM saml_assertions WHERE expires_at <= $1';
+// ---- end of SAML sign-in ----

@@ -187,3 +187,19 @@ export interface AuditPage {
   events: AuditEvent[];
   nextCursor: number | null;
 }
+
+/** The one SAML 2.0 identity provider the company signs in with (Admin > Auth and Provision). */
+export interface SamlIdpConfig {
+  /** The IdP's entity id: the `Issuer` of its assertions. */
+  entityId: string;
+  /** Where the HTTP-Redirect AuthnRequest goes. */
+  ssoUrl: string;
+  /** The IdP's signing certificate, PEM: the only key a response or assertion is checked against. */
+  certificate: string;
+  /** Just-in-time creation of unknown NameIDs as this kind of SSO user; null (the default): off. */
+  jitKind: UserKind | null;
+}
+
+export interface SamlIdpRecord extends SamlIdpConfig {
+  updatedAt: number;
+}

@@ -17,6 +17,7 @@ import type {
   Store,
 } from '../../server/store/contract.ts';
 import { codeLoginContract } from './code-login-contract.ts';
+import { samlContract } from './saml-contract.ts';
 
 /**
  * A fresh store, plus a read of a user's failure counter straight from its database: no
@@ -472,6 +473,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
     });
 
     codeLoginContract(() => ({ store, failures, challenge }), activeFactor);
+    samlContract(() => store);
 
     describe('sessions', () => {
       const session = (id: string, userId: number) => ({

@@ -9,6 +9,8 @@ import {
   POLICY,
   PRUNE_CHALLENGES,
   PRUNE_PENDING_FACTORS,
+  PRUNE_SAML_ASSERTIONS,
+  PRUNE_SAML_REQUESTS,
   PRUNE_SESSIONS,
   PUT_POLICY,
   SESSION_BY_ID,
@@ -85,6 +87,8 @@ export function pgSessions(pool: Pool): SessionStore {
         await query(tx, PRUNE_CHALLENGES, [now]);
         await query(tx, PRUNE_PENDING_FACTORS, [now]);
         await query(tx, PRUNE_SESSIONS, [now, now - sessionIdleMs]);
+        await query(tx, PRUNE_SAML_REQUESTS, [now]);
+        await query(tx, PRUNE_SAML_ASSERTIONS, [now]);
         await query(tx, 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= $1', [now]);
       });
     },

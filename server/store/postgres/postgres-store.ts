@@ -7,6 +7,7 @@ import { translated, translateError } from './pg-errors.ts';
 import { pgFactors } from './pg-factors.ts';
 import { pgGuards } from './pg-guards.ts';
 import { migratePostgres } from './pg-migrate.ts';
+import { pgSaml } from './pg-saml.ts';
 import { pgSessions } from './pg-sessions.ts';
 import { pgUsers } from './pg-users.ts';
 
@@ -23,6 +24,8 @@ const readOnly = new Set([
   'getSession',
   'getPolicy',
   'listAudit',
+  'getSamlIdp',
+  'getSamlRequest',
 ]);
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -63,6 +66,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       ...pgBatchDisable(pool),
       ...pgGuards(pool),
       ...pgSessions(pool),
+      ...pgSaml(pool),
     },
     readOnly,
   );

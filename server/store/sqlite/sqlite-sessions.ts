@@ -11,6 +11,8 @@ import {
   POLICY,
   PRUNE_CHALLENGES,
   PRUNE_PENDING_FACTORS,
+  PRUNE_SAML_ASSERTIONS,
+  PRUNE_SAML_REQUESTS,
   PRUNE_SESSIONS,
   PUT_POLICY,
   SESSION_BY_ID,
@@ -35,6 +37,8 @@ export function sqliteSessions(db: Database.Database, write: Write): SessionStor
   const pruneChallenges = statement(db, PRUNE_CHALLENGES);
   const prunePendingFactors = statement(db, PRUNE_PENDING_FACTORS);
   const pruneSessions = statement(db, PRUNE_SESSIONS);
+  const pruneSamlRequests = statement(db, PRUNE_SAML_REQUESTS);
+  const pruneSamlAssertions = statement(db, PRUNE_SAML_ASSERTIONS);
 
   return {
     async createSession(s) {
@@ -86,6 +90,8 @@ export function sqliteSessions(db: Database.Database, write: Write): SessionStor
           pruneChallenges.run(now);
           prunePendingFactors.run(now);
           pruneSessions.run(now, now - sessionIdleMs);
+          pruneSamlRequests.run(now);
+          pruneSamlAssertions.run(now);
         },
         { atomic: true },
       );

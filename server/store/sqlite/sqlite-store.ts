@@ -10,6 +10,7 @@ import { migrate } from './migrate.ts';
 import { sqliteCodeLogin } from './sqlite-code-login.ts';
 import { sqliteFactors } from './sqlite-factors.ts';
 import { sqliteGuards } from './sqlite-guards.ts';
+import { sqliteSaml } from './sqlite-saml.ts';
 import { sqliteSessions } from './sqlite-sessions.ts';
 import { sqliteUsers } from './sqlite-users.ts';
 import { createWriteBatch } from './write-batch.ts';
@@ -97,6 +98,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...sqliteFactors(db, write, tracked),
     ...sqliteCodeLogin(db, write, tracked),
     ...sqliteGuards(db, write),
+    ...sqliteSaml(db, write),
     ...sessions,
     hitRateLimit: rateLimits.hitRateLimit,
     async pruneExpired(now, sessionIdleMs) {
