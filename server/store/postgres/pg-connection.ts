@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { RunRows } from '../user-page.ts';
 import { driverError, isRetryable } from './pg-errors.ts';
 
 /** The pool of a store; queries go through {@link query}, transactions through {@link transaction}. */
@@ -131,3 +132,13 @@ async function once<T>(pool: Pool, fn: (tx: Tx) => Promise<T>, serializable: boo
     tx.release(broken === undefined ? undefined : true);
   }
 }
+
+/**
+ * The pool as the shared page builders (`user-page.ts`, `audit-page.ts`) run statements.
+ *
+ * @example const page = await listUserPage('postgres', query, rowsOn(pool));
+ */
+export const rowsOn =
+  (pool: Pool): RunRows =>
+  async <R>(text: string, values: unknown[]) =>
+    (await query(pool, text, values)).rows as R[];
