@@ -190,7 +190,7 @@ export function userPageStatement(dialect: 'sqlite' | 'postgres', shape: UserPag
   const from = fts ? 'users_search s JOIN users u ON u.id = s.rowid' : 'users u';
   return `
   SELECT p.*, EXISTS (SELECT 1 FROM factors f WHERE f.user_id = p.id AND f.status = 'active') AS mfa
-  FROM (SELECT u.id, u.username, u.name, u.kind, u.role, u.auth_type FROM ${from}
+  FROM (SELECT ${id} AS id, u.username, u.name, u.kind, u.role, u.auth_type FROM ${from}
     WHERE ${where.join(' AND ')} ORDER BY ${id} LIMIT $2) p
   ORDER BY p.id`;
 }
