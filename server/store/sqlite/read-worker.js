@@ -2,8 +2,19 @@
 // file that runs the statements that can read many rows (listings, search, the audit log), so
 // they never hold the event loop the sign-ins run on. Plain JavaScript: a worker thread does not
 // inherit the TypeScript loader of its parent.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+
+// On Linux a thread has its own nice value: this one yields the CPU to the event loop's thread,
+// so on a busy machine sign-ins go first and admin reads take what is left.
+try {
+  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid)) setPriority(tid, 10);
+} catch {
+  // Not Linux, or not allowed: the thread runs at the process's priority.
+}
 
 const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
