@@ -7,7 +7,8 @@
  * search, deep page and audit filter, and of the code step (challenge context read and
  * `attemptCodeLogin`) alone and while another client runs back-to-back searches; the ratio of
  * the two p95s is the goal "at most 1.5×". Bytes per user: the database's size over its users.
- * PostgreSQL at TEST_DATABASE_URL (a fresh database, dropped after).
+ * PostgreSQL at TEST_DATABASE_URL (a fresh database, dropped after); BENCH_STORES=sqlite (or
+ * postgres) runs one store only.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -226,14 +227,20 @@ async function postgres(): Promise<{ figures: [number, number][]; bytes: number 
   }
 }
 
-const s = await sqlite();
-const p = await postgres();
-const f = ([a, b]: [number, number]) => `${a.toFixed(2)} / ${b.toFixed(2)}`;
+const only = process.env.BENCH_STORES ?? 'sqlite,postgres';
+const none = { figures: [] as [number, number][], bytes: Number.NaN };
+const s = only.includes('sqlite') ? await sqlite() : none;
+const p = only.includes('postgres') ? await postgres() : none;
+const f = (x: [number, number] | undefined) =>
+  x ? `${x[0].toFixed(2)} / ${x[1].toFixed(2)}` : '–';
 console.log(`\n${USERS} users, ${EVENTS} audit events, ${SAMPLES} samples a row\n`);
 console.log('| at scale, p50 / p95 ms | SQLite | PostgreSQL |\n|---|---:|---:|');
 const names = [...rows.map(([n]) => n), 'code step, quiet', 'code step while an admin searches'];
-names.forEach((name, i) => console.log(`| ${name} | ${f(s.figures[i]!)} | ${f(p.figures[i]!)} |`));
-const ratio = (x: [number, number][]) => (x.at(-1)![1] / x.at(-2)![1]).toFixed(2);
+for (const [i, name] of names.entries()) {
+  console.log(`| ${name} | ${f(s.figures[i])} | ${f(p.figures[i])} |`);
+}
+const ratio = (x: [number, number][]) =>
+  x.length > 0 ? (x.at(-1)![1] / x.at(-2)![1]).toFixed(2) : '–';
 console.log(
   `| code step p95, searching / quiet (goal ≤ 1.5) | ${ratio(s.figures)}× | ${ratio(p.figures)}× |`,
 );
