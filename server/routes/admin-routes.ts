@@ -70,7 +70,7 @@ export function adminRoutes(deps: Deps) {
       method: 'get',
       path: '/admin/audit',
       tags,
-      summary: 'Audit events, newest first',
+      summary: 'Audit events, newest first, filtered by actor, action and time',
       request: { query: s.AuditQuery },
       responses: { ...s.ok(s.AuditList, 'a page of events'), ...s.errors(400, 401, 403) },
     },

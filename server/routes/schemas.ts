@@ -110,7 +110,19 @@ export const BatchAnswer = z.object({
   ),
 });
 
-export const AuditQuery = z.object({ limit: limit(50), cursor });
+/** An ISO 8601 date-time in a query, as epoch milliseconds. */
+const instant = z.iso
+  .datetime({ offset: true })
+  .transform((v) => Date.parse(v))
+  .optional();
+export const AuditQuery = z.object({
+  limit: limit(50),
+  cursor,
+  actor: z.string().min(1).max(200).optional(),
+  action: z.string().min(1).max(100).optional(),
+  from: instant,
+  to: instant,
+});
 export const AuditList = z.object({
   events: z.array(
     z.object({

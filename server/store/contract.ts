@@ -12,6 +12,7 @@
  */
 import type {
   AuditPage,
+  AuditQuery,
   ChallengeContext,
   CodeAttempt,
   CodeAttemptOutcome,
@@ -62,7 +63,10 @@ export interface UserStore {
   countUsers(): Promise<number>;
   /** Replaces a password hash (admin CLI). Returns false for an unknown user. */
   setPasswordHash(userId: number, hash: string | null): Promise<boolean>;
-  /** Pages of users ordered by id, filtered by kind, MFA state and a substring of username or name. */
+  /**
+   * Pages of users ordered by id, filtered by kind, MFA state and a substring of username or
+   * name (see {@link UserQuery.q}); the cost follows the page, not the table.
+   */
   listUsers(query: UserQuery): Promise<UserPage>;
 }
 
@@ -225,17 +229,24 @@ export interface SessionStore {
   // ---- company policy ----
   getPolicy(): Promise<Policy>;
   /**
-   * Saves the policy. When it requires MFA for non-SSO users, in the same transaction ends the
-   * sessions of password users without an active factor, except `exceptSessionId`.
+   * Saves the policy. When it requires MFA for non-SSO users, then ends the sessions of password
+   * users without an active factor, except `exceptSessionId`, in bounded windows of sessions
+   * each its own commit (a session made after the save has passed MFA under the new policy).
    * Returns how many sessions ended.
    */
   setPolicy(policy: Policy, opts: { exceptSessionId?: string }): Promise<{ endedSessions: number }>;
 
   // ---- audit log ----
   appendAudit(events: NewAuditEvent[]): Promise<void>;
-  /** Newest first; `cursor` is the `nextCursor` of the previous page. */
-  listAudit(query: { limit: number; cursor?: number }): Promise<AuditPage>;
-  /** Deletes expired challenges, pending factors, sessions and rate-limit windows. */
+  /**
+   * Newest first (by time, then id), optionally filtered by actor, action and a time range;
+   * `cursor` is the `nextCursor` of the previous page. Each filter is served by an index.
+   */
+  listAudit(query: AuditQuery): Promise<AuditPage>;
+  /**
+   * Deletes expired challenges, pending factors, sessions and rate-limit windows, by their
+   * expiry indexes in bounded batches, each its own commit (sign-ins run between them).
+   */
   pruneExpired(now: number, sessionIdleMs: number): Promise<void>;
 }
 

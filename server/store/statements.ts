@@ -152,20 +152,128 @@ export const POLICY = "SELECT value FROM settings WHERE key = 'policy'";
 export const PUT_POLICY = `
   INSERT INTO settings (key, value) VALUES ('policy', $1)
   ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
-/** Under "Require MFA for non-SSO users": the sessions of password users without an active factor. */
-export const END_SESSIONS_WITHOUT_MFA = `
-  DELETE FROM sessions WHERE id IS DISTINCT FROM $1
-    AND user_id IN (SELECT u.id FROM users u WHERE u.auth_type = 'password'
-      AND NOT EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active'))`;
 export const INSERT_AUDIT =
   'INSERT INTO audit_events (at, actor, action, target, ip) VALUES ($1, $2, $3, $4, $5)';
-export const AUDIT_PAGE = `
+
+// ==== listings, search, audit filters and housekeeping at scale (issue 24) ====
+// Each cost follows the page or the batch, not the table: see "Scale" in server/README.md.
+
+/** Which filters a page of users has; `userPageStatement` numbers its parameters from it. */
+export interface UserPageShape {
+  kind: boolean;
+  mfa?: 'enabled' | 'disabled';
+  /** `index`: a trigram index finds the rows; `scan`: a bounded window of ids is read. */
+  search?: 'index' | 'scan';
+  /** The scan window ends at a known id (more users follow it). */
+  windowEnd: boolean;
+}
+
+const ACTIVE_FACTOR =
+  "EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active')";
+
+/**
+ * A page of users in id order: `$1` the id after which it starts, `$2` its size, then in this
+ * order those the shape has: the kind, the search (an FTS5 phrase on SQLite, an ILIKE pattern on
+ * PostgreSQL, a LIKE pattern in a scan) and the scan window's last id. The MFA column is
+ * computed in the outer query, for the rows of the page only. SQLite's search starts from the
+ * FTS5 table in rowid order, so a common term stops at the page; PostgreSQL's planner picks the
+ * trigram GIN indexes or the primary key per query (the store sends unnamed statements, which
+ * are planned with their values).
+ */
+export function userPageStatement(dialect: 'sqlite' | 'postgres', shape: UserPageShape): string {
+  const fts = dialect === 'sqlite' && shape.search === 'index';
+  const id = fts ? 's.rowid' : 'u.id';
+  const where = [`${id} > $1`];
+  let n = 2;
+  if (shape.kind) where.push(`u.kind = $${++n}`);
+  if (shape.mfa) where.push(`${shape.mfa === 'enabled' ? '' : 'NOT '}${ACTIVE_FACTOR}`);
+  if (shape.search) {
+    const p = `$${++n}`;
+    if (fts) where.push(`users_search MATCH ${p}`);
+    else {
+      const like = dialect === 'sqlite' ? 'LIKE' : 'ILIKE';
+      where.push(`(u.username ${like} ${p} ESCAPE '\\' OR u.name ${like} ${p} ESCAPE '\\')`);
+    }
+  }
+  if (shape.search === 'scan' && shape.windowEnd) where.push(`u.id <= $${++n}`);
+  const from = fts ? 'users_search s JOIN users u ON u.id = s.rowid' : 'users u';
+  return `
+  SELECT p.*, EXISTS (SELECT 1 FROM factors f WHERE f.user_id = p.id AND f.status = 'active') AS mfa
+  FROM (SELECT ${id} AS id, u.username, u.name, u.kind, u.role, u.auth_type FROM ${from}
+    WHERE ${where.join(' AND ')} ORDER BY ${id} LIMIT $2) p
+  ORDER BY p.id`;
+}
+/** The last id of a search's scan window (`$2` users after `$1`), or no row near the end. */
+export const USER_SCAN_WINDOW_END =
+  'SELECT id FROM users WHERE id > $1 ORDER BY id LIMIT 1 OFFSET $2';
+
+/** Which filters a page of the audit log has; `auditPageStatement` numbers its parameters from it. */
+export interface AuditPageShape {
+  cursor: boolean;
+  actor: boolean;
+  action: boolean;
+  from: boolean;
+  to: boolean;
+}
+
+/**
+ * A page of the audit log, newest first (by time, then id): `$1` its size, then in this order
+ * those the shape has: the time and id of the previous page's last event, the actor, the action, the
+ * first time and the time after the range (epoch ms). Each filter has an index that starts with
+ * it and ends with `(at, id)`, so every page reads only its own rows.
+ */
+export function auditPageStatement(shape: AuditPageShape): string {
+  const where: string[] = [];
+  let n = 1;
+  if (shape.cursor) {
+    where.push(`(at, id) < ($${n + 1}, $${n + 2})`);
+    n += 2;
+  }
+  if (shape.actor) where.push(`actor = $${++n}`);
+  if (shape.action) where.push(`action = $${++n}`);
+  if (shape.from) where.push(`at >= $${++n}`);
+  if (shape.to) where.push(`at < $${++n}`);
+  return `
   SELECT id, at, actor, action, target, ip FROM audit_events
-  WHERE id < $1 ORDER BY id DESC LIMIT $2`;
-export const PRUNE_CHALLENGES = 'DELETE FROM challenges WHERE expires_at <= $1';
-export const PRUNE_PENDING_FACTORS =
-  "DELETE FROM factors WHERE status = 'pending' AND expires_at <= $1";
-export const PRUNE_SESSIONS = 'DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2';
+  ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+  ORDER BY at DESC, id DESC LIMIT $1`;
+}
+
+/** Where the audit page after an event starts (the API's cursor is the event id). */
+export const AUDIT_EVENT_AT = 'SELECT at FROM audit_events WHERE id = $1';
+
+/*
+ * Housekeeping, one bounded batch each (`$1` now or the idle limit, `$2` the batch size): the
+ * inner query walks the expiry index from its start; the outer one repeats the condition, so a
+ * row changed in between (a pending factor restarted) is left alone.
+ */
+export const PRUNE_CHALLENGES_BATCH = `
+  DELETE FROM challenges WHERE expires_at <= $1 AND id IN (
+    SELECT id FROM challenges WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`;
+export const PRUNE_PENDING_FACTORS_BATCH = `
+  DELETE FROM factors WHERE status = 'pending' AND expires_at <= $1 AND id IN (
+    SELECT id FROM factors WHERE status = 'pending' AND expires_at <= $1
+    ORDER BY expires_at LIMIT $2)`;
+export const PRUNE_EXPIRED_SESSIONS_BATCH = `
+  DELETE FROM sessions WHERE expires_at <= $1 AND id IN (
+    SELECT id FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`;
+export const PRUNE_IDLE_SESSIONS_BATCH = `
+  DELETE FROM sessions WHERE last_seen_at <= $1 AND id IN (
+    SELECT id FROM sessions WHERE last_seen_at <= $1 ORDER BY last_seen_at LIMIT $2)`;
+
+/** The last session id of a window of `$2` sessions after `$1` (none near the end). */
+export const SESSION_WINDOW_END =
+  'SELECT id FROM sessions WHERE id > $1 ORDER BY id LIMIT 1 OFFSET $2';
+/**
+ * Under "Require MFA for non-SSO users", one window of sessions (ids after `$1`, and up to `$3`
+ * when `bounded`): those of password users without an active factor end, except `$2`. The policy
+ * is saved first, so a session made meanwhile has passed MFA; the windows walk the sessions'
+ * primary key, never the users table.
+ */
+export const endSessionsWithoutMfaStatement = (bounded: boolean) => `
+  DELETE FROM sessions WHERE id > $1 ${bounded ? 'AND id <= $3' : ''} AND id IS DISTINCT FROM $2
+    AND EXISTS (SELECT 1 FROM users u WHERE u.id = sessions.user_id AND u.auth_type = 'password'
+      AND NOT EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active'))`;
 
 // ---- SAML sign-in (issue 19) ----
 

@@ -24,7 +24,11 @@ export interface UserRecord extends NewUser {
 export interface UserQuery {
   kind?: UserKind;
   mfa?: 'enabled' | 'disabled';
-  /** Substring of username or name, case-insensitive. */
+  /**
+   * Substring of username or name, case-insensitive. Served by a trigram index when it holds
+   * three letters or digits in a row; otherwise each page reads a bounded window of users, so a
+   * page may hold fewer than `limit` users and still have a `nextCursor`.
+   */
   q?: string;
   limit: number;
   /** Id after which the page starts. */
@@ -181,6 +185,21 @@ export interface NewAuditEvent {
 
 export interface AuditEvent extends NewAuditEvent {
   id: number;
+}
+
+/** A page of the audit log: {@link Store.listAudit}. */
+export interface AuditQuery {
+  limit: number;
+  /** The `nextCursor` of the previous page (an event id). */
+  cursor?: number;
+  /** Only events of this actor (a username, or `anonymous`). */
+  actor?: string;
+  /** Only events of this action (`login.ok`, `mfa.reset`…). */
+  action?: string;
+  /** Only events at or after this time (epoch ms). */
+  from?: number;
+  /** Only events before this time (epoch ms). */
+  to?: number;
 }
 
 export interface AuditPage {

@@ -89,4 +89,38 @@ describe('audit log', () => {
     const bad = await admin.get('/api/admin/audit?limit=-5');
     expect(await errorCode(bad)).toBe('VALIDATION_FAILED');
   });
+
+  it('filters by actor, action and a time range, and pages within the filter', async () => {
+    const h = await makeHarness();
+    await h.user('admin@demo.test', { role: 'admin' });
+    await h.user('bob@demo.test');
+    const start = h.now();
+    for (let i = 0; i < 3; i++) {
+      await h.client().post('/api/login', { username: 'bob@demo.test', password: 'wrong' });
+      h.advance(60_000);
+    }
+    const middle = h.now();
+    await h.client().post('/api/login', { username: 'nobody@demo.test', password: 'x' });
+    h.advance(60_000);
+    const admin = await h.signIn('admin@demo.test');
+    const get = async (query: string) =>
+      (await (await admin.get(`/api/admin/audit?${query}`)).json()) as Events;
+    const bob = await get('actor=bob@demo.test');
+    expect(bob.events.map((e) => e.action)).toEqual(Array(3).fill('login.failed'));
+    const failed = await get('action=login.failed&limit=2');
+    expect(failed.events.map((e) => e.actor)).toEqual(['anonymous', 'bob@demo.test']);
+    const rest = await get(`action=login.failed&limit=2&cursor=${failed.nextCursor}`);
+    expect(rest.events.map((e) => e.actor)).toEqual(['bob@demo.test', 'bob@demo.test']);
+    expect(rest.nextCursor).toBeNull();
+    const from = new Date(start + 60_000).toISOString();
+    const to = new Date(middle).toISOString();
+    const window = await get(`from=${from}&to=${to}`);
+    expect(window.events.map((e) => e.at)).toEqual([
+      new Date(start + 120_000).toISOString(),
+      new Date(start + 60_000).toISOString(),
+    ]);
+    expect(await errorCode(await admin.get('/api/admin/audit?from=yesterday'))).toBe(
+      'VALIDATION_FAILED',
+    );
+  });
 });

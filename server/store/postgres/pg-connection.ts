@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { RunRows } from '../user-page.ts';
 import { driverError, isRetryable } from './pg-errors.ts';
 
 /** The pool of a store; queries go through {@link query}, transactions through {@link transaction}. */
@@ -23,8 +24,8 @@ const parseInt8 = (text: string) => Number(text);
 /**
  * Opens a lazy node-postgres pool tuned for the store: int8 columns parsed as numbers,
  * `synchronous_commit=on` forced per connection so a committed replay-guard write is on disk
- * before the commit returns whatever the server's default, and an `application_name` that
- * operators (and the restart test) can find in `pg_stat_activity`.
+ * before the commit returns whatever the server's default, custom plans only, and an
+ * `application_name` that operators (and the restart test) can find in `pg_stat_activity`.
  *
  * A connection that breaks while idle in the pool is dropped by the pool; the `error` listener
  * keeps that from being an uncaught error (which would end the process).
@@ -38,7 +39,11 @@ export function openPool(options: PgConnectionOptions): Pool {
     connectionTimeoutMillis: (options.connectTimeout ?? 5) * 1000,
     idleTimeoutMillis: 60_000,
     application_name: 'mfa-companion',
-    options: '-c synchronous_commit=on',
+    // Custom plans always: a generic plan of a search cannot see its pattern, costs the trigram
+    // index against an average selectivity and walks the primary key instead (a table scan for
+    // a rare term). The store sends unnamed statements, planned with their values anyway; this
+    // keeps it so should a statement ever be prepared by name.
+    options: '-c synchronous_commit=on -c plan_cache_mode=force_custom_plan',
     types: {
       getTypeParser: ((oid: number, format?: string) =>
         oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as never,
@@ -131,3 +136,13 @@ async function once<T>(pool: Pool, fn: (tx: Tx) => Promise<T>, serializable: boo
     tx.release(broken === undefined ? undefined : true);
   }
 }
+
+/**
+ * The pool as the shared page builders (`user-page.ts`, `audit-page.ts`) run statements.
+ *
+ * @example const page = await listUserPage('postgres', query, rowsOn(pool));
+ */
+export const rowsOn =
+  (pool: Pool): RunRows =>
+  async <R>(text: string, values: unknown[]) =>
+    (await query(pool, text, values)).rows as R[];

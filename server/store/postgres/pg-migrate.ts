@@ -1,14 +1,39 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Pool } from './pg-connection.ts';
+import type { Pool, Tx } from './pg-connection.ts';
 
 /** Key of the advisory lock every instance takes before migrating (any constant works). */
 const MIGRATION_LOCK_KEY = 4_242_001;
+/** First line of a migration that must run outside a transaction (`CREATE INDEX CONCURRENTLY`). */
+const WITHOUT_TRANSACTION = /^-- migrate: without transaction\s*$/m;
+
+/**
+ * Takes the migration lock, polling rather than waiting inside `pg_advisory_lock`: a waiting
+ * statement holds a snapshot, and `CREATE INDEX CONCURRENTLY` in the migrating instance waits for
+ * every older snapshot of the database, so a blocked waiter would stall it (a deadlock).
+ */
+async function takeLock(conn: Tx): Promise<void> {
+  for (;;) {
+    const { rows } = await conn.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+      MIGRATION_LOCK_KEY,
+    ]);
+    if (rows[0]?.ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The statements of a file run one by one (each `;` at a line's end closes one). */
+const statementsOf = (text: string) =>
+  text
+    .split(/;\s*$/m)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
 
 /**
  * Applies the versioned migrations in `dir` (`0001_name.sql`, `0002_…`) the database has not
- * seen, in order, each in its own transaction, recording them in `schema_migrations`. The whole
- * run holds `pg_advisory_lock` on one reserved connection, so when several instances start at
+ * seen, in order, each in its own transaction (or, marked `-- migrate: without transaction`,
+ * statement by statement), recording them in `schema_migrations`. The whole
+ * run holds an advisory lock on one reserved connection, so when several instances start at
  * once one migrates while the others wait, then find nothing left to do.
  *
  * @example await migratePostgres(pool, fileURLToPath(new URL('./migrations', import.meta.url)));
@@ -23,7 +48,7 @@ export async function migratePostgres(pool: Pool, dir: string): Promise<number[]
   const applied: number[] = [];
   let broken = false;
   try {
-    await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await takeLock(conn);
     try {
       await conn.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`);
@@ -35,6 +60,17 @@ export async function migratePostgres(pool: Pool, dir: string): Promise<number[]
         const version = Number(file.slice(0, 4));
         if (done.has(version)) continue;
         const text = await readFile(join(dir, file), 'utf8');
+        if (WITHOUT_TRANSACTION.test(text)) {
+          // Each statement commits alone; the file is written so a rerun after a failure
+          // (nothing recorded) repeats it safely.
+          for (const sql of statementsOf(text)) await conn.query(sql);
+          await conn.query(
+            'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+            [version, file, Date.now()],
+          );
+          applied.push(version);
+          continue;
+        }
         await conn.query('BEGIN');
         try {
           // Without parameters the driver uses the simple-query protocol: a migration file may

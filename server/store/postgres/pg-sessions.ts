@@ -1,23 +1,25 @@
+import { listAuditPage } from '../audit-page.ts';
 import type { SessionStore } from '../contract.ts';
+import { HOUSEKEEPING_BATCH } from '../housekeeping.ts';
 import { type SessionRow, toPolicy, toSession } from '../rows.ts';
 import {
-  AUDIT_PAGE,
   DELETE_SESSION,
-  END_SESSIONS_WITHOUT_MFA,
   END_USER_SESSIONS,
+  endSessionsWithoutMfaStatement,
   INSERT_SESSION,
   POLICY,
-  PRUNE_CHALLENGES,
-  PRUNE_PENDING_FACTORS,
+  PRUNE_CHALLENGES_BATCH,
+  PRUNE_EXPIRED_SESSIONS_BATCH,
+  PRUNE_IDLE_SESSIONS_BATCH,
+  PRUNE_PENDING_FACTORS_BATCH,
   PRUNE_SAML_ASSERTIONS,
   PRUNE_SAML_REQUESTS,
-  PRUNE_SESSIONS,
   PUT_POLICY,
   SESSION_BY_ID,
+  SESSION_WINDOW_END,
   TOUCH_SESSION,
 } from '../statements.ts';
-import type { AuditEvent } from '../types.ts';
-import { type Pool, query, transaction } from './pg-connection.ts';
+import { type Pool, query, rowsOn } from './pg-connection.ts';
 
 /**
  * Sessions, the company policy, the audit log and housekeeping of the PostgreSQL store. Nothing
@@ -48,14 +50,27 @@ export function pgSessions(pool: Pool): SessionStore {
       return toPolicy(rows[0]);
     },
     async setPolicy(policy, { exceptSessionId }) {
-      return transaction(pool, async (tx) => {
-        // The upsert holds the policy row's lock until commit: concurrent policy changes apply
-        // one after the other, each ending the sessions it must.
-        await query(tx, PUT_POLICY, [JSON.stringify(policy)]);
-        if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
-        const ended = await query(tx, END_SESSIONS_WITHOUT_MFA, [exceptSessionId ?? null]);
-        return { endedSessions: ended.rowCount };
-      });
+      await query(pool, PUT_POLICY, [JSON.stringify(policy)]);
+      if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
+      let endedSessions = 0;
+      // Window by window over the sessions' primary key, each its own commit: no transaction
+      // holds locks on a large share of the sessions at once.
+      for (let after = ''; ; ) {
+        const { rows } = await query<{ id: string }>(pool, SESSION_WINDOW_END, [
+          after,
+          HOUSEKEEPING_BATCH - 1,
+        ]);
+        const end = rows[0]?.id ?? null;
+        const except = exceptSessionId ?? null;
+        const ended = await query(
+          pool,
+          endSessionsWithoutMfaStatement(end !== null),
+          end === null ? [after, except] : [after, except, end],
+        );
+        endedSessions += ended.rowCount;
+        if (end === null) return { endedSessions };
+        after = end;
+      }
     },
     async appendAudit(events) {
       if (events.length === 0) return;
@@ -73,24 +88,25 @@ export function pgSessions(pool: Pool): SessionStore {
         ],
       );
     },
-    async listAudit({ limit, cursor }) {
-      const { rows } = await query<AuditEvent>(pool, AUDIT_PAGE, [
-        cursor ?? Number.MAX_SAFE_INTEGER,
-        limit + 1,
-      ]);
-      const events = rows.slice(0, limit);
-      const last = events.at(-1);
-      return { events, nextCursor: rows.length > limit && last ? last.id : null };
+    async listAudit(q) {
+      return listAuditPage(q, rowsOn(pool));
     },
     async pruneExpired(now, sessionIdleMs) {
-      await transaction(pool, async (tx) => {
-        await query(tx, PRUNE_CHALLENGES, [now]);
-        await query(tx, PRUNE_PENDING_FACTORS, [now]);
-        await query(tx, PRUNE_SESSIONS, [now, now - sessionIdleMs]);
-        await query(tx, PRUNE_SAML_REQUESTS, [now]);
-        await query(tx, PRUNE_SAML_ASSERTIONS, [now]);
-        await query(tx, 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= $1', [now]);
-      });
+      const batches: [string, number][] = [
+        [PRUNE_CHALLENGES_BATCH, now],
+        [PRUNE_PENDING_FACTORS_BATCH, now],
+        [PRUNE_EXPIRED_SESSIONS_BATCH, now],
+        [PRUNE_IDLE_SESSIONS_BATCH, now - sessionIdleMs],
+      ];
+      for (const [text, limit] of batches) {
+        while (
+          (await query(pool, text, [limit, HOUSEKEEPING_BATCH])).rowCount === HOUSEKEEPING_BATCH
+        );
+      }
+      await query(pool, PRUNE_SAML_REQUESTS, [now]);
+      await query(pool, PRUNE_SAML_ASSERTIONS, [now]);
+      // One row per client address seen in the last two windows: pruned each minute, it stays small.
+      await query(pool, 'DELETE FROM rate_limits WHERE 2 * window_end - window_start <= $1', [now]);
     },
   };
 }

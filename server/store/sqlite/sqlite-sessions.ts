@@ -1,29 +1,36 @@
 import type Database from 'better-sqlite3';
+import { listAuditPage } from '../audit-page.ts';
 import type { SessionStore } from '../contract.ts';
+import { HOUSEKEEPING_BATCH } from '../housekeeping.ts';
 import { type SessionRow, toPolicy, toSession } from '../rows.ts';
 import {
-  AUDIT_PAGE,
   DELETE_SESSION,
-  END_SESSIONS_WITHOUT_MFA,
   END_USER_SESSIONS,
+  endSessionsWithoutMfaStatement,
   INSERT_AUDIT,
   INSERT_SESSION,
   POLICY,
-  PRUNE_CHALLENGES,
-  PRUNE_PENDING_FACTORS,
+  PRUNE_CHALLENGES_BATCH,
+  PRUNE_EXPIRED_SESSIONS_BATCH,
+  PRUNE_IDLE_SESSIONS_BATCH,
+  PRUNE_PENDING_FACTORS_BATCH,
   PRUNE_SAML_ASSERTIONS,
   PRUNE_SAML_REQUESTS,
-  PRUNE_SESSIONS,
   PUT_POLICY,
   SESSION_BY_ID,
+  SESSION_WINDOW_END,
   TOUCH_SESSION,
 } from '../statements.ts';
-import type { AuditEvent } from '../types.ts';
+import type { RunRows } from '../user-page.ts';
 import { statement } from './statement.ts';
 import type { Write } from './write-batch.ts';
 
-/** Sessions, the company policy, the audit log and housekeeping of the SQLite store. */
-export function sqliteSessions(db: Database.Database, write: Write): SessionStore {
+/**
+ * Sessions, the company policy, the audit log and housekeeping of the SQLite store. The audit
+ * log reads through `reads` (the read thread); housekeeping and the policy's session ends write
+ * in batches of {@link HOUSEKEEPING_BATCH}, one commit (one event-loop turn) each.
+ */
+export function sqliteSessions(db: Database.Database, write: Write, reads: RunRows): SessionStore {
   const insert = statement(db, INSERT_SESSION);
   const get = statement<SessionRow>(db, SESSION_BY_ID);
   const touch = statement(db, TOUCH_SESSION);
@@ -31,14 +38,18 @@ export function sqliteSessions(db: Database.Database, write: Write): SessionStor
   const endForUser = statement(db, END_USER_SESSIONS);
   const getPolicy = statement<{ value: string }>(db, POLICY);
   const putPolicy = statement(db, PUT_POLICY);
-  const endWithoutMfa = statement(db, END_SESSIONS_WITHOUT_MFA);
+  const sessionWindowEnd = statement<{ id: string }>(db, SESSION_WINDOW_END);
+  const endWithoutMfa = [false, true].map((bounded) =>
+    statement(db, endSessionsWithoutMfaStatement(bounded)),
+  );
   const insertAudit = statement(db, INSERT_AUDIT);
-  const listAudit = statement<AuditEvent>(db, AUDIT_PAGE);
-  const pruneChallenges = statement(db, PRUNE_CHALLENGES);
-  const prunePendingFactors = statement(db, PRUNE_PENDING_FACTORS);
-  const pruneSessions = statement(db, PRUNE_SESSIONS);
-  const pruneSamlRequests = statement(db, PRUNE_SAML_REQUESTS);
-  const pruneSamlAssertions = statement(db, PRUNE_SAML_ASSERTIONS);
+  const prune = [
+    PRUNE_CHALLENGES_BATCH,
+    PRUNE_PENDING_FACTORS_BATCH,
+    PRUNE_EXPIRED_SESSIONS_BATCH,
+    PRUNE_IDLE_SESSIONS_BATCH,
+  ].map((text) => statement(db, text));
+  const pruneSaml = [PRUNE_SAML_REQUESTS, PRUNE_SAML_ASSERTIONS].map((text) => statement(db, text));
 
   return {
     async createSession(s) {
@@ -61,14 +72,23 @@ export function sqliteSessions(db: Database.Database, write: Write): SessionStor
       return toPolicy(getPolicy.get());
     },
     async setPolicy(policy, { exceptSessionId }) {
-      return write(
-        () => {
-          putPolicy.run(JSON.stringify(policy));
-          if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
-          return { endedSessions: endWithoutMfa.run(exceptSessionId ?? null).changes };
-        },
-        { atomic: true },
-      );
+      await write(() => putPolicy.run(JSON.stringify(policy)));
+      if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
+      let endedSessions = 0;
+      for (let after = ''; ; ) {
+        const { ended, end } = await write(() => {
+          const end = sessionWindowEnd.get(after, HOUSEKEEPING_BATCH - 1)?.id ?? null;
+          const except = exceptSessionId ?? null;
+          const ended =
+            end === null
+              ? endWithoutMfa[0]!.run(after, except).changes
+              : endWithoutMfa[1]!.run(after, except, end).changes;
+          return { ended, end };
+        });
+        endedSessions += ended;
+        if (end === null) return { endedSessions };
+        after = end;
+      }
     },
     async appendAudit(events) {
       await write(
@@ -78,23 +98,20 @@ export function sqliteSessions(db: Database.Database, write: Write): SessionStor
         { atomic: true },
       );
     },
-    async listAudit({ limit, cursor }) {
-      const rows = listAudit.all(cursor ?? Number.MAX_SAFE_INTEGER, limit + 1);
-      const events = rows.slice(0, limit);
-      const last = events.at(-1);
-      return { events, nextCursor: rows.length > limit && last ? last.id : null };
+    async listAudit(query) {
+      return listAuditPage(query, reads);
     },
     async pruneExpired(now, sessionIdleMs) {
-      await write(
-        () => {
-          pruneChallenges.run(now);
-          prunePendingFactors.run(now);
-          pruneSessions.run(now, now - sessionIdleMs);
-          pruneSamlRequests.run(now);
-          pruneSamlAssertions.run(now);
-        },
-        { atomic: true },
-      );
+      const limits = [now, now, now, now - sessionIdleMs];
+      for (const [i, batch] of prune.entries()) {
+        const limit = limits[i];
+        while (
+          (await write(() => batch.run(limit, HOUSEKEEPING_BATCH).changes)) === HOUSEKEEPING_BATCH
+        );
+      }
+      await write(() => {
+        for (const saml of pruneSaml) saml.run(now);
+      });
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Store } from '../contract.ts';
 import { createDurableBarrier } from './durable-barrier.ts';
 import { createMemoryRateLimits } from './memory-rate-limits.ts';
 import { migrate } from './migrate.ts';
+import { openReadThread } from './read-thread.ts';
 import { sqliteCodeLogin } from './sqlite-code-login.ts';
 import { sqliteFactors } from './sqlite-factors.ts';
 import { sqliteGuards } from './sqlite-guards.ts';
@@ -31,6 +32,8 @@ export interface SqliteStoreOptions {
  * (replay guard, recovery-code use, enabling a factor, batch disable) wait on a group-commit
  * flush (fdatasync) of the WAL (see `durable-barrier.ts`), which gives them `synchronous=FULL` durability.
  * Migrations are applied on open; `migrate()` repeats that (idempotent) and makes the files durable.
+ * Listings, search and the audit log read on a worker thread (`read-thread.ts`), so no admin
+ * query holds the event loop the sign-ins run on.
  *
  * @example
  * const store = openSqliteStore({ path: 'data/mfa.db' });
@@ -67,7 +70,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   );
   const { write, flush } = createWriteBatch(db);
   const rateLimits = createMemoryRateLimits();
-  const sessions = sqliteSessions(db, write);
+  const reads = openReadThread(db, options.path);
+  const sessions = sqliteSessions(db, write, reads.rows);
   let pending: Promise<void> = Promise.resolve();
   const tracked = () => {
     const p = durable();
@@ -92,9 +96,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       flush();
       await pending;
       if (wal !== null) closeSync(wal);
+      await reads.close();
       db.close();
     },
-    ...sqliteUsers(db, write),
+    ...sqliteUsers(db, write, reads.rows),
     ...sqliteFactors(db, write, tracked),
     ...sqliteCodeLogin(db, write, tracked),
     ...sqliteGuards(db, write),

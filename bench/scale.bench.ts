@@ -1,0 +1,249 @@
+/**
+ * A million users on both stores (`npm run bench -- scale`): seeds BENCH_USERS users (30 %
+ * employees, 70 % contacts, 22 % with MFA and ten recovery codes) and BENCH_EVENTS audit events
+ * straight into each store's tables (test/support/population.ts) with the migrations before
+ * issue 24's, then opens the store, which builds the search and housekeeping indexes on the
+ * populated tables (timed). Then, through the store contract, p50 / p95 of every listing,
+ * search, deep page and audit filter, and of the code step (challenge context read and
+ * `attemptCodeLogin`) alone and while another client runs back-to-back searches; the ratio of
+ * the two p95s is the goal "at most 1.5×". Bytes per user: the database's size over its users.
+ * PostgreSQL at TEST_DATABASE_URL (a fresh database, dropped after); BENCH_STORES=sqlite (or
+ * postgres) runs one store only.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { Store, UserQuery } from '../server/store/contract.ts';
+import { openPool } from '../server/store/postgres/pg-connection.ts';
+import { migratePostgres } from '../server/store/postgres/pg-migrate.ts';
+import { openPostgresStore } from '../server/store/postgres/postgres-store.ts';
+import { migrate } from '../server/store/sqlite/migrate.ts';
+import { openSqliteStore, sqliteMigrationsDir } from '../server/store/sqlite/sqlite-store.ts';
+import {
+  auditOf,
+  personOf,
+  seedPostgresPopulation,
+  seedSqlitePopulation,
+} from '../test/support/population.ts';
+import { connect, createTestDatabase } from '../test/support/postgres.ts';
+import { wholeNumberFromEnv } from './support/env.ts';
+
+const USERS = wholeNumberFromEnv('BENCH_USERS', 1_000_000, 10_000);
+const EVENTS = wholeNumberFromEnv('BENCH_EVENTS', 1_000_000, 10_000);
+const SAMPLES = wholeNumberFromEnv('BENCH_SAMPLES', 200, 20);
+const pgMigrations = fileURLToPath(new URL('../server/store/postgres/migrations', import.meta.url));
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+/** p50 and p95 in ms of `SAMPLES` sequential calls of `fn` (after a few unmeasured ones). */
+async function timed(fn: (i: number) => Promise<unknown>): Promise<[number, number]> {
+  for (let i = 0; i < 5; i++) await fn(i);
+  const ms: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const t = performance.now();
+    await fn(i + 5);
+    ms.push(performance.now() - t);
+  }
+  return [pct(ms, 50), pct(ms, 95)];
+}
+
+// Users picked across the table, the same on both stores.
+const pick = (i: number) => 1 + ((i * 104_729) % USERS);
+const mfaUser = (i: number) => {
+  for (let k = pick(i); ; k = (k % USERS) + 1) if (personOf(k).mfa) return k;
+};
+const localPart = (k: number) => personOf(k).username.split('@')[0]!;
+
+type Row = [string, (store: Store) => (i: number) => Promise<unknown>];
+const list = (q: (i: number) => UserQuery) => (s: Store) => (i: number) => s.listUsers(q(i));
+const DAY = 86_400_000;
+const rows: Row[] = [
+  ['employees, first page of 10', list(() => ({ kind: 'employee', limit: 10 }))],
+  ['contacts, first page of 10', list(() => ({ kind: 'contact', limit: 10 }))],
+  ['contacts with MFA, first page', list(() => ({ kind: 'contact', mfa: 'enabled', limit: 10 }))],
+  [
+    'contacts, deep page (cursor at 90 %)',
+    list((i) => ({ kind: 'contact', limit: 10, cursor: Math.floor(USERS * 0.9) + i })),
+  ],
+  ['search by e-mail prefix (1–2 hits)', list((i) => ({ q: `${localPart(pick(i))}@`, limit: 10 }))],
+  [
+    'search by substring (~10 hits)',
+    list((i) => ({ q: localPart(pick(i)).split('.')[1]!, limit: 10 })),
+  ],
+  ['search that matches nothing', list((i) => ({ q: `qx${i}zv`, limit: 10 }))],
+  [
+    'search for a common term',
+    list((i) => ({ q: ['smith', 'weber', 'anna', 'acme'][i % 4]!, limit: 10 })),
+  ],
+  ['search of two characters (window)', list((i) => ({ q: `q${i % 10}`, limit: 10 }))],
+  ['audit log, first page of 50', (s) => () => s.listAudit({ limit: 50 })],
+  ['audit log, deep page', (s) => (i) => s.listAudit({ limit: 50, cursor: 1000 + i })],
+  [
+    'audit by actor',
+    (s) => (i) => s.listAudit({ limit: 50, actor: auditOf(1 + i * 997, USERS).actor }),
+  ],
+  ['audit by action', (s) => (i) => s.listAudit({ limit: 50, action: auditOf(i, USERS).action })],
+  [
+    'audit by one day',
+    (s) => (i) => {
+      const from = auditOf(1 + ((i * 4999) % EVENTS), USERS).at;
+      return s.listAudit({ limit: 50, from, to: from + DAY });
+    },
+  ],
+];
+
+/** The code step's store part, once per distinct MFA user (the replay guard allows one). */
+async function codeStep(store: Store, userId: number, i: number) {
+  const id = `bench-challenge-${userId}-${i}`;
+  const t = Date.now();
+  await store.createChallenge({
+    id,
+    userId,
+    kind: 'mfa',
+    binding: 'b',
+    createdAt: t,
+    expiresAt: t + 300_000,
+  });
+  return async () => {
+    const now = Date.now();
+    const context = (await store.getChallengeContext(id))!;
+    const decided = await store.attemptCodeLogin({
+      challengeId: id,
+      userId,
+      factorId: context.factor!.id,
+      now,
+      maxAttempts: 5,
+      threshold: 10,
+      lockMs: 900_000,
+      code: { kind: 'totp', check: () => ({ result: 'valid', step: Math.floor(now / 30_000) }) },
+      session: {
+        id: `bench-session-${id}`,
+        userId,
+        createdAt: now,
+        expiresAt: now + 3_600_000,
+        ip: '127.0.0.1',
+      },
+      audit: [
+        {
+          at: now,
+          actor: context.user.username,
+          action: 'login.succeeded',
+          target: null,
+          ip: '127.0.0.1',
+        },
+      ],
+    });
+    if (decided.outcome !== 'ok') throw new Error(`code step refused: ${decided.outcome}`);
+  };
+}
+
+async function measure(store: Store): Promise<[number, number][]> {
+  const out: [number, number][] = [];
+  for (const [, make] of rows) out.push(await timed(make(store)));
+  // The code step alone, then while another client searches back to back.
+  const steps = await Promise.all(
+    Array.from({ length: 2 * (SAMPLES + 5) }, (_, i) => codeStep(store, mfaUser(i + 7), i)),
+  );
+  let n = 0;
+  out.push(await timed(() => steps[n++]!()));
+  let searching = true;
+  let searches = 0;
+  const admin = (async () => {
+    const search = rows[5]![1](store);
+    while (searching) await search(searches++);
+  })();
+  out.push(await timed(() => steps[n++]!()));
+  searching = false;
+  await admin;
+  console.log(`  (${searches} admin searches ran beside the concurrent code steps)`);
+  return out;
+}
+
+async function sqlite(): Promise<{ figures: [number, number][]; bytes: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-bench-scale-'));
+  try {
+    const path = join(dir, 'mfa.db');
+    const before = join(dir, 'migrations');
+    mkdirSync(before);
+    for (const f of readdirSync(sqliteMigrationsDir).filter((f) => f < '0004')) {
+      copyFileSync(join(sqliteMigrationsDir, f), join(before, f));
+    }
+    let t = performance.now();
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    migrate(db, before);
+    seedSqlitePopulation(db, USERS, EVENTS);
+    db.close();
+    console.log(`sqlite: seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    t = performance.now();
+    const store = openSqliteStore({ path });
+    await store.migrate();
+    console.log(
+      `sqlite: migration 0004 on the populated file ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    const figures = await measure(store);
+    await store.close();
+    return { figures, bytes: statSync(path).size / USERS };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function postgres(): Promise<{ figures: [number, number][]; bytes: number }> {
+  const db = await createTestDatabase('mfa_bench_scale');
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-bench-pg-'));
+  try {
+    for (const f of readdirSync(pgMigrations).filter((f) => f < '0003')) {
+      copyFileSync(join(pgMigrations, f), join(dir, f));
+    }
+    const pool = openPool({ url: db.url, poolSize: 1 });
+    await migratePostgres(pool, dir);
+    await pool.end();
+    let t = performance.now();
+    const seeder = await connect(db.url);
+    await seedPostgresPopulation(seeder, USERS, EVENTS);
+    console.log(`postgres: seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    t = performance.now();
+    const store = openPostgresStore({ url: db.url, poolSize: 10 });
+    await store.migrate();
+    console.log(
+      `postgres: migration 0003 (concurrent index builds) ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    await seeder.query('VACUUM ANALYZE');
+    const figures = await measure(store);
+    const { rows: size } = await seeder.query<{ n: string }>(
+      'SELECT pg_database_size(current_database()) AS n',
+    );
+    await seeder.end();
+    await store.close();
+    return { figures, bytes: Number(size[0]!.n) / USERS };
+  } finally {
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const only = process.env.BENCH_STORES ?? 'sqlite,postgres';
+const none = { figures: [] as [number, number][], bytes: Number.NaN };
+const s = only.includes('sqlite') ? await sqlite() : none;
+const p = only.includes('postgres') ? await postgres() : none;
+const f = (x: [number, number] | undefined) =>
+  x ? `${x[0].toFixed(2)} / ${x[1].toFixed(2)}` : '–';
+console.log(`\n${USERS} users, ${EVENTS} audit events, ${SAMPLES} samples a row\n`);
+console.log('| at scale, p50 / p95 ms | SQLite | PostgreSQL |\n|---|---:|---:|');
+const names = [...rows.map(([n]) => n), 'code step, quiet', 'code step while an admin searches'];
+for (const [i, name] of names.entries()) {
+  console.log(`| ${name} | ${f(s.figures[i])} | ${f(p.figures[i])} |`);
+}
+const ratio = (x: [number, number][]) =>
+  x.length > 0 ? (x.at(-1)![1] / x.at(-2)![1]).toFixed(2) : '–';
+console.log(
+  `| code step p95, searching / quiet (goal ≤ 1.5) | ${ratio(s.figures)}× | ${ratio(p.figures)}× |`,
+);
+console.log(
+  `| bytes per user (whole database) | ${Math.round(s.bytes)} | ${Math.round(p.bytes)} |`,
+);
