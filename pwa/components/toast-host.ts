@@ -26,15 +26,24 @@ export class ToastHost extends LitElement {
   ];
 
   @state() private current: ToastRequest | null = null;
+  /** Plain news waiting while a toast with an action (Undo) is up: it never pushes that away. */
+  private waiting: ToastRequest[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly onToast = (event: Event): void => {
-    this.current = (event as CustomEvent<ToastRequest>).detail;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.current = null;
-    }, SHOW_MS);
+    const request = (event as CustomEvent<ToastRequest>).detail;
+    if (this.current?.action && !request.action) {
+      this.waiting.push(request);
+      return;
+    }
+    this.show(request);
   };
+
+  private show(request: ToastRequest | null): void {
+    this.current = request;
+    clearTimeout(this.timer);
+    if (request) this.timer = setTimeout(() => this.show(this.waiting.shift() ?? null), SHOW_MS);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -49,7 +58,7 @@ export class ToastHost extends LitElement {
 
   private async act(): Promise<void> {
     const action = this.current?.action;
-    this.current = null;
+    this.show(this.waiting.shift() ?? null);
     await action?.run();
   }
 

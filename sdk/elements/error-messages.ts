@@ -1,9 +1,9 @@
 import type { MfaApiError } from '../client/index.ts';
 
 /** Words for the error codes a person can meet in these elements; others show the server's text. */
+// CODE_ALREADY_USED keeps the server's words: they tell a replayed TOTP code from a spent recovery code.
 const MESSAGES: Record<string, string> = {
   INVALID_CODE: 'That code is not right. Check your authenticator app and try again.',
-  CODE_ALREADY_USED: 'This code was already used: wait for the next one.',
   CHALLENGE_EXPIRED: 'This sign-in has expired. Please sign in again.',
   NETWORK_ERROR: 'The server could not be reached. Check your connection and try again.',
   UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
