@@ -14,9 +14,13 @@ const out = resolve(process.argv[2] ?? join(root, 'dist/node'));
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
 rmSync(out, { recursive: true, force: true });
-const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.server.json'), '--outDir', out], {
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  process.execPath,
+  [tsc, '-p', join(root, 'tsconfig.server.json'), '--outDir', out],
+  {
+    stdio: 'inherit',
+  },
+);
 if (run.status !== 0) process.exit(run.status ?? 1);
 for (const dialect of ['sqlite', 'postgres']) {
   const migrations = `server/store/${dialect}/migrations`;
