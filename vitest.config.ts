@@ -19,6 +19,7 @@ const slow = [
   'server/store/open-store.test.ts',
   'test/server/main.test.ts',
   'test/server/admin-cli.test.ts',
+  'test/sdk-package/**/*.test.ts',
 ];
 
 const shared = {

@@ -2,6 +2,10 @@
  * `npm start`: reads the configuration once, opens the store (PostgreSQL when DATABASE_URL is
  * set, else SQLite in DATA_DIR; migrations applied), seeds the demo company on an empty store, serves the API, the PWA (/app/) and the
  * BMS pages (/) on one port, and shuts down gracefully on SIGTERM/SIGINT.
+ *
+ * `npm start` runs the compiled `dist/node/server/main.js` (`npm run build:server`); the build
+ * folders are found from the working directory (PWA_DIR, BMS_DIR), not from this file, so the
+ * compiled and the source entry serve the same ones.
  */
 import { ConfigError, readConfig } from './config/config.ts';
 import { ensureDataDir, keyPlacementWarning, loadKeyring } from './crypto/keyring.ts';
@@ -44,7 +48,7 @@ if (config.seedDemo && (await store.countUsers()) === 0) {
 }
 
 const { server } = serveApp(
-  { store, config, keyring, hasher, logger, pages: bmsPages() },
+  { store, config, keyring, hasher, logger, pages: bmsPages({ assetsDir: config.bmsDir }) },
   { port: config.port, hostname: config.host },
   (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;

@@ -55,6 +55,8 @@ export interface Config {
   issuer: string;
   /** Where the PWA build lives (served at /app/ when present). */
   pwaDir: string;
+  /** Where the BMS pages' browser bundle lives (`npm run build:bms`, served at /assets/bms/). */
+  bmsDir: string;
   /** argon2id cost; OWASP's minimum (19 MiB, t=2, p=1) by default. Tests inject cheaper values. */
   argon2: Argon2Params;
   /** Policy constants of the issue; fixed in production, injectable for tests. */
@@ -235,6 +237,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     ],
     issuer: env.MFA_ISSUER || 'MFA Companion',
     pwaDir: resolve(cwd, env.PWA_DIR || './dist/pwa'),
+    bmsDir: resolve(cwd, env.BMS_DIR || './dist/bms'),
     argon2: OWASP_ARGON2ID,
     limits: {
       mfaMaxFailures: 10,

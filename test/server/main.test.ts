@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../support/build-once.ts';
 
 const root = join(import.meta.dirname, '../..');
 const dataDir = join(mkdtempSync(join(tmpdir(), 'mfa-main-')), 'data');
@@ -15,8 +16,22 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+/**
+ * What `npm start` runs after its build, from package.json: `node <flags> dist/node/server/main.js`,
+ * pointed at this run's build of the same script (`npm run build:server <folder>`).
+ */
+const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+};
+const startCommand = (scripts.start ?? '').split('&&').at(-1)!.trim().split(/\s+/);
+let startArgs: string[] = [];
+beforeAll(async () => {
+  const built = await buildServer();
+  startArgs = startCommand.slice(1).map((arg) => arg.replace(/^dist\/node\//, `${built}/`));
+});
+
 function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, startArgs, {
     cwd: root,
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,6 +53,15 @@ function start(env: Record<string, string>): Promise<Started> {
 }
 
 describe('npm start (server/main.ts)', () => {
+  it('runs the compiled JavaScript with plain node, no TypeScript loader', () => {
+    expect(scripts.start).toMatch(/^npm run build && /);
+    expect(startCommand[0]).toBe('node');
+    expect(startCommand.at(-1)).toBe('dist/node/server/main.js');
+    expect(scripts.start).not.toMatch(/tsx|ts-node|--loader|--experimental-strip-types/);
+    expect(scripts.build).toContain('npm run build:server');
+    expect(startArgs.at(-1)).toMatch(/server\/main\.js$/);
+  });
+
   it('seeds the demo company once, serves, and finishes in-flight requests on SIGTERM', async () => {
     const server = await start({});
     expect(server.output()).toContain(
@@ -92,7 +116,7 @@ describe('npm start (server/main.ts)', () => {
     [{ MFA_ENCRYPTION_KEY: 'too-short' }, 'MFA_ENCRYPTION_KEY'],
     [{ SEED_DEMO: 'perhaps' }, 'SEED_DEMO'],
   ])('stops with one clear line and exit code 1 on a bad value (%o)', async (env, name) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, startArgs, {
       cwd: root,
       env: { ...process.env, DATA_DIR: dataDir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
