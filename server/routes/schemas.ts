@@ -102,7 +102,9 @@ export const UserList = z.object({
 });
 
 export const UserIdParam = z.object({ id: z.coerce.number().int().min(1) });
-export const BatchBody = z.strictObject({ userIds: z.array(z.number().int().min(1)).min(1).max(1000) });
+export const BatchBody = z.strictObject({
+  userIds: z.array(z.number().int().min(1)).min(1).max(1000),
+});
 export const BatchAnswer = z.object({
   disabled: z.array(z.number().int()),
   skipped: z.array(
