@@ -10,6 +10,9 @@ const inputs = [
   'server/pages/vite.config.ts',
   'sdk/client',
   'sdk/elements',
+  'sdk/otp',
+  // Its sideEffects field decides what the bundler may drop from sdk/.
+  'sdk/package.json',
   'package.json',
 ];
 
