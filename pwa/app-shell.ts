@@ -78,7 +78,7 @@ export class AppShell extends LitElement {
       (apply) => {
         this.applyUpdate = apply;
       },
-      () => showToast({ message: 'The app is ready for offline use.' }),
+      () => showToast({ message: 'The app is ready for offline use.', background: true }),
     );
   }
 

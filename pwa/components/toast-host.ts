@@ -26,13 +26,13 @@ export class ToastHost extends LitElement {
   ];
 
   @state() private current: ToastRequest | null = null;
-  /** Plain news waiting while a toast with an action (Undo) is up: it never pushes that away. */
+  /** Background news waiting while a toast with an action (Undo) is up: it never pushes that away. */
   private waiting: ToastRequest[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly onToast = (event: Event): void => {
     const request = (event as CustomEvent<ToastRequest>).detail;
-    if (this.current?.action && !request.action) {
+    if (this.current?.action && request.background) {
       this.waiting.push(request);
       return;
     }

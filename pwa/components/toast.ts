@@ -2,6 +2,8 @@
 export interface ToastRequest {
   message: string;
   action?: { label: string; run: () => void | Promise<void> };
+  /** News nobody asked for just now (offline ready): waits while a toast with an action is up. */
+  background?: boolean;
 }
 
 /** Name of the window event `<toast-host>` listens to. */
