@@ -22,18 +22,19 @@ function fingerprint(inputs: readonly string[]): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Runs `node --import tsx <script> <folder>` once per state of `inputs`, into
- * `.tmp/<name>/<fingerprint>` (git-ignored), and returns the folder. Test files running in
- * parallel share one build through a lock directory; `npm start`'s own `dist/` is never touched.
+ * Runs `node <args(folder)…>` once per state of `inputs`, into `.tmp/<name>/<fingerprint>`
+ * (git-ignored, so tests leave the tree as they found it), and returns the folder. Test files
+ * running in parallel share one build through a lock directory; `npm start`'s own `dist/` is
+ * never touched.
  *
- * @example const built = await buildOnce('server-build', 'scripts/build-server.ts', ['server', 'sdk']);
+ * @example const built = await buildOnce('sdk-build', ['sdk'], (out) => ['--import', 'tsx', 'scripts/build-sdk.ts', out]);
  */
 export async function buildOnce(
   name: string,
-  script: string,
   inputs: readonly string[],
+  args: (out: string) => string[],
 ): Promise<string> {
-  const out = join(repo, '.tmp', name, fingerprint([script, 'tsconfig.json', ...inputs]));
+  const out = join(repo, '.tmp', name, fingerprint(['tsconfig.json', ...inputs]));
   const done = join(out, '.done');
   const lock = `${out}.lock`;
   mkdirSync(join(repo, '.tmp', name), { recursive: true });
@@ -48,11 +49,8 @@ export async function buildOnce(
     try {
       rmSync(out, { recursive: true, force: true });
       mkdirSync(out, { recursive: true });
-      const run = spawnSync(process.execPath, ['--import', 'tsx', script, out], {
-        cwd: repo,
-        encoding: 'utf8',
-      });
-      if (run.status !== 0) throw new Error(`${script} failed:\n${run.stdout}\n${run.stderr}`);
+      const run = spawnSync(process.execPath, args(out), { cwd: repo, encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`${name} failed:\n${run.stdout}\n${run.stderr}`);
       writeFileSync(done, new Date().toISOString());
     } finally {
       rmSync(lock, { recursive: true, force: true });
@@ -61,9 +59,17 @@ export async function buildOnce(
   return out;
 }
 
+/** A build script of `scripts/`, run through tsx with the output folder as its argument. */
+const script = (path: string) => (out: string) => ['--import', 'tsx', path, out];
+
 /** The server compiled as `npm start` runs it; `main.js` is `<folder>/server/main.js`. */
 export const buildServer = () =>
-  buildOnce('server-build', 'scripts/build-server.ts', ['server', 'sdk', 'tsconfig.server.json']);
+  buildOnce(
+    'server-build',
+    ['scripts/build-server.ts', 'server', 'sdk', 'tsconfig.server.json'],
+    script('scripts/build-server.ts'),
+  );
 
 /** The SDK package staged for `npm pack`: `<folder>/package.json`, `README.md`, `dist/`. */
-export const buildSdk = () => buildOnce('sdk-build', 'scripts/build-sdk.ts', ['sdk']);
+export const buildSdk = () =>
+  buildOnce('sdk-build', ['scripts/build-sdk.ts', 'sdk'], script('scripts/build-sdk.ts'));
