@@ -26,7 +26,7 @@ import {
 } from '../../server/store/statements.ts';
 import { seedPostgresPopulation } from '../support/population.ts';
 import { connect, createTestDatabase, postgresAvailable } from '../support/postgres.ts';
-import { expectedSearch, searchCases, specialPeople } from './search-cases.ts';
+import { expectedSearch, searchAll, searchCases, specialPeople } from './search-cases.ts';
 
 const available = await postgresAvailable();
 const USERS = 50_000;
@@ -94,14 +94,7 @@ describe.skipIf(!available)('postgres at scale', () => {
   });
 
   it.each(searchCases)('finds what SQLite and the reference filter find: %s', async (q) => {
-    const found: number[] = [];
-    let cursor: number | undefined;
-    for (let pages = 0; pages < 1000; pages++) {
-      const page = await store.listUsers({ q, limit: 200, cursor });
-      found.push(...page.users.map((u) => u.id));
-      if (page.nextCursor === null) break;
-      cursor = page.nextCursor;
-    }
+    const found = await searchAll(store, q);
     const added = (await store.listUsers({ limit: 200, cursor: USERS })).users;
     expect(found).toEqual(expectedSearch(q, USERS, added));
   });

@@ -3,7 +3,7 @@
  * sign, case, LIKE's own wildcards, one and two characters (read by window), and users whose
  * names hold what an index could get wrong.
  */
-import type { NewUser, UserListItem } from '../../server/store/contract.ts';
+import type { NewUser, Store, UserListItem } from '../../server/store/contract.ts';
 import { personOf } from '../support/population.ts';
 
 const special = (username: string, name: string): NewUser => ({
@@ -53,4 +53,20 @@ export function expectedSearch(q: string, users: number, added: UserListItem[]):
   for (let i = 1; i <= users; i++) if (hit(personOf(i))) ids.push(i);
   for (const u of added) if (hit(u)) ids.push(u.id);
   return ids;
+}
+
+/**
+ * Every id a search finds, following its cursor through every page (a window read finds none
+ * on some pages but still says where to go on).
+ */
+export async function searchAll(store: Store, q: string): Promise<number[]> {
+  const found: number[] = [];
+  let cursor: number | undefined;
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = await store.listUsers({ q, limit: 200, cursor });
+    found.push(...page.users.map((u) => u.id));
+    if (page.nextCursor === null) break;
+    cursor = page.nextCursor;
+  }
+  return found;
 }
