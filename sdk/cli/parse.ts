@@ -47,6 +47,16 @@ export function parseTime(command: string, text: string): number {
   return ms;
 }
 
+/** A usage error for a command that takes options only, when it was given an argument. */
+export function noArguments(command: string, positionals: string[]): void {
+  if (positionals.length > 0) {
+    throw new CliError(
+      EXIT.USAGE,
+      `${command}: unexpected argument "${positionals[0]}" (see mfa-companion ${command} --help)`,
+    );
+  }
+}
+
 /** A required string option, or a usage error naming it. */
 export function required(command: string, values: Parsed['values'], name: string): string {
   const value = values[name];

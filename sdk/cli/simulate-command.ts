@@ -2,7 +2,7 @@ import { createMfaClient, MfaApiError, type MfaClient, type MfaSetup } from '../
 import { createVirtualAuthenticator, type VirtualAuthenticator } from '../testing/index.ts';
 import { CliError, EXIT, type ExitCode } from './cli-error.ts';
 import type { Output } from './output.ts';
-import { parse, required } from './parse.ts';
+import { noArguments, parse, required } from './parse.ts';
 import { accountName, readUriOrImage } from './read-accounts.ts';
 
 export const simulateUsage = `Usage: mfa-companion simulate --server <url> --user <username> --password <password>
@@ -131,12 +131,7 @@ export async function simulateCommand(args: string[], output: Output): Promise<E
     'show-uri': { type: 'boolean' },
   });
   if (values.help) return output.help(simulateUsage);
-  if (positionals.length > 0) {
-    throw new CliError(
-      EXIT.USAGE,
-      `simulate: unexpected argument "${positionals[0]}" (see mfa-companion simulate --help)`,
-    );
-  }
+  noArguments('simulate', positionals);
   const server = required('simulate', values, 'server');
   if (!URL.canParse(server) || !/^https?:$/.test(new URL(server).protocol)) {
     throw new CliError(EXIT.USAGE, `simulate: --server wants an http(s) URL, not "${server}"`);

@@ -1,7 +1,7 @@
 import { verifyCode } from '../otp/index.ts';
 import { CliError, EXIT, type ExitCode } from './cli-error.ts';
 import type { Output } from './output.ts';
-import { parse, parseTime, required } from './parse.ts';
+import { noArguments, parse, parseTime, required } from './parse.ts';
 import { accountName, readAccounts } from './read-accounts.ts';
 
 export const verifyUsage = `Usage: mfa-companion verify --uri <otpauth-uri | secret | qr-image> --code <digits>
@@ -37,12 +37,7 @@ export async function verifyCommand(args: string[], output: Output): Promise<Exi
     window: { type: 'string' },
   });
   if (values.help) return output.help(verifyUsage);
-  if (positionals.length > 0) {
-    throw new CliError(
-      EXIT.USAGE,
-      `verify: unexpected argument "${positionals[0]}" (see mfa-companion verify --help)`,
-    );
-  }
+  noArguments('verify', positionals);
   const source = required('verify', values, 'uri');
   const code = required('verify', values, 'code').replace(/\s/g, '');
   const window = values.window === undefined ? 1 : Number(values.window);
