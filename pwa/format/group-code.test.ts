@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupCode, spokenCode } from './group-code.ts';
+import { groupCode } from './group-code.ts';
 
 describe('groupCode', () => {
   it.each([
@@ -9,11 +9,5 @@ describe('groupCode', () => {
     ['12345', '12345'],
   ])('groups %s as %s', (code, grouped) => {
     expect(groupCode(code)).toBe(grouped);
-  });
-});
-
-describe('spokenCode', () => {
-  it('separates every digit so it is read digit by digit', () => {
-    expect(spokenCode('007123')).toBe('0 0 7 1 2 3');
   });
 });

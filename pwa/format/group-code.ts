@@ -13,12 +13,3 @@ export function groupCode(code: string): string {
   const head = Math.ceil(code.length / 2);
   return `${code.slice(0, head)} ${code.slice(head)}`;
 }
-
-/**
- * The code as a screen reader should say it: digit by digit, not as one large number.
- *
- * @example spokenCode('287082') // '2 8 7 0 8 2'
- */
-export function spokenCode(code: string): string {
-  return code.split('').join(' ');
-}
