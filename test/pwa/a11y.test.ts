@@ -56,9 +56,21 @@ async function withAccounts(browser: Parameters<typeof openContext>[0], url: str
   await opened.context.clock.pauseAt(T);
   await pasteKey(opened.page, url, uris.join('\n'));
   await confirmAdd(opened.page);
-  // Let the "accounts added" toast go (same time step: codes are still those of T).
-  await opened.context.clock.runFor(7000);
-  await opened.page.locator('toast-host .toast').waitFor({ state: 'detached' });
+  // Let the "accounts added" toast go, and the "ready for offline use" one that waits behind
+  // it once the service worker has taken the page (same time step: codes are still those of T).
+  const toasts = opened.page.locator('toast-host .toast');
+  await expect
+    .poll(
+      async () => {
+        if ((await toasts.count()) > 0) await opened.context.clock.runFor(7000);
+        const controlled = await opened.page.evaluate(
+          () => navigator.serviceWorker.controller !== null,
+        );
+        return controlled && (await toasts.count()) === 0;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
   return opened;
 }
 
