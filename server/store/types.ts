@@ -64,7 +64,11 @@ export interface FactorRecord {
   enabledAt: number | null;
 }
 
-export type FailureKind = 'password' | 'mfa';
+/**
+ * The per-user failure counters: the second factor's (password attempts are counted by the name
+ * typed, whoever it names: `GuardStore.reserveLoginAttempt`).
+ */
+export type FailureKind = 'mfa';
 
 export interface FailureState {
   /** Attempts since the last success or lock (failures plus attempts in flight). */

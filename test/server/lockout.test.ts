@@ -135,15 +135,18 @@ describe('brute-force protection', () => {
   });
 
   it('keeps password failures apart: wrong passwords do not lock the code step', async () => {
+    const guesser = h.client('192.0.2.99');
     for (let i = 0; i < 10; i++) {
-      const res = await h
-        .client()
-        .post('/api/login', { username: 'alice@demo.test', password: `wrong ${i}` });
+      const res = await guesser.post('/api/login', {
+        username: 'alice@demo.test',
+        password: `wrong ${i}`,
+      });
       expect(res.status).toBe(401);
     }
-    const locked = await h
-      .client()
-      .post('/api/login', { username: 'alice@demo.test', password: PASSWORD });
+    const locked = await guesser.post('/api/login', {
+      username: 'alice@demo.test',
+      password: PASSWORD,
+    });
     expect(locked.status).toBe(429);
     expect(await errorCode(locked)).toBe('LOGIN_LOCKED');
     expect(locked.headers.get('retry-after')).toBe(String(15 * 60));
