@@ -110,7 +110,8 @@ export interface FactorStore {
    */
   removeFactor(userId: number, opts: { mustSetupMfa: boolean }): Promise<boolean>;
   /**
-   * Batch disable in one transaction: for each distinct id, removes an active factor and the
+   * Batch disable of a chunk in one transaction (the service sends at most 100 ids a call, so
+   * sign-ins run between chunks): for each distinct id, removes an active factor and the
    * recovery codes, ends the user's sessions except `exceptSessionId`, and marks password users to
    * set MFA up again when `markPasswordUsersForSetup`. Unknown ids and users without an active
    * factor are skipped with a reason; ids are reported in first-seen order.
@@ -283,7 +284,8 @@ export interface SessionStore {
    */
   listAudit(query: AuditQuery): Promise<AuditPage>;
   /**
-   * Deletes expired challenges, pending factors, sessions and rate-limit windows, by their
+   * Deletes expired challenges, pending factors, sessions, forgotten password counters and
+   * rate-limit windows, by their
    * expiry indexes in bounded batches, each its own commit (sign-ins run between them).
    */
   pruneExpired(now: number, sessionIdleMs: number): Promise<void>;
