@@ -80,6 +80,14 @@ const rows: Row[] = [
     list((i) => ({ q: ['smith', 'weber', 'anna', 'acme'][i % 4]!, limit: 10 })),
   ],
   ['search of two characters (window)', list((i) => ({ q: `q${i % 10}`, limit: 10 }))],
+  [
+    'count of contacts (capped at 10 000)',
+    (s) => () => s.countUserMatches({ kind: 'contact' }, 10_000),
+  ],
+  [
+    'count of a common term (capped at 10 000)',
+    (s) => (i) => s.countUserMatches({ q: ['smith', 'weber', 'anna', 'acme'][i % 4]! }, 10_000),
+  ],
   ['audit log, first page of 50', (s) => () => s.listAudit({ limit: 50 })],
   ['audit log, deep page', (s) => (i) => s.listAudit({ limit: 50, cursor: 1000 + i })],
   [

@@ -4,6 +4,7 @@ import type {
   AuditPage,
   AuditQuery,
   BatchDisableResult,
+  CountUsersQuery,
   Health,
   ListUsersQuery,
   LoginRequest,
@@ -16,6 +17,7 @@ import type {
   PolicyResult,
   RecoveryCodes,
   User,
+  UserCount,
   UserPage,
 } from './types.ts';
 
@@ -64,6 +66,14 @@ export interface MfaClient {
   setPolicy(policy: Policy): Promise<PolicyResult>;
   /** `GET /api/admin/users`: filtered, paged listing. */
   listUsers(query?: ListUsersQuery): Promise<UserPage>;
+  /**
+   * `GET /api/admin/users/count`: how many users a listing matches, up to 10 000.
+   *
+   * @example
+   * const { count, capped } = await client.countUsers({ kind: 'contact' });
+   * label.textContent = count === null ? '' : `${count}${capped ? '+' : ''} contacts`;
+   */
+  countUsers(query?: CountUsersQuery): Promise<UserCount>;
   /** `POST /api/admin/users/:id/mfa/reset`: the user sets MFA up at the next login. */
   resetUserMfa(userId: number): Promise<void>;
   /** `POST /api/admin/users/mfa/disable`: batch action with a per-item result. */
@@ -120,6 +130,7 @@ export function createMfaClient({
     getPolicy: () => get('/api/admin/policy'),
     setPolicy: (policy) => send({ method: 'PUT', path: '/api/admin/policy', body: policy }),
     listUsers: (query = {}) => get('/api/admin/users', { ...query }),
+    countUsers: (query = {}) => get('/api/admin/users/count', { ...query }),
     resetUserMfa: (userId) =>
       post(`/api/admin/users/${encodeURIComponent(String(userId))}/mfa/reset`),
     batchDisableMfa: (userIds) => post('/api/admin/users/mfa/disable', { userIds }),

@@ -26,6 +26,8 @@ import type {
   SamlIdpConfig,
   SamlIdpRecord,
   SessionRecord,
+  UserCount,
+  UserFilters,
   UserPage,
   UserQuery,
   UserRecord,
@@ -68,6 +70,11 @@ export interface UserStore {
    * name (see {@link UserQuery.q}); the cost follows the page, not the table.
    */
   listUsers(query: UserQuery): Promise<UserPage>;
+  /**
+   * How many users `listUsers` would show with these filters, counted up to `cap`: its cost
+   * follows the cap, not the table. A search no index serves is not counted (`count` null).
+   */
+  countUserMatches(filters: UserFilters, cap: number): Promise<UserCount>;
 }
 
 /** The TOTP factor (one per user), its recovery codes, batch disable and the login's code step. */
