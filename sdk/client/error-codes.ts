@@ -46,6 +46,10 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** The body's Content-Type is not application/json (415). */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** SSO sign-in was asked for, but no SAML identity provider is configured (404). */
+  SSO_NOT_CONFIGURED: 'SSO_NOT_CONFIGURED',
+  /** The SAML response was refused (signature, audience, time, replay, unknown or password user…); the message says which (401). */
+  SSO_REFUSED: 'SSO_REFUSED',
   /** No such route (404). */
   NOT_FOUND: 'NOT_FOUND',
   /** The path exists but not with this method; `Allow` lists the ones it answers (405). */

@@ -5,6 +5,7 @@ import { adminRoutes } from './admin-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { meRoutes } from './me-routes.ts';
+import { ssoRoutes } from './sso-routes.ts';
 
 /** Every API route, each with its own guards (see guards.ts); mounted at `API_BASE`. */
 export function apiRoutes(deps: Deps) {
@@ -12,6 +13,7 @@ export function apiRoutes(deps: Deps) {
   api.route('/', authRoutes(deps));
   api.route('/', meRoutes(deps));
   api.route('/', adminRoutes(deps));
+  api.route('/', ssoRoutes(deps));
   api.route('/', healthRoutes(deps));
   return api;
 }

@@ -37,6 +37,9 @@ describe('GET /api/openapi.json', () => {
         'POST /api/admin/users/mfa/disable',
         'GET /api/admin/audit',
         'GET /api/health',
+        'GET /api/sso/saml/metadata',
+        'GET /api/sso/saml/login',
+        'POST /api/sso/saml/acs',
       ].sort(),
     );
     const batch =
