@@ -39,7 +39,7 @@ export async function passwordLogin(
 ): Promise<PasswordLoginResult> {
   const { store, clock, config, hasher } = deps;
   const user = await store.getUserByUsername(username);
-  if (!user?.passwordHash || user.authType !== 'password') {
+  if (!user?.passwordHash) {
     await hasher.burn(password);
     await audit(
       deps,

@@ -107,3 +107,29 @@ export async function finishSsoLogin(
   if (created) await audit(deps, anonymous, AuditAction.SSO_USER_CREATED, created.username);
   return jit;
 }
+
+/**
+ * Before the password step: an SSO user without a password is told to use SSO (401
+ * `SSO_REQUIRED`), after the same argon2id work as a wrong password. The trade-off, decided:
+ * this tells a prober that a name is an SSO account, whose sign-in happens at the IdP; it never
+ * tells a password account from an unknown name (both stay `INVALID_CREDENTIALS`). An SSO user
+ * who was also given a password goes through the password step like everyone else.
+ */
+export async function refuseSsoOnlyPassword(
+  deps: Deps,
+  username: string,
+  password: string,
+  ip: string,
+): Promise<void> {
+  const user = await deps.store.getUserByUsername(username);
+  if (user?.authType !== 'saml' || user.passwordHash !== null) return;
+  await deps.hasher.burn(password);
+  await audit(deps, { username: 'anonymous', ip }, AuditAction.LOGIN_FAILED, user.username);
+  const idp = await deps.store.getSamlIdp();
+  throw new AppError(
+    ErrorCode.SSO_REQUIRED,
+    idp
+      ? 'This account signs in with SSO: use “Sign in with SSO”.'
+      : 'This account signs in with SSO, which is not set up yet: ask your administrator.',
+  );
+}
