@@ -105,9 +105,9 @@ export function createApp(options: AppOptions) {
   const apiLimit = limit(config.limits.bodyLimitBytes);
   // A signed SAML response with its certificate is larger than any JSON body (form-encoded base64).
   const acsLimit = limit(SAML_RESPONSE_MAX_BYTES * 2);
-  app.use(`${API_BASE}/*`, (c, next) =>
-    (c.req.path === SAML_PATHS.acs ? acsLimit : apiLimit)(c, next),
-  );
+  // So is an IdP's metadata (several certificates, often over 16 KiB).
+  const large = new Set<string>([SAML_PATHS.acs, `${API_BASE}/admin/sso/saml`]);
+  app.use(`${API_BASE}/*`, (c, next) => (large.has(c.req.path) ? acsLimit : apiLimit)(c, next));
   app.use(
     '*',
     sameOriginOnly({

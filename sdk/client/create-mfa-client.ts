@@ -15,6 +15,8 @@ import type {
   Policy,
   PolicyResult,
   RecoveryCodes,
+  SamlIdpInput,
+  SamlSettings,
   User,
   UserPage,
 } from './types.ts';
@@ -62,6 +64,12 @@ export interface MfaClient {
   getPolicy(): Promise<Policy>;
   /** `PUT /api/admin/policy`. */
   setPolicy(policy: Policy): Promise<PolicyResult>;
+  /** `GET /api/admin/sso/saml`: the SAML IdP and the SP's values. */
+  getSamlSettings(): Promise<SamlSettings>;
+  /** `PUT /api/admin/sso/saml`: configure the IdP (metadata XML, or entity id + SSO URL + cert). */
+  setSamlIdp(idp: SamlIdpInput): Promise<SamlSettings>;
+  /** `DELETE /api/admin/sso/saml`: SSO sign-in off. */
+  removeSamlIdp(): Promise<void>;
   /** `GET /api/admin/users`: filtered, paged listing. */
   listUsers(query?: ListUsersQuery): Promise<UserPage>;
   /** `POST /api/admin/users/:id/mfa/reset`: the user sets MFA up at the next login. */
@@ -119,6 +127,9 @@ export function createMfaClient({
     disableMfa: (body) => post('/api/me/mfa/disable', body),
     getPolicy: () => get('/api/admin/policy'),
     setPolicy: (policy) => send({ method: 'PUT', path: '/api/admin/policy', body: policy }),
+    getSamlSettings: () => get('/api/admin/sso/saml'),
+    setSamlIdp: (idp) => send({ method: 'PUT', path: '/api/admin/sso/saml', body: idp }),
+    removeSamlIdp: () => send({ method: 'DELETE', path: '/api/admin/sso/saml' }),
     listUsers: (query = {}) => get('/api/admin/users', { ...query }),
     resetUserMfa: (userId) =>
       post(`/api/admin/users/${encodeURIComponent(String(userId))}/mfa/reset`),
