@@ -119,7 +119,15 @@ export function bmsPages(options: BmsPagesOptions = {}) {
           trail: item.trail,
           page: spec.page,
           ...(spec.data ? { data: spec.data } : {}),
-          children: <Loading />,
+          children:
+            item.path === '/admin/auth' ? (
+              <>
+                <Loading />
+                <Loading id="sso-settings" />
+              </>
+            ) : (
+              <Loading />
+            ),
         });
       });
     }
