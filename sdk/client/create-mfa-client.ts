@@ -16,6 +16,8 @@ import type {
   Policy,
   PolicyResult,
   RecoveryCodes,
+  SamlIdpInput,
+  SamlSettings,
   User,
   UserCount,
   UserPage,
@@ -64,6 +66,12 @@ export interface MfaClient {
   getPolicy(): Promise<Policy>;
   /** `PUT /api/admin/policy`. */
   setPolicy(policy: Policy): Promise<PolicyResult>;
+  /** `GET /api/admin/sso/saml`: the SAML IdP and the SP's values. */
+  getSamlSettings(): Promise<SamlSettings>;
+  /** `PUT /api/admin/sso/saml`: configure the IdP (metadata XML, or entity id + SSO URL + cert). */
+  setSamlIdp(idp: SamlIdpInput): Promise<SamlSettings>;
+  /** `DELETE /api/admin/sso/saml`: SSO sign-in off. */
+  removeSamlIdp(): Promise<void>;
   /** `GET /api/admin/users`: filtered, paged listing. */
   listUsers(query?: ListUsersQuery): Promise<UserPage>;
   /**
@@ -129,6 +137,9 @@ export function createMfaClient({
     disableMfa: (body) => post('/api/me/mfa/disable', body),
     getPolicy: () => get('/api/admin/policy'),
     setPolicy: (policy) => send({ method: 'PUT', path: '/api/admin/policy', body: policy }),
+    getSamlSettings: () => get('/api/admin/sso/saml'),
+    setSamlIdp: (idp) => send({ method: 'PUT', path: '/api/admin/sso/saml', body: idp }),
+    removeSamlIdp: () => send({ method: 'DELETE', path: '/api/admin/sso/saml' }),
     listUsers: (query = {}) => get('/api/admin/users', { ...query }),
     countUsers: (query = {}) => get('/api/admin/users/count', { ...query }),
     resetUserMfa: (userId) =>

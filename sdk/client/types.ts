@@ -84,6 +84,23 @@ export interface PolicyResult extends Policy {
   adminMustSetUp?: boolean;
 }
 
+/** The SAML IdP as an admin gives it: its metadata XML, or its three values. */
+export type SamlIdpInput =
+  | { metadataXml: string; jitKind?: UserKind | null }
+  | { entityId: string; ssoUrl: string; certificate: string; jitKind?: UserKind | null };
+
+/** Answer of `GET|PUT /api/admin/sso/saml`: the IdP (null while SSO is off) and the SP's values. */
+export interface SamlSettings {
+  idp: {
+    entityId: string;
+    ssoUrl: string;
+    certificate: string;
+    jitKind: UserKind | null;
+    updatedAt: string;
+  } | null;
+  sp: { entityId: string; acsUrl: string; metadataUrl: string };
+}
+
 /** Filters and paging of `GET /api/admin/users`. */
 export interface ListUsersQuery {
   kind?: UserKind;

@@ -5,6 +5,7 @@ import { html } from 'hono/html';
 import type { AppEnv } from '../http/app-env.ts';
 import { session } from '../routes/guards.ts';
 import type { Deps } from '../services/deps.ts';
+import { isSamlRefusal, SamlRefusal } from '../sso/saml-refusals.ts';
 import { ASSETS_BASE, readBundleAssets } from './assets.ts';
 import { Shell, type ShellProps } from './layout.tsx';
 import { NAV, safeNext } from './nav.ts';
@@ -62,10 +63,17 @@ export function bmsPages(options: BmsPagesOptions = {}) {
 
     app.get('/', (c) => c.redirect(c.get('auth') ? '/profile' : '/login'));
 
-    app.get('/login', (c) => {
+    app.get('/login', async (c) => {
       const next = safeNext(c.req.query('next'));
       if (c.get('auth')) return c.redirect(next);
-      return page(c, { title: 'Sign in', page: 'login', children: <LoginForm next={next} /> });
+      const sso = (await deps.store.getSamlIdp()) !== null;
+      const reason = c.req.query('sso_error');
+      const ssoError = isSamlRefusal(reason) ? SamlRefusal[reason] : undefined;
+      return page(c, {
+        title: 'Sign in',
+        page: 'login',
+        children: <LoginForm next={next} sso={sso} {...(ssoError ? { ssoError } : {})} />,
+      });
     });
 
     // Only reached when the bundle did not run: the password never goes into a URL (method=post).
@@ -111,7 +119,15 @@ export function bmsPages(options: BmsPagesOptions = {}) {
           trail: item.trail,
           page: spec.page,
           ...(spec.data ? { data: spec.data } : {}),
-          children: <Loading />,
+          children:
+            item.path === '/admin/auth' ? (
+              <>
+                <Loading />
+                <Loading id="sso-settings" />
+              </>
+            ) : (
+              <Loading />
+            ),
         });
       });
     }

@@ -41,7 +41,7 @@ export async function updatePolicy(
 
 /**
  * An admin's reset of a user's MFA: removes the factor and recovery codes, marks the user to set
- * MFA up at the next login and ends their sessions (all but the acting admin's current one).
+ * MFA up at the next password login (not an SSO-only user: SSO sign-ins are not asked) and ends their sessions (all but the acting admin's current one).
  */
 export async function resetUserMfa(
   deps: Deps,
@@ -51,7 +51,8 @@ export async function resetUserMfa(
 ): Promise<void> {
   const target = await deps.store.getUserById(targetId);
   if (!target) throw new AppError(ErrorCode.USER_NOT_FOUND, 'No such user.');
-  await deps.store.removeFactor(target.id, { mustSetupMfa: true });
+  // An SSO-only user has no password sign-in that could ask for the set-up: MFA is just removed.
+  await deps.store.removeFactor(target.id, { mustSetupMfa: target.passwordHash !== null });
   await deps.store.endUserSessions(target.id, currentSessionId);
   await audit(deps, actor, AuditAction.MFA_RESET, target.username);
 }

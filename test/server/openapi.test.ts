@@ -38,6 +38,12 @@ describe('GET /api/openapi.json', () => {
         'POST /api/admin/users/mfa/disable',
         'GET /api/admin/audit',
         'GET /api/health',
+        'GET /api/admin/sso/saml',
+        'PUT /api/admin/sso/saml',
+        'DELETE /api/admin/sso/saml',
+        'GET /api/sso/saml/metadata',
+        'GET /api/sso/saml/login',
+        'POST /api/sso/saml/acs',
       ].sort(),
     );
     const batch =
