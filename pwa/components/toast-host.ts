@@ -26,13 +26,15 @@ export class ToastHost extends LitElement {
   ];
 
   @state() private current: ToastRequest | null = null;
-  /** Background news waiting while a toast with an action (Undo) is up: it never pushes that away. */
+  /** Background news waiting while another toast is up: it never pushes that away. */
   private waiting: ToastRequest[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly onToast = (event: Event): void => {
     const request = (event as CustomEvent<ToastRequest>).detail;
-    if (this.current?.action && request.background) {
+    // Background news never takes the place of a toast on screen (an Undo, or the "Code copied"
+    // the person is looking for): it waits its turn.
+    if (this.current && request.background) {
       this.waiting.push(request);
       return;
     }

@@ -2,7 +2,7 @@
 export interface ToastRequest {
   message: string;
   action?: { label: string; run: () => void | Promise<void> };
-  /** News nobody asked for just now (offline ready): waits while a toast with an action is up. */
+  /** News nobody asked for just now (offline ready): waits while another toast is up. */
   background?: boolean;
 }
 
