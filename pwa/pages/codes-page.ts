@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import '../components/account-card.ts';
+import '../components/install-button.ts';
 import type { MoveRequest } from '../components/account-card.ts';
 import { showToast } from '../components/toast.ts';
 import { accountsModel, ModelController } from '../state/app-model.ts';
@@ -55,6 +56,7 @@ export class CodesPage extends LitElement {
       .search button { flex: none; }
       .editing { color: var(--muted); margin: 0 0 8px; }
       .empty { text-align: center; padding: 32px 12px; }
+      .empty .install { margin-top: 24px; }
       .empty a { display: inline-block; margin-top: 12px; padding: 12px 20px; border-radius: 10px;
         background: var(--accent); color: var(--accent-fg); text-decoration: none; font-weight: 600; }
       .warning { border: 1px solid var(--danger); border-radius: var(--radius); padding: 8px 12px; margin-bottom: 12px; }
@@ -173,6 +175,7 @@ export class CodesPage extends LitElement {
       <p>Turn on two-factor sign-in at a service (for the BMS: My Profile › Enable MFA), then scan
         the QR code it shows, or type the secret key it gives you.</p>
       <a href="#/add">Add your first account</a>
+      <install-button class="install"></install-button>
     </section>`;
   }
 

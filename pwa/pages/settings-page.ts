@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import '../components/install-button.ts';
 import { ModelController } from '../state/app-model.ts';
 import { lastBackupWords } from '../state/backup-status.ts';
 import {
@@ -62,6 +63,7 @@ export class SettingsPage extends LitElement {
       <section aria-labelledby="about-h">
         <h2 id="about-h">About</h2>
         <p>MFA Companion ${__APP_VERSION__}. Works offline once opened. Updates wait for your consent.</p>
+        <install-button></install-button>
         <p><a href="#/">Back to your codes</a></p>
       </section>`;
   }

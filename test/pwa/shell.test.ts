@@ -20,10 +20,11 @@ function pngSize(png: Buffer): [number, number] {
 }
 
 describe('PWA build: manifest and icons', () => {
-  it('has what installers need: name, standalone, theme, scope /app/, an Add shortcut, real icons', async () => {
+  it('has what installers need: name, the product as short name, standalone, theme, scope /app/, an Add shortcut, real icons', async () => {
     const dist = await buildApp();
     const manifest = JSON.parse(await readFile(join(dist, 'manifest.webmanifest'), 'utf8')) as {
       name: string;
+      short_name: string;
       display: string;
       theme_color: string;
       scope: string;
@@ -33,6 +34,8 @@ describe('PWA build: manifest and icons', () => {
     };
     expect(manifest).toMatchObject({
       name: 'MFA Companion',
+      // The home-screen label: the product's name, not a generic word like "Codes".
+      short_name: 'MFA Companion',
       display: 'standalone',
       scope: '/app/',
       start_url: '/app/',
