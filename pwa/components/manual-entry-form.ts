@@ -20,7 +20,14 @@ export class ManualEntryForm extends LitElement {
       :host { display: block; }
       form { display: grid; gap: 14px; }
       details { border: 1px solid var(--border); border-radius: var(--radius); padding: 8px 12px; }
-      summary { cursor: pointer; min-height: 32px; display: flex; align-items: center; font-weight: 600; }
+      /* display: flex drops the browser's triangle: draw a chevron that turns when open, so the
+         row reads as something that expands. */
+      summary { cursor: pointer; min-height: 44px; display: flex; flex-wrap: wrap; align-items: center; column-gap: 8px; font-weight: 600; list-style: none; }
+      summary::-webkit-details-marker { display: none; }
+      .chevron { display: inline-block; width: 0.5em; height: 0.5em; border: solid currentColor; border-width: 0 2px 2px 0;
+        transform: rotate(-45deg); transition: transform 0.15s; flex: none; margin: 0 4px; }
+      details[open] .chevron { transform: rotate(45deg); }
+      .more { color: var(--muted); font-weight: 400; font-size: 0.9rem; }
       .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 12px; margin-top: 8px; }
       .hint { color: var(--muted); font-size: 0.9rem; margin: 4px 0 0; }
     `,
@@ -64,7 +71,8 @@ export class ManualEntryForm extends LitElement {
         <p id="secret-hint" class="hint">Type it as shown; spaces, dashes and lower case are fine.</p>
       </div>
       <details>
-        <summary>Advanced</summary>
+        <summary><span class="chevron" aria-hidden="true"></span>Advanced
+          <span class="more">type, algorithm, digits, period</span></summary>
         <div class="grid">
           <div>
             <label for="type">Type</label>

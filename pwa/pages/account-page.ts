@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { showToast } from '../components/toast.ts';
+import { holdToasts, showToast } from '../components/toast.ts';
 import { accountsModel, ModelController } from '../state/app-model.ts';
 import { tokens } from '../styles/tokens.ts';
 
@@ -58,6 +58,19 @@ export class AccountPage extends LitElement {
     }
   }
 
+  private readonly confirmDelete = (): void => {
+    // A toast from before (Saved, accounts added) would stay dimmed behind the backdrop, beside
+    // a question it has nothing to do with.
+    holdToasts(true);
+    this.dialog?.showModal();
+  };
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Gone with its dialog open (Back): a removed dialog fires no close event.
+    holdToasts(false);
+  }
+
   private async deleteAccount(): Promise<void> {
     this.dialog?.close();
     const undo = await accountsModel.remove(this.accountId);
@@ -87,10 +100,10 @@ export class AccountPage extends LitElement {
         <div><label for="issuer">Service (issuer)</label><input id="issuer" name="issuer" .value=${a.issuer ?? ''} autocomplete="off" /></div>
         <div><label for="label">Account name</label><input id="label" name="label" .value=${a.label} autocomplete="off" /></div>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        <div class="buttons"><button class="primary" type="submit">Save</button><a href="#/">Cancel</a></div>
+        <div class="buttons"><button class="primary" type="submit">Save</button><a class="button" href="#/">Cancel</a></div>
       </form>
-      <button class="danger" @click=${() => this.dialog?.showModal()}>Delete account</button>
-      <dialog aria-labelledby="confirm-title">
+      <button class="danger" @click=${this.confirmDelete}>Delete account</button>
+      <dialog aria-labelledby="confirm-title" @close=${() => holdToasts(false)}>
         <h3 id="confirm-title">Delete ${a.issuer ?? a.label}?</h3>
         <p>Sign-in with this account needs its codes. Only delete it after turning two-factor sign-in off
           there, or when you have another way in.</p>
