@@ -4,7 +4,7 @@ import type { ManualFields } from '../add/read-key-text.ts';
 import { tokens } from '../styles/tokens.ts';
 
 /**
- * Manual entry of a key: issuer, account and the secret as a BMS shows it under "Show secret key
+ * Manual entry of a key: issuer, account and the secret as a service shows it under "Show secret key
  * for manual configuration" (spaces, dashes and lower case are fine), plus an "Advanced" section
  * for type, algorithm, digits, period and counter. Checks nothing itself: the add screen does,
  * with sdk/otp.
@@ -58,7 +58,7 @@ export class ManualEntryForm extends LitElement {
     return html`<form @submit=${this.submit} novalidate>
       <div>
         <label for="issuer">Service (issuer)</label>
-        <input id="issuer" name="issuer" autocomplete="off" placeholder="e.g. BMS" />
+        <input id="issuer" name="issuer" autocomplete="off" placeholder="e.g. your company" />
       </div>
       <div>
         <label for="label">Account name</label>

@@ -172,8 +172,9 @@ export class CodesPage extends LitElement {
   private renderEmpty() {
     return html`<section class="empty" aria-labelledby="empty-title">
       <h2 id="empty-title">No accounts yet</h2>
-      <p>Turn on two-factor sign-in at a service (for the BMS: My Profile › Enable MFA), then scan
-        the QR code it shows, or type the secret key it gives you.</p>
+      <p>When a website or app you sign in to turns on two-step sign-in, it shows a QR code. Tap
+        the button below and point this phone's camera at that code, or type the key shown
+        beside it. The codes then appear here, even offline.</p>
       <a href="#/add">Add your first account</a>
       <install-button class="install"></install-button>
     </section>`;
