@@ -10,7 +10,7 @@ import {
 } from '../support/a11y.ts';
 import { browserAvailable } from '../support/browser.ts';
 import { useAppBrowser } from './support/app-browser.ts';
-import { confirmAdd, openAddTab, openContext, pasteKey } from './support/app-page.ts';
+import { confirmAdd, letToastsGo, openAddTab, openContext, pasteKey } from './support/app-page.ts';
 
 const T = Date.UTC(2035, 2, 4, 5, 6, 7);
 const LONG_NAME = `${'a-very-long-account-name-without-spaces'.repeat(2)}@subdomain.example.test`;
@@ -56,21 +56,8 @@ async function withAccounts(browser: Parameters<typeof openContext>[0], url: str
   await opened.context.clock.pauseAt(T);
   await pasteKey(opened.page, url, uris.join('\n'));
   await confirmAdd(opened.page);
-  // Let the "accounts added" toast go, and the "ready for offline use" one that waits behind
-  // it once the service worker has taken the page (same time step: codes are still those of T).
-  const toasts = opened.page.locator('toast-host .toast');
-  await expect
-    .poll(
-      async () => {
-        if ((await toasts.count()) > 0) await opened.context.clock.runFor(7000);
-        const controlled = await opened.page.evaluate(
-          () => navigator.serviceWorker.controller !== null,
-        );
-        return controlled && (await toasts.count()) === 0;
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(true);
+  // Same time step after the toasts: codes are still those of T.
+  await letToastsGo(opened.page);
   return opened;
 }
 

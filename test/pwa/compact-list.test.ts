@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { browserAvailable } from '../support/browser.ts';
 import { useAppBrowser } from './support/app-browser.ts';
-import { confirmAdd, openContext, pasteKey, shownNames } from './support/app-page.ts';
+import { confirmAdd, letToastsGo, openContext, pasteKey, shownNames } from './support/app-page.ts';
 
 const T = Date.UTC(2036, 8, 7, 6, 5, 4);
 const alphabet = 'ABCDEFGHIJ';
@@ -32,19 +32,7 @@ describe.skipIf(!browserAvailable)('PWA: the compact codes list', { timeout: 90_
     await opened.page.evaluate(() => window.scrollTo(0, 0));
     // Let the toasts go ("accounts added", then "ready for offline use" once the service worker
     // has the page): they cover the bottom of the screen.
-    const toasts = opened.page.locator('toast-host .toast');
-    await expect
-      .poll(
-        async () => {
-          if ((await toasts.count()) > 0) await opened.context.clock.runFor(7000);
-          const controlled = await opened.page.evaluate(
-            () => navigator.serviceWorker.controller !== null,
-          );
-          return controlled && (await toasts.count()) === 0;
-        },
-        { timeout: 30_000 },
-      )
-      .toBe(true);
+    await letToastsGo(opened.page);
     return opened;
   }
 
