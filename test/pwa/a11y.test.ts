@@ -34,8 +34,26 @@ const screens: [name: string, open: (page: Page, url: string) => Promise<void>][
     },
   ],
   ['account', (p, url) => goto(p, `${url}#/`, 'account-card a').then(() => openFirstDetails(p))],
+  [
+    'account: QR code shown',
+    async (p, url) => {
+      await goto(p, `${url}#/`, 'account-card a');
+      await openFirstDetails(p);
+      await p.locator('account-page').getByRole('button', { name: 'Show QR code' }).click();
+      await p.locator('qr-code [data-ready]').waitFor();
+    },
+  ],
   ['settings', (p, url) => goto(p, `${url}#/settings`, 'settings-page h2')],
   ['backup', (p, url) => goto(p, `${url}#/backup`, 'backup-page h2')],
+  [
+    'backup: transfer QR shown',
+    async (p, url) => {
+      await goto(p, `${url}#/backup`, 'backup-page h2');
+      await p.getByLabel('I understand that these QR codes show my keys in clear.').check();
+      await p.getByRole('button', { name: 'Show transfer QR codes' }).click();
+      await p.locator('qr-code [data-ready]').waitFor();
+    },
+  ],
 ];
 
 async function goto(page: Page, url: string, ready: string): Promise<void> {
