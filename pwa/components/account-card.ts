@@ -55,7 +55,7 @@ export class AccountCard extends LitElement {
       .label { color: var(--muted); margin-left: 0.4em; }
       .issuer + .label::before { content: '· '; }
       .main { grid-area: 2 / 1 / 3 / 3; min-width: 0; container-type: inline-size; display: flex; align-items: center; gap: 10px; }
-      /* As wide as the code's digits and its space, plus room (a ch is 0.61em of the box). */
+      /* As wide as the code (digits and the space between groups) plus a little room. */
       .code { --chars: 10; display: block; position: relative; border: none; background: none; padding: 0 4px; margin: 0 0 0 -4px;
         font: 600 2rem/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; letter-spacing: 0.04em; color: var(--accent);
         contain: strict; width: calc(var(--chars) * 1ch); height: 1.2em; min-height: 0; text-align: left; flex: none; }
