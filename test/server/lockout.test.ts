@@ -217,7 +217,9 @@ describe('per-address rate limits', async () => {
     const h = await makeHarness({ config: { rateLimitPerMinute: 2 } });
     const client = h.client();
     const send = () =>
-      method.toLowerCase() === 'get' ? client.get(path) : client.post(path, { challengeId: 'x', code: '1' });
+      method.toLowerCase() === 'get'
+        ? client.get(path)
+        : client.post(path, { challengeId: 'x', code: '1' });
     for (let i = 0; i < 2; i++) await send();
     const res = await send();
     expect(res.status).toBe(429);
