@@ -11,6 +11,7 @@ export {
   type VirtualAuthenticator,
   type VirtualAuthenticatorOptions,
 } from './create-virtual-authenticator.ts';
+export { decodeJpeg } from './decode-jpeg.ts';
 export { decodePng, type RgbaImage } from './decode-png.ts';
 export { rasterizeQrSvg, readQr } from './read-qr.ts';
 export {
