@@ -22,6 +22,7 @@ const slow = [
   'test/server/main.test.ts',
   'test/server/admin-cli.test.ts',
   'test/sdk-package/**/*.test.ts',
+  'test/types/**/*.test.ts',
 ];
 
 const shared = {
