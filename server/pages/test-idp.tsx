@@ -29,6 +29,9 @@ function TestIdpPage(props: { title: string; children: unknown }) {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* Under the pages' no-referrer a form post says `Origin: null`, which the CSRF check
+            refuses: same-origin keeps it the server's own (and still tells other sites nothing). */}
+        <meta name="referrer" content="same-origin" />
         <title>{props.title} — TEST IdP</title>
       </head>
       <body style="font: 1.125rem/1.5 system-ui, sans-serif; margin: 0; background: #fff8e1">
