@@ -114,6 +114,13 @@ async function ready(page: Page, url: string) {
   await page.locator('body[data-ready="true"]').waitFor();
 }
 
+/** Sign in with SSO on the login page: the built-in test IdP's first page. */
+async function toTestIdp(page: Page, origin: string) {
+  await ready(page, `${origin}/login`);
+  await page.getByRole('link', { name: 'Sign in with SSO' }).click();
+  await page.getByRole('button', { name: 'Sign in as this user' }).waitFor();
+}
+
 type Shot = [name: string, as: string | undefined, prepare: (page: Page) => Promise<void>];
 
 async function main(): Promise<void> {
@@ -177,6 +184,33 @@ async function main(): Promise<void> {
         },
       ],
       ['10-audit-log', admin, (p) => ready(p, `${origin}/admin/audit`)],
+      // SSO through the demo's built-in test IdP (issue 19).
+      ['11-sso-test-idp', undefined, (p) => toTestIdp(p, origin)],
+      [
+        '12-sso-test-idp-signed',
+        undefined,
+        async (p) => {
+          await toTestIdp(p, origin);
+          await p.getByRole('button', { name: 'Sign in as this user' }).click();
+          await p.getByRole('button', { name: 'Continue to MFA Companion' }).waitFor();
+        },
+      ],
+      [
+        '13-sso-profile',
+        undefined,
+        async (p) => {
+          await toTestIdp(p, origin);
+          await p.getByRole('button', { name: 'Sign in as this user' }).click();
+          await p.getByRole('button', { name: 'Continue to MFA Companion' }).click();
+          await p.waitForURL(/\/profile$/);
+          await p.locator('body[data-ready="true"]').waitFor();
+        },
+      ],
+      [
+        '14-login-sso-refused',
+        undefined,
+        (p) => ready(p, `${origin}/login?sso_error=not_sso_user`),
+      ],
     ];
     const take = async (
       name: string,
