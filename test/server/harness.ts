@@ -149,8 +149,8 @@ export async function makeHarness(options: HarnessOptions = {}) {
       return client;
     },
     /**
-     * A client holding a session made directly in the store: stands in for an SSO login, whose
-     * routes are not part of this server yet.
+     * A client holding a session made directly in the store: stands in for an SSO login where
+     * the SAML round trip is beside the point (saml-steps.ts signs in through the real routes).
      */
     ssoClient: async (user: UserRecord) => {
       const client = harness.client();
