@@ -4,6 +4,7 @@ import type {
   AuditPage,
   AuditQuery,
   BatchDisableResult,
+  CountUsersQuery,
   Health,
   ListUsersQuery,
   LoginRequest,
@@ -18,6 +19,7 @@ import type {
   SamlIdpInput,
   SamlSettings,
   User,
+  UserCount,
   UserPage,
 } from './types.ts';
 
@@ -72,6 +74,14 @@ export interface MfaClient {
   removeSamlIdp(): Promise<void>;
   /** `GET /api/admin/users`: filtered, paged listing. */
   listUsers(query?: ListUsersQuery): Promise<UserPage>;
+  /**
+   * `GET /api/admin/users/count`: how many users a listing matches, up to 10 000.
+   *
+   * @example
+   * const { count, capped } = await client.countUsers({ kind: 'contact' });
+   * label.textContent = count === null ? '' : `${count}${capped ? '+' : ''} contacts`;
+   */
+  countUsers(query?: CountUsersQuery): Promise<UserCount>;
   /** `POST /api/admin/users/:id/mfa/reset`: the user sets MFA up at the next login. */
   resetUserMfa(userId: number): Promise<void>;
   /** `POST /api/admin/users/mfa/disable`: batch action with a per-item result. */
@@ -131,6 +141,7 @@ export function createMfaClient({
     setSamlIdp: (idp) => send({ method: 'PUT', path: '/api/admin/sso/saml', body: idp }),
     removeSamlIdp: () => send({ method: 'DELETE', path: '/api/admin/sso/saml' }),
     listUsers: (query = {}) => get('/api/admin/users', { ...query }),
+    countUsers: (query = {}) => get('/api/admin/users/count', { ...query }),
     resetUserMfa: (userId) =>
       post(`/api/admin/users/${encodeURIComponent(String(userId))}/mfa/reset`),
     batchDisableMfa: (userIds) => post('/api/admin/users/mfa/disable', { userIds }),

@@ -130,6 +130,15 @@ export interface UserPage {
   nextCursor: number | null;
 }
 
+/** Filters of `GET /api/admin/users/count`: those of the listing. */
+export type CountUsersQuery = Pick<ListUsersQuery, 'kind' | 'mfa' | 'q'>;
+
+/** A count of listed users, up to 10 000 (`capped` beyond); null for a search no index serves. */
+export interface UserCount {
+  count: number | null;
+  capped: boolean;
+}
+
 /** Per-item result of the batch "Disable MFA" action. */
 export interface BatchDisableResult {
   disabled: number[];

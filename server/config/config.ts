@@ -62,7 +62,10 @@ export interface Config {
   /** Policy constants of the issue; fixed in production, injectable for tests. */
   limits: {
     mfaMaxFailures: number;
+    /** Wrong passwords in a row for one name from one address (IPv6: /64) before it is locked. */
     passwordMaxFailures: number;
+    /** Wrong passwords in a row for one name from anywhere before the name as a whole is locked. */
+    passwordNameMaxFailures: number;
     lockoutMs: number;
     challengeTtlMs: number;
     challengeMaxFailures: number;
@@ -242,6 +245,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     limits: {
       mfaMaxFailures: 10,
       passwordMaxFailures: 10,
+      passwordNameMaxFailures: 100,
       lockoutMs: 15 * 60_000,
       challengeTtlMs: 5 * 60_000,
       challengeMaxFailures: 5,

@@ -57,6 +57,9 @@ export async function resetUserMfa(
   await audit(deps, actor, AuditAction.MFA_RESET, target.username);
 }
 
+/** Users one transaction of a batch disable takes at most. */
+export const BATCH_DISABLE_CHUNK = 100;
+
 /**
  * Batch disable (contacts or employees): each distinct id is reported as disabled or skipped with
  * a reason; whatever the policy, and when it requires MFA the password users set it up again.
@@ -68,10 +71,18 @@ export async function batchDisableMfa(
   currentSessionId: string,
 ): Promise<BatchDisableResult> {
   const policy = await deps.store.getPolicy();
-  const result = await deps.store.disableFactorsForUsers(userIds, {
-    markPasswordUsersForSetup: policy.requireMfaForNonSsoUsers,
-    exceptSessionId: currentSessionId,
-  });
+  const result: BatchDisableResult = { disabled: [], skipped: [] };
+  const ids = [...new Set(userIds)];
+  // Each chunk is its own transaction, so sign-ins run between them instead of waiting behind
+  // a thousand users' writes (and, on PostgreSQL, their row locks).
+  for (let i = 0; i < ids.length; i += BATCH_DISABLE_CHUNK) {
+    const chunk = await deps.store.disableFactorsForUsers(ids.slice(i, i + BATCH_DISABLE_CHUNK), {
+      markPasswordUsersForSetup: policy.requireMfaForNonSsoUsers,
+      exceptSessionId: currentSessionId,
+    });
+    result.disabled.push(...chunk.disabled);
+    result.skipped.push(...chunk.skipped);
+  }
   const names = await Promise.all(
     result.disabled.map(async (id) => (await deps.store.getUserById(id))?.username ?? String(id)),
   );

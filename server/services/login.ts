@@ -9,7 +9,7 @@ import type {
 } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Deps } from './deps.ts';
-import { busy } from './second-factor.ts';
+import { reservePasswordAttempt } from './password-guard.ts';
 
 export type PasswordLoginResult =
   | { status: 'authenticated'; user: UserRecord }
@@ -28,8 +28,9 @@ const invalid = () => new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong usernam
 
 /**
  * The first login step. Checks the password with argon2id (spending the same time for unknown
- * and SSO-only users), under the per-user password lockout, then decides what comes next: a
- * session, a code, or the MFA set-up that the policy or an admin reset requires.
+ * and SSO-only users), under the password lockout, which counts by the name typed so that it
+ * answers alike whether the name is a user's or not (`password-guard.ts`); then decides what
+ * comes next: a session, a code, or the MFA set-up that the policy or an admin reset requires.
  */
 export async function passwordLogin(
   deps: Deps,
@@ -37,39 +38,23 @@ export async function passwordLogin(
   password: string,
   ip: string,
 ): Promise<PasswordLoginResult> {
-  const { store, clock, config, hasher } = deps;
+  const { store, hasher } = deps;
+  const attempt = await reservePasswordAttempt(deps, username, ip);
   const user = await store.getUserByUsername(username);
-  if (!user?.passwordHash) {
-    await hasher.burn(password);
-    await audit(
-      deps,
-      { username: 'anonymous', ip },
-      AuditAction.LOGIN_FAILED,
-      user?.username ?? null,
-    );
+  // An SSO user given a password signs in with it like everyone else (SSO-only users were
+  // told to use SSO before this step: sso-login.ts).
+  const hash = user?.passwordHash ?? null;
+  let right = false;
+  if (hash) right = await hasher.verify(hash, password);
+  else await hasher.burn(password);
+  if (!user || !right) {
+    const locked = await attempt.failed();
+    const actor = { username: user && hash ? user.username : 'anonymous', ip };
+    await audit(deps, actor, AuditAction.LOGIN_FAILED, user?.username ?? null);
+    if (locked) await audit(deps, actor, AuditAction.LOGIN_LOCKED, user?.username ?? null);
     throw invalid();
   }
-  const actor = { username: user.username, ip };
-  const now = clock.now();
-  const limits = { threshold: config.limits.passwordMaxFailures, lockMs: config.limits.lockoutMs };
-  const reserved = await store.reserveAttempt(user.id, 'password', now, limits);
-  if (!reserved.allowed) {
-    // Only a lock is "locked": attempts of this user still in flight only make this one wait.
-    if (!reserved.locked) throw busy(reserved.retryAfterMs);
-    throw new AppError(
-      ErrorCode.LOGIN_LOCKED,
-      'Too many login attempts: try again later.',
-      reserved.retryAfterMs,
-    );
-  }
-  if (!(await hasher.verify(user.passwordHash, password))) {
-    const after = await store.recordFailure(user.id, 'password', now, limits);
-    await audit(deps, actor, AuditAction.LOGIN_FAILED, user.username);
-    if (after.lockedUntil !== null)
-      await audit(deps, actor, AuditAction.LOGIN_LOCKED, user.username);
-    throw invalid();
-  }
-  await store.clearFailures(user.id, 'password');
+  await attempt.succeeded();
 
   const factor = await store.getFactor(user.id);
   if (factor?.status === 'active') return challenge(deps, user, 'mfa');

@@ -26,6 +26,8 @@ import type {
   SamlIdpConfig,
   SamlIdpRecord,
   SessionRecord,
+  UserCount,
+  UserFilters,
   UserPage,
   UserQuery,
   UserRecord,
@@ -68,6 +70,11 @@ export interface UserStore {
    * name (see {@link UserQuery.q}); the cost follows the page, not the table.
    */
   listUsers(query: UserQuery): Promise<UserPage>;
+  /**
+   * How many users `listUsers` would show with these filters, counted up to `cap`: its cost
+   * follows the cap, not the table. A search no index serves is not counted (`count` null).
+   */
+  countUserMatches(filters: UserFilters, cap: number): Promise<UserCount>;
 }
 
 /** The TOTP factor (one per user), its recovery codes, batch disable and the login's code step. */
@@ -110,7 +117,8 @@ export interface FactorStore {
    */
   removeFactor(userId: number, opts: { mustSetupMfa: boolean }): Promise<boolean>;
   /**
-   * Batch disable in one transaction: for each distinct id, removes an active factor and the
+   * Batch disable of a chunk in one transaction (the service sends at most 100 ids a call, so
+   * sign-ins run between chunks): for each distinct id, removes an active factor and the
    * recovery codes, ends the user's sessions except `exceptSessionId`, and marks password users to
    * set MFA up again when `markPasswordUsersForSetup`. Unknown ids and users without an active
    * factor are skipped with a reason; ids are reported in first-seen order.
@@ -152,10 +160,21 @@ export interface FactorStore {
   countRecoveryCodesLeft(userId: number): Promise<number>;
 }
 
-/** Failure counters and lockouts (per user, one counter per kind), rate limits and challenges. */
+/**
+ * The answer to an attempt reservation: allowed, or refused with whether a lock is the reason
+ * (else attempts still in flight hold the budget) and how long to wait.
+ */
+export type Reservation =
+  | { allowed: true }
+  | { allowed: false; locked: boolean; retryAfterMs: number };
+
+/**
+ * Failure counters and lockouts (the user's second factor; password attempts by the name typed),
+ * rate limits and challenges.
+ */
 export interface GuardStore {
   /**
-   * Reserves one attempt before a password or code is checked, so concurrent guesses cannot
+   * Reserves one attempt before a code is checked, so concurrent guesses cannot
    * overrun the limit: atomically refuses while the user is locked or while `threshold` attempts
    * since the last success are counted (finished failures plus attempts in flight), otherwise
    * counts this one. Of N concurrent calls on a fresh counter, exactly `threshold` are allowed.
@@ -166,11 +185,12 @@ export interface GuardStore {
     kind: FailureKind,
     now: number,
     opts: { threshold: number },
-  ): Promise<{ allowed: true } | { allowed: false; locked: boolean; retryAfterMs: number }>;
+  ): Promise<Reservation>;
   /**
    * After a reserved attempt failed: when the count has reached `threshold`, locks the user until
-   * `now + lockMs` and restarts the count at 0. Atomic; `lockedUntil` is set only for the call
-   * that locked, so one lock is reported (and audited) once.
+   * `now + lockMs × (1 + n²)` (n: the locks since the last success, so guessing has a ceiling over
+   * time) and restarts the count at 0. Atomic; `lockedUntil` is set only for the call that
+   * locked, so one lock is reported (and audited) once.
    */
   recordFailure(
     userId: number,
@@ -182,6 +202,33 @@ export interface GuardStore {
   releaseAttempt(userId: number, kind: FailureKind): Promise<void>;
   /** After a success: the count restarts at 0; an active lock stays. */
   clearFailures(userId: number, kind: FailureKind): Promise<void>;
+
+  // ---- password attempts, counted by the name typed ----
+  /**
+   * `reserveAttempt` for the counter named `key` (a digest of the login name, or of the name
+   * and the client's address), which exists whether or not the name is a user's: an unknown
+   * name counts and locks as an existing one does. Each reservation keeps the counter until
+   * `forgetAt`; housekeeping then removes it unless it is locked.
+   */
+  reserveLoginAttempt(
+    key: string,
+    now: number,
+    opts: { threshold: number; forgetAt: number },
+  ): Promise<Reservation>;
+  /**
+   * `recordFailure` for a name's counter: at `threshold` it locks until
+   * `now + lockMs × (1 + escalation × n²)`: escalation 1 makes each further lock longer, 0 keeps
+   * them alike.
+   */
+  recordLoginFailure(
+    key: string,
+    now: number,
+    opts: { threshold: number; lockMs: number; escalation: 0 | 1 },
+  ): Promise<{ lockedUntil: number | null }>;
+  /** Gives back a reservation whose attempt did not happen (another counter refused it). */
+  releaseLoginAttempt(key: string): Promise<void>;
+  /** After a right password: forgets the counter, unless a lock set meanwhile still runs. */
+  clearLoginFailures(key: string, now: number): Promise<void>;
 
   // ---- per-address rate limits ----
   /**
@@ -244,7 +291,8 @@ export interface SessionStore {
    */
   listAudit(query: AuditQuery): Promise<AuditPage>;
   /**
-   * Deletes expired challenges, pending factors, sessions and rate-limit windows, by their
+   * Deletes expired challenges, pending factors, sessions, forgotten password counters and
+   * rate-limit windows, by their
    * expiry indexes in bounded batches, each its own commit (sign-ins run between them).
    */
   pruneExpired(now: number, sessionIdleMs: number): Promise<void>;

@@ -1,13 +1,4 @@
-import type { FailureKind, FailureState } from './types.ts';
-
-/**
- * How much longer each further lock of a kind lasts (`$6` of LOCK_AT_THRESHOLD): the second
- * factor's locks grow (1 + n²) so that guessing has a ceiling over time; the password's stay
- * alike, since anyone who knows a username can set them off.
- *
- * @example lock.get(userId, kind, threshold, now, lockMs, escalation(kind))
- */
-export const escalation = (kind: FailureKind): 0 | 1 => (kind === 'mfa' ? 1 : 0);
+import type { FailureState } from './types.ts';
 
 /** The shortest wait a refused reservation asks for when no lock is the reason. */
 const MIN_RETRY_MS = 1000;

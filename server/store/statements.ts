@@ -70,15 +70,14 @@ export const COUNT_FAILURE = `
   INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 1)
   ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1`;
 /**
- * The lockout rule, for every path: once the count reaches `$3` (the threshold) the user is
- * locked from `$4` (now) for `$5` (the lock time) × (1 + `$6` × n²), n being the locks since the
- * last success, and the count starts again. `$6` 1 makes each further lock longer (15 min, 30,
- * 75, 150, …: the second factor's ceiling over time); 0 keeps every lock alike. A row comes back
- * only when this call locked.
+ * The second factor's lockout rule, for every path: once the count reaches `$3` (the threshold)
+ * the user is locked from `$4` (now) for `$5` (the lock time) × (1 + n²), n being the locks since
+ * the last success (15 min, 30, 75, 150, …: a ceiling on guessing over time), and the count
+ * starts again. A row comes back only when this call locked.
  */
 export const LOCK_AT_THRESHOLD = `
   UPDATE failure_counters SET count = 0, locks = locks + 1,
-    locked_until = $4 + $5 * (1 + $6 * locks * locks)
+    locked_until = $4 + $5 * (1 + locks * locks)
   WHERE user_id = $1 AND kind = $2 AND count >= $3
   RETURNING locked_until`;
 /** Gives back a reserved attempt that turned out not to be a guess (a replayed code). */
@@ -92,6 +91,29 @@ export const CLEAR_FAILURES = `
 /** An admin's reset (or the user's own removal) of the factor lifts its lock and history. */
 export const DELETE_MFA_FAILURES =
   "DELETE FROM failure_counters WHERE user_id = $1 AND kind = 'mfa'";
+
+// ---- password failures, counted by the name typed (issue 25) ----
+
+export const LOGIN_FAILURE_STATE = 'SELECT count, locked_until FROM login_failures WHERE key = $1';
+/**
+ * RESERVE_ATTEMPT for a name's counter (`$1` its key, `$2` now, `$3` the threshold, `$4` when an
+ * untouched row may be forgotten): refused, no row changed, while locked or full.
+ */
+export const RESERVE_LOGIN_ATTEMPT = `
+  INSERT INTO login_failures AS f (key, count, forget_at) VALUES ($1, 1, $4)
+  ON CONFLICT (key) DO UPDATE SET count = f.count + 1, forget_at = $4
+  WHERE (f.locked_until IS NULL OR f.locked_until <= $2) AND f.count < $3`;
+/** LOCK_AT_THRESHOLD for a name's counter: `$2` threshold, `$3` now, `$4` lock, `$5` escalation. */
+export const LOCK_LOGIN_AT_THRESHOLD = `
+  UPDATE login_failures SET count = 0, locks = locks + 1,
+    locked_until = $3 + $4 * (1 + $5 * locks * locks)
+  WHERE key = $1 AND count >= $2
+  RETURNING locked_until`;
+export const RELEASE_LOGIN_ATTEMPT =
+  'UPDATE login_failures SET count = count - 1 WHERE key = $1 AND count > 0';
+/** After a right password: the counter goes, unless a lock set meanwhile (`$2` now) still runs. */
+export const CLEAR_LOGIN_FAILURES = `
+  DELETE FROM login_failures WHERE key = $1 AND (locked_until IS NULL OR locked_until <= $2)`;
 
 // ---- login challenges ----
 
@@ -181,6 +203,23 @@ const ACTIVE_FACTOR =
  * are planned with their values).
  */
 export function userPageStatement(dialect: 'sqlite' | 'postgres', shape: UserPageShape): string {
+  return `
+  SELECT p.*, EXISTS (SELECT 1 FROM factors f WHERE f.user_id = p.id AND f.status = 'active') AS mfa
+  FROM (${userMatches(dialect, shape, true)}) p
+  ORDER BY p.id`;
+}
+
+/**
+ * How many users a listing's filters match, counting at most `$2` of them (the cap, so the cost
+ * is bounded by it, never by the table): the page's filters and parameters with `$1` 0, in no
+ * particular order.
+ */
+export function userCountStatement(dialect: 'sqlite' | 'postgres', shape: UserPageShape): string {
+  return `SELECT count(*) AS n FROM (${userMatches(dialect, shape, false)}) m`;
+}
+
+/** The users a listing's filters match after `$1`, at most `$2` (in id order when `ordered`). */
+function userMatches(dialect: 'sqlite' | 'postgres', shape: UserPageShape, ordered: boolean) {
   const fts = dialect === 'sqlite' && shape.search === 'index';
   const id = fts ? 's.rowid' : 'u.id';
   const where = [`${id} > $1`];
@@ -197,11 +236,8 @@ export function userPageStatement(dialect: 'sqlite' | 'postgres', shape: UserPag
   }
   if (shape.search === 'scan' && shape.windowEnd) where.push(`u.id <= $${++n}`);
   const from = fts ? 'users_search s JOIN users u ON u.id = s.rowid' : 'users u';
-  return `
-  SELECT p.*, EXISTS (SELECT 1 FROM factors f WHERE f.user_id = p.id AND f.status = 'active') AS mfa
-  FROM (SELECT ${id} AS id, u.username, u.name, u.kind, u.role, u.auth_type FROM ${from}
-    WHERE ${where.join(' AND ')} ORDER BY ${id} LIMIT $2) p
-  ORDER BY p.id`;
+  return `SELECT ${id} AS id, u.username, u.name, u.kind, u.role, u.auth_type FROM ${from}
+    WHERE ${where.join(' AND ')} ${ordered ? `ORDER BY ${id} ` : ''}LIMIT $2`;
 }
 /** The last id of a search's scan window (`$2` users after `$1`), or no row near the end. */
 export const USER_SCAN_WINDOW_END =
@@ -260,6 +296,14 @@ export const PRUNE_EXPIRED_SESSIONS_BATCH = `
 export const PRUNE_IDLE_SESSIONS_BATCH = `
   DELETE FROM sessions WHERE last_seen_at <= $1 AND id IN (
     SELECT id FROM sessions WHERE last_seen_at <= $1 ORDER BY last_seen_at LIMIT $2)`;
+
+/** Name counters untouched since their `forget_at` and not locked (`$1` now). */
+export const PRUNE_LOGIN_FAILURES_BATCH = `
+  DELETE FROM login_failures
+  WHERE forget_at <= $1 AND (locked_until IS NULL OR locked_until <= $1) AND key IN (
+    SELECT key FROM login_failures
+    WHERE forget_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
+    ORDER BY forget_at LIMIT $2)`;
 
 /** The last session id of a window of `$2` sessions after `$1` (none near the end). */
 export const SESSION_WINDOW_END =

@@ -65,7 +65,9 @@ describe('audit log', () => {
     const { account } = await h.enableMfa(bob);
     await bob.post('/api/me/mfa/disable', { code: h.code(account) });
     for (let i = 0; i < 10; i++)
-      await h.client().post('/api/login', { username: 'bob@demo.test', password: 'nope' });
+      await h
+        .client('192.0.2.7')
+        .post('/api/login', { username: 'bob@demo.test', password: 'nope' });
     const { events } = (await (await admin.get('/api/admin/audit')).json()) as Events;
     const actions = events.map((e) => e.action);
     expect(actions).toContain('mfa.disabled');

@@ -135,15 +135,18 @@ describe('brute-force protection', () => {
   });
 
   it('keeps password failures apart: wrong passwords do not lock the code step', async () => {
+    const guesser = h.client('192.0.2.99');
     for (let i = 0; i < 10; i++) {
-      const res = await h
-        .client()
-        .post('/api/login', { username: 'alice@demo.test', password: `wrong ${i}` });
+      const res = await guesser.post('/api/login', {
+        username: 'alice@demo.test',
+        password: `wrong ${i}`,
+      });
       expect(res.status).toBe(401);
     }
-    const locked = await h
-      .client()
-      .post('/api/login', { username: 'alice@demo.test', password: PASSWORD });
+    const locked = await guesser.post('/api/login', {
+      username: 'alice@demo.test',
+      password: PASSWORD,
+    });
     expect(locked.status).toBe(429);
     expect(await errorCode(locked)).toBe('LOGIN_LOCKED');
     expect(locked.headers.get('retry-after')).toBe(String(15 * 60));
@@ -210,11 +213,13 @@ describe('per-address rate limits', async () => {
     expect(named).toContain('POST /api/login/mfa');
   });
 
-  it.each(limited.map((o) => [o.method, o.path]))('limits %s %s', async (method, path) => {
+  it.each(limited.map((o) => [o.method, o.path] as const))('limits %s %s', async (method, path) => {
     const h = await makeHarness({ config: { rateLimitPerMinute: 2 } });
     const client = h.client();
     const send = () =>
-      method === 'GET' ? client.get(path!) : client.post(path!, { challengeId: 'x', code: '1' });
+      method.toLowerCase() === 'get'
+        ? client.get(path)
+        : client.post(path, { challengeId: 'x', code: '1' });
     for (let i = 0; i < 2; i++) await send();
     const res = await send();
     expect(res.status).toBe(429);

@@ -33,6 +33,7 @@ describe('GET /api/openapi.json', () => {
         'GET /api/admin/policy',
         'PUT /api/admin/policy',
         'GET /api/admin/users',
+        'GET /api/admin/users/count',
         'POST /api/admin/users/{id}/mfa/reset',
         'POST /api/admin/users/mfa/disable',
         'GET /api/admin/audit',

@@ -128,6 +128,24 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         const second = await store.listUsers({ limit: 2, cursor: first.nextCursor! });
         expect(second).toMatchObject({ nextCursor: null });
         expect(second.users.map((u) => u.username)).toEqual(['dave@client.test']);
+        // The optional count, capped.
+        expect(await store.countUserMatches({ kind: 'contact' }, 10)).toEqual({
+          count: 2,
+          capped: false,
+        });
+        expect(await store.countUserMatches({}, 2)).toEqual({ count: 2, capped: true });
+        expect(await store.countUserMatches({ mfa: 'enabled' }, 10)).toEqual({
+          count: 1,
+          capped: false,
+        });
+        expect(await store.countUserMatches({ q: 'CAROL', kind: 'contact' }, 10)).toEqual({
+          count: 1,
+          capped: false,
+        });
+        expect(await store.countUserMatches({ q: '50' }, 10)).toEqual({
+          count: null,
+          capped: false,
+        });
       });
     });
 
@@ -227,6 +245,91 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('password counters by name', () => {
+      const DAY = 24 * 60 * MIN;
+      const reserve = (key: string, at: number, threshold = 3) =>
+        store.reserveLoginAttempt(key, at, { threshold, forgetAt: at + DAY });
+      const fail = (key: string, at: number, escalation: 0 | 1 = 0) =>
+        store.recordLoginFailure(key, at, { threshold: 3, lockMs: 15 * MIN, escalation });
+      /** Locks `key` once at `at` (3 reserved failures) and tells the lock's length in minutes. */
+      const lockOnce = async (key: string, at: number, escalation: 0 | 1) => {
+        for (let i = 0; i < 3; i++) expect(await reserve(key, at)).toEqual({ allowed: true });
+        const results = [];
+        for (let i = 0; i < 3; i++) results.push(await fail(key, at, escalation));
+        // One lock, reported to the failure that set it only.
+        expect(results.filter((r) => r.lockedUntil !== null)).toHaveLength(1);
+        const refused = await reserve(key, at);
+        if (refused.allowed || !refused.locked) throw new Error(`${key} is not locked`);
+        return refused.retryAfterMs / MIN;
+      };
+
+      it('counts a name that is no user, locks it at the threshold and lets it go after the lock', async () => {
+        expect(await lockOnce('k-unknown', T0, 0)).toBe(15);
+        expect(await reserve('k-other', T0)).toEqual({ allowed: true });
+        expect(await reserve('k-unknown', T0 + 15 * MIN)).toEqual({ allowed: true });
+      });
+
+      it('makes each further lock longer with escalation 1, keeps them alike with 0', async () => {
+        const growing: number[] = [];
+        const alike: number[] = [];
+        for (let n = 0, at = T0; n < 4; n++, at += 200 * MIN) {
+          growing.push(await lockOnce('k-grow', at, 1));
+          alike.push(await lockOnce('k-alike', at, 0));
+        }
+        expect(growing).toEqual([15, 30, 75, 150]);
+        expect(alike).toEqual([15, 15, 15, 15]);
+      });
+
+      it('allows exactly `threshold` of 20 concurrent reservations, the rest told to wait a second', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => reserve('k-busy', T0, 10)),
+        );
+        expect(results.filter((r) => r.allowed)).toHaveLength(10);
+        expect(results.find((r) => !r.allowed)).toEqual({
+          allowed: false,
+          locked: false,
+          retryAfterMs: 1000,
+        });
+      });
+
+      it('gives a reservation back, and forgets the counter on success unless it is locked', async () => {
+        await reserve('k-release', T0);
+        await reserve('k-release', T0);
+        await store.releaseLoginAttempt('k-release');
+        expect((await reserve('k-release', T0)).allowed).toBe(true);
+        expect((await reserve('k-release', T0)).allowed).toBe(true);
+        expect((await reserve('k-release', T0)).allowed).toBe(false);
+        await store.clearLoginFailures('k-release', T0);
+        for (let i = 0; i < 3; i++) expect((await reserve('k-release', T0)).allowed).toBe(true);
+
+        expect(await lockOnce('k-locked', T0, 1)).toBe(15);
+        await store.clearLoginFailures('k-locked', T0 + MIN);
+        expect(await reserve('k-locked', T0 + MIN)).toMatchObject({ allowed: false, locked: true });
+      });
+
+      it('is pruned a day after its last attempt, never while locked', async () => {
+        await reserve('k-quiet', T0);
+        await reserve('k-quiet', T0 + MIN);
+        for (let i = 0; i < 3; i++) await reserve('k-long', T0);
+        for (let i = 0; i < 3; i++) {
+          await store.recordLoginFailure('k-long', T0, {
+            threshold: 3,
+            lockMs: 3 * DAY,
+            escalation: 0,
+          });
+        }
+        await store.pruneExpired(T0 + DAY, 30 * MIN); // k-quiet touched a minute later: kept
+        await reserve('k-quiet', T0 + DAY);
+        expect((await reserve('k-quiet', T0 + DAY)).allowed).toBe(false);
+        await store.pruneExpired(T0 + 2 * DAY, 30 * MIN);
+        for (let i = 0; i < 3; i++) {
+          expect((await reserve('k-quiet', T0 + 2 * DAY)).allowed).toBe(true);
+        }
+        // Past its forget time but still locked: kept, and still refusing.
+        expect(await reserve('k-long', T0 + 2 * DAY - MIN)).toMatchObject({ locked: true });
+      });
+    });
+
     describe('failure counters', () => {
       const opts = { threshold: 3, lockMs: 15 * MIN };
       it('reserves attempts up to the threshold, then locks after a failure and restarts the count', async () => {
@@ -240,10 +343,6 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
             expect(await failures(user.id, 'mfa')).toEqual({ count: i, lockedUntil: null });
           }
         }
-        expect(await failures(user.id, 'password')).toEqual({
-          count: 0,
-          lockedUntil: null,
-        });
         const locked = await store.recordFailure(user.id, 'mfa', T0, opts);
         expect(locked).toEqual({ lockedUntil: T0 + 15 * MIN });
         expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: T0 + 15 * MIN });
@@ -259,17 +358,14 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
 
       it('restarts the count on success without lifting a lock', async () => {
         const { user } = await activeFactor();
-        await store.reserveAttempt(user.id, 'password', T0, opts);
-        await store.reserveAttempt(user.id, 'password', T0, opts);
-        await store.clearFailures(user.id, 'password');
-        expect(await failures(user.id, 'password')).toEqual({
-          count: 0,
-          lockedUntil: null,
-        });
-        for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'password', T0, opts);
-        await store.recordFailure(user.id, 'password', T0, opts);
-        await store.clearFailures(user.id, 'password');
-        expect((await failures(user.id, 'password')).lockedUntil).toBe(T0 + 15 * MIN);
+        await store.reserveAttempt(user.id, 'mfa', T0, opts);
+        await store.reserveAttempt(user.id, 'mfa', T0, opts);
+        await store.clearFailures(user.id, 'mfa');
+        expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: null });
+        for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'mfa', T0, opts);
+        await store.recordFailure(user.id, 'mfa', T0, opts);
+        await store.clearFailures(user.id, 'mfa');
+        expect((await failures(user.id, 'mfa')).lockedUntil).toBe(T0 + 15 * MIN);
       });
 
       it('allows exactly `threshold` of 20 concurrent reservations', async () => {
@@ -312,25 +408,20 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: null });
       });
 
-      it('makes each further second-factor lock longer (1 + n²), the password’s alike, until a success', async () => {
+      it('makes each further second-factor lock longer (1 + n²), until a success', async () => {
         const { user } = await activeFactor();
-        /** Locks `kind` once at `at` and tells for how long. */
-        const lockOnce = async (kind: 'mfa' | 'password', at: number) => {
-          for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, kind, at, opts);
-          for (let i = 0; i < 3; i++) await store.recordFailure(user.id, kind, at, opts);
-          return ((await failures(user.id, kind)).lockedUntil ?? at) - at;
+        /** Locks the factor once at `at` and tells for how long. */
+        const lockOnce = async (at: number) => {
+          for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'mfa', at, opts);
+          for (let i = 0; i < 3; i++) await store.recordFailure(user.id, 'mfa', at, opts);
+          return ((await failures(user.id, 'mfa')).lockedUntil ?? at) - at;
         };
         const mfa: number[] = [];
-        const password: number[] = [];
-        for (let n = 0, at = T0; n < 4; n++, at += 200 * MIN) {
-          mfa.push((await lockOnce('mfa', at)) / MIN);
-          password.push((await lockOnce('password', at)) / MIN);
-        }
+        for (let n = 0, at = T0; n < 4; n++, at += 200 * MIN) mfa.push((await lockOnce(at)) / MIN);
         expect(mfa).toEqual([15, 30, 75, 150]);
-        expect(password).toEqual([15, 15, 15, 15]);
         // A success starts the series again.
         await store.clearFailures(user.id, 'mfa');
-        expect(await lockOnce('mfa', T0 + 1000 * MIN)).toBe(15 * MIN);
+        expect(await lockOnce(T0 + 1000 * MIN)).toBe(15 * MIN);
       });
 
       it('lifts the second-factor lock and its history when the factor is removed (admin reset)', async () => {

@@ -23,7 +23,7 @@ export function errorText(error: unknown): string {
     case 'INVALID_CREDENTIALS':
       return 'Wrong username or password.';
     case 'LOGIN_LOCKED':
-      return `Too many wrong passwords: this account is locked for now.${wait}`;
+      return `Too many wrong passwords for this username: sign-in is locked for now.${wait}`;
     case 'MFA_LOCKED':
       return `Too many wrong codes: MFA for this account is locked for now.${wait}`;
     case 'RATE_LIMITED':

@@ -5,7 +5,6 @@ import {
   refusalBeforeCheck,
 } from '../code-attempt-state.ts';
 import type { CodeAttempt, CodeAttemptOutcome, FactorStore } from '../contract.ts';
-import { escalation } from '../lockout.ts';
 import {
   ADVANCE_LAST_STEP,
   CLEAR_FAILURES,
@@ -95,7 +94,6 @@ export function pgCodeLogin(pool: Pool): Pick<FactorStore, 'attemptCodeLogin'> {
       a.threshold,
       a.now,
       a.lockMs,
-      escalation('mfa'),
     ]);
     return { outcome: 'wrong', lockedUntil: after?.locked_until ?? null };
   }

@@ -1,5 +1,5 @@
 import type { GuardStore } from '../contract.ts';
-import { escalation, refusal } from '../lockout.ts';
+import { refusal } from '../lockout.ts';
 import { rateVerdict } from '../rate-window.ts';
 import {
   type ChallengeContextRow,
@@ -10,13 +10,18 @@ import {
 import {
   CHALLENGE_CONTEXT,
   CLEAR_FAILURES,
+  CLEAR_LOGIN_FAILURES,
   CONSUME_CHALLENGE,
   FAILURE_STATE,
   INSERT_CHALLENGE,
   LOCK_AT_THRESHOLD,
+  LOCK_LOGIN_AT_THRESHOLD,
+  LOGIN_FAILURE_STATE,
   RELEASE_ATTEMPT,
+  RELEASE_LOGIN_ATTEMPT,
   RESERVE_ATTEMPT,
   RESERVE_CHALLENGE_ATTEMPT,
+  RESERVE_LOGIN_ATTEMPT,
 } from '../statements.ts';
 import { type Pool, query } from './pg-connection.ts';
 
@@ -43,7 +48,6 @@ export function pgGuards(pool: Pool): GuardStore {
         threshold,
         now,
         lockMs,
-        escalation(kind),
       ]);
       return { lockedUntil: rows[0]?.locked_until ?? null };
     },
@@ -52,6 +56,28 @@ export function pgGuards(pool: Pool): GuardStore {
     },
     async clearFailures(userId, kind) {
       await query(pool, CLEAR_FAILURES, [userId, kind]);
+    },
+    async reserveLoginAttempt(key, now, { threshold, forgetAt }) {
+      const reserved = await query(pool, RESERVE_LOGIN_ATTEMPT, [key, now, threshold, forgetAt]);
+      if (reserved.rowCount === 1) return { allowed: true };
+      const { rows } = await query<FailureRow>(pool, LOGIN_FAILURE_STATE, [key]);
+      return refusal(toFailureState(rows[0]), now);
+    },
+    async recordLoginFailure(key, now, { threshold, lockMs, escalation }) {
+      const { rows } = await query<{ locked_until: number }>(pool, LOCK_LOGIN_AT_THRESHOLD, [
+        key,
+        threshold,
+        now,
+        lockMs,
+        escalation,
+      ]);
+      return { lockedUntil: rows[0]?.locked_until ?? null };
+    },
+    async releaseLoginAttempt(key) {
+      await query(pool, RELEASE_LOGIN_ATTEMPT, [key]);
+    },
+    async clearLoginFailures(key, now) {
+      await query(pool, CLEAR_LOGIN_FAILURES, [key, now]);
     },
     async hitRateLimit(key, now, opts) {
       // Shared by every instance, so counted in a table (SQLite counts in memory). The upsert

@@ -11,6 +11,7 @@ import {
   PRUNE_CHALLENGES_BATCH,
   PRUNE_EXPIRED_SESSIONS_BATCH,
   PRUNE_IDLE_SESSIONS_BATCH,
+  PRUNE_LOGIN_FAILURES_BATCH,
   PRUNE_PENDING_FACTORS_BATCH,
   PRUNE_SAML_ASSERTIONS,
   PRUNE_SAML_REQUESTS,
@@ -97,6 +98,7 @@ export function pgSessions(pool: Pool): SessionStore {
         [PRUNE_PENDING_FACTORS_BATCH, now],
         [PRUNE_EXPIRED_SESSIONS_BATCH, now],
         [PRUNE_IDLE_SESSIONS_BATCH, now - sessionIdleMs],
+        [PRUNE_LOGIN_FAILURES_BATCH, now],
       ];
       for (const [text, limit] of batches) {
         while (

@@ -6,7 +6,6 @@ import {
   refusalBeforeCheck,
 } from '../code-attempt-state.ts';
 import type { CodeAttempt, CodeAttemptOutcome, FactorStore } from '../contract.ts';
-import { escalation } from '../lockout.ts';
 import {
   ADVANCE_LAST_STEP,
   CLEAR_FAILURES,
@@ -97,14 +96,7 @@ export function sqliteCodeLogin(
     countAttempt.run(a.challengeId);
     if (checked === 'replayed') return { outcome: 'replayed' };
     countFailure.run(a.userId, 'mfa');
-    const after = lockAtThreshold.get(
-      a.userId,
-      'mfa',
-      a.threshold,
-      a.now,
-      a.lockMs,
-      escalation('mfa'),
-    );
+    const after = lockAtThreshold.get(a.userId, 'mfa', a.threshold, a.now, a.lockMs);
     return { outcome: 'wrong', lockedUntil: after?.locked_until ?? null };
   };
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GuardStore } from '../contract.ts';
-import { escalation, refusal } from '../lockout.ts';
+import { refusal } from '../lockout.ts';
 import {
   type ChallengeContextRow,
   type FailureRow,
@@ -10,13 +10,18 @@ import {
 import {
   CHALLENGE_CONTEXT,
   CLEAR_FAILURES,
+  CLEAR_LOGIN_FAILURES,
   CONSUME_CHALLENGE,
   FAILURE_STATE,
   INSERT_CHALLENGE,
   LOCK_AT_THRESHOLD,
+  LOCK_LOGIN_AT_THRESHOLD,
+  LOGIN_FAILURE_STATE,
   RELEASE_ATTEMPT,
+  RELEASE_LOGIN_ATTEMPT,
   RESERVE_ATTEMPT,
   RESERVE_CHALLENGE_ATTEMPT,
+  RESERVE_LOGIN_ATTEMPT,
 } from '../statements.ts';
 import { statement } from './statement.ts';
 import type { Write } from './write-batch.ts';
@@ -35,6 +40,11 @@ export function sqliteGuards(
   const lock = statement<{ locked_until: number }>(db, LOCK_AT_THRESHOLD);
   const release = statement(db, RELEASE_ATTEMPT);
   const clear = statement(db, CLEAR_FAILURES);
+  const loginFailures = statement<FailureRow>(db, LOGIN_FAILURE_STATE);
+  const reserveLogin = statement(db, RESERVE_LOGIN_ATTEMPT);
+  const lockLogin = statement<{ locked_until: number }>(db, LOCK_LOGIN_AT_THRESHOLD);
+  const releaseLogin = statement(db, RELEASE_LOGIN_ATTEMPT);
+  const clearLogin = statement(db, CLEAR_LOGIN_FAILURES);
   const insertChallenge = statement(db, INSERT_CHALLENGE);
   const context = statement<ChallengeContextRow>(db, CHALLENGE_CONTEXT);
   const reserveChallenge = statement(db, RESERVE_CHALLENGE_ATTEMPT);
@@ -48,9 +58,7 @@ export function sqliteGuards(
       return refusal(toFailureState(failures.get(userId, kind)), now);
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
-      const locked = await write(() =>
-        lock.get(userId, kind, threshold, now, lockMs, escalation(kind)),
-      );
+      const locked = await write(() => lock.get(userId, kind, threshold, now, lockMs));
       return { lockedUntil: locked?.locked_until ?? null };
     },
     async releaseAttempt(userId, kind) {
@@ -58,6 +66,22 @@ export function sqliteGuards(
     },
     async clearFailures(userId, kind) {
       await write(() => clear.run(userId, kind));
+    },
+    async reserveLoginAttempt(key, now, { threshold, forgetAt }) {
+      if (await write(() => reserveLogin.run(key, now, threshold, forgetAt).changes === 1)) {
+        return { allowed: true };
+      }
+      return refusal(toFailureState(loginFailures.get(key)), now);
+    },
+    async recordLoginFailure(key, now, { threshold, lockMs, escalation }) {
+      const locked = await write(() => lockLogin.get(key, threshold, now, lockMs, escalation));
+      return { lockedUntil: locked?.locked_until ?? null };
+    },
+    async releaseLoginAttempt(key) {
+      await write(() => releaseLogin.run(key));
+    },
+    async clearLoginFailures(key, now) {
+      await write(() => clearLogin.run(key, now));
     },
     async createChallenge(c) {
       await write(() =>

@@ -13,6 +13,7 @@ import {
   PRUNE_CHALLENGES_BATCH,
   PRUNE_EXPIRED_SESSIONS_BATCH,
   PRUNE_IDLE_SESSIONS_BATCH,
+  PRUNE_LOGIN_FAILURES_BATCH,
   PRUNE_PENDING_FACTORS_BATCH,
   PRUNE_SAML_ASSERTIONS,
   PRUNE_SAML_REQUESTS,
@@ -48,6 +49,7 @@ export function sqliteSessions(db: Database.Database, write: Write, reads: RunRo
     PRUNE_PENDING_FACTORS_BATCH,
     PRUNE_EXPIRED_SESSIONS_BATCH,
     PRUNE_IDLE_SESSIONS_BATCH,
+    PRUNE_LOGIN_FAILURES_BATCH,
   ].map((text) => statement(db, text));
   const pruneSaml = [PRUNE_SAML_REQUESTS, PRUNE_SAML_ASSERTIONS].map((text) => statement(db, text));
 
@@ -102,7 +104,7 @@ export function sqliteSessions(db: Database.Database, write: Write, reads: RunRo
       return listAuditPage(query, reads);
     },
     async pruneExpired(now, sessionIdleMs) {
-      const limits = [now, now, now, now - sessionIdleMs];
+      const limits = [now, now, now, now - sessionIdleMs, now];
       for (const [i, batch] of prune.entries()) {
         const limit = limits[i];
         while (
