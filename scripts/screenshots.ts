@@ -148,6 +148,13 @@ async function ready(page: Page, url: string) {
   await page.locator('body[data-ready="true"]').waitFor();
 }
 
+/** Sign in with SSO on the login page: the built-in test IdP's first page. */
+async function toTestIdp(page: Page, origin: string) {
+  await ready(page, `${origin}/login`);
+  await page.getByRole('link', { name: 'Sign in with SSO' }).click();
+  await page.getByRole('button', { name: 'Sign in as this user' }).waitFor();
+}
+
 type Shot = [name: string, as: string | undefined, prepare: (page: Page) => Promise<void>];
 
 async function main(): Promise<void> {
@@ -212,6 +219,33 @@ async function main(): Promise<void> {
         },
       ],
       ['10-audit-log', admin, (p) => ready(p, `${origin}/admin/audit`)],
+      // SSO through the demo's built-in test IdP (issue 19).
+      ['sso-01-test-idp', undefined, (p) => toTestIdp(p, origin)],
+      [
+        'sso-02-test-idp-signed',
+        undefined,
+        async (p) => {
+          await toTestIdp(p, origin);
+          await p.getByRole('button', { name: 'Sign in as this user' }).click();
+          await p.getByRole('button', { name: 'Continue to MFA Companion' }).waitFor();
+        },
+      ],
+      [
+        'sso-03-profile',
+        undefined,
+        async (p) => {
+          await toTestIdp(p, origin);
+          await p.getByRole('button', { name: 'Sign in as this user' }).click();
+          await p.getByRole('button', { name: 'Continue to MFA Companion' }).click();
+          await p.waitForURL(/\/profile$/);
+          await p.locator('body[data-ready="true"]').waitFor();
+        },
+      ],
+      [
+        'sso-04-login-refused',
+        undefined,
+        (p) => ready(p, `${origin}/login?sso_error=not_sso_user`),
+      ],
       ['pwa-01-empty', undefined, (p) => pwaReady(p, app)],
       ['pwa-02-add-paste', undefined, (p) => pwaReady(p, `${app}#/add?tab=paste`)],
       [

@@ -6,15 +6,19 @@ import type { AppEnv } from '../http/app-env.ts';
 import { session } from '../routes/guards.ts';
 import type { Deps } from '../services/deps.ts';
 import { isSamlRefusal, SamlRefusal } from '../sso/saml-refusals.ts';
+import type { SigningKeys } from '../sso/test-idp-keys.ts';
 import { ASSETS_BASE, readBundleAssets } from './assets.ts';
 import { Shell, type ShellProps } from './layout.tsx';
 import { NAV, safeNext } from './nav.ts';
 import { Forbidden, Loading, LoginForm } from './shells.tsx';
+import { testIdpPages } from './test-idp.tsx';
 
 /** Options of {@link bmsPages}. */
 export interface BmsPagesOptions {
   /** The built bundle (`npm run build:bms`); default `dist/bms` of this checkout. */
   assetsDir?: string;
+  /** The built-in test IdP's keys: mounts its pages at `/test-idp/` (demo only: sso/test-idp.ts). */
+  testIdpKeys?: SigningKeys | null;
 }
 
 const defaultAssetsDir = fileURLToPath(new URL('../../dist/bms/', import.meta.url));
@@ -58,6 +62,8 @@ export function bmsPages(options: BmsPagesOptions = {}) {
         html`<!doctype html>${<Shell {...props} brand={brand} assets={assets} user={user} path={c.req.path} />}`,
       );
     };
+
+    if (options.testIdpKeys) app.route('/test-idp', testIdpPages(deps, options.testIdpKeys));
 
     app.use('*', session(deps));
 

@@ -43,7 +43,13 @@ export async function startSsoLogin(deps: Deps, sp: SpUrls, next: string): Promi
   const idp = await configuredIdp(deps);
   // An xsd:ID: an NCName, so it starts with '_' (base64url may start with a digit or '-').
   const id = `_${newToken(deps.random)}`;
-  const url = await samlSp(idp, sp, () => id).getAuthorizeUrlAsync(safeNext(next), undefined, {});
+  // A path (the built-in test IdP) is on this server's own origin.
+  const ssoUrl = new URL(idp.ssoUrl, sp.acsUrl).href;
+  const url = await samlSp({ ...idp, ssoUrl }, sp, () => id).getAuthorizeUrlAsync(
+    safeNext(next),
+    undefined,
+    {},
+  );
   const now = deps.clock.now();
   await deps.store.saveSamlRequest(id, now, now + SAML_REQUEST_TTL_MS);
   return url;

@@ -132,7 +132,7 @@ export async function mount(root: HTMLElement): Promise<void> {
     const chosen = users.filter((u) => selected.has(u.id));
     confirm = {
       title: `Disable MFA for ${chosen.length} ${chosen.length === 1 ? 'contact' : 'contacts'}?`,
-      body: `${chosen.map((u) => u.name).join(', ')}. Their current sessions end. When the company requires MFA, they set it up again at their next sign-in.`,
+      body: `${chosen.map((u) => u.name).join(', ')}. Their current sessions end. When the company requires MFA, they set it up again at their next sign-in.${chosen.some((u) => u.authType === 'saml') ? ' SAML SSO users are not asked to: they keep signing in through SSO.' : ''}`,
       action: 'Disable MFA',
       run: () =>
         run(async () => {
