@@ -5,9 +5,20 @@ import type { AppEnv } from '../http/app-env.ts';
 import { AuditAction, audit } from '../services/audit.ts';
 import type { Deps } from '../services/deps.ts';
 import { startSession } from '../services/sessions.ts';
-import { finishSsoLogin, SsoRefused, safeNext, startSsoLogin } from '../services/sso-login.ts';
+import {
+  finishSsoLogin,
+  SAML_REQUEST_TTL_MS,
+  SsoRefused,
+  safeNext,
+  startSsoLogin,
+} from '../services/sso-login.ts';
 import { SAML_PATHS, spUrls } from '../sso/sp-urls.ts';
-import { setSessionCookie } from './cookies.ts';
+import {
+  clearSsoRequestCookie,
+  readSsoRequest,
+  setSessionCookie,
+  setSsoRequestCookie,
+} from './cookies.ts';
 import { API_BASE, routeDefiner } from './guards.ts';
 import * as s from './schemas.ts';
 
@@ -87,7 +98,12 @@ export function ssoRoutes(deps: Deps) {
   });
 
   app.openapi(login, async (c) => {
-    const url = await startSsoLogin(deps, spUrls(c, deps.config), c.req.valid('query').next ?? '/');
+    const { url, requestId } = await startSsoLogin(
+      deps,
+      spUrls(c, deps.config),
+      c.req.valid('query').next ?? '/',
+    );
+    setSsoRequestCookie(c, deps.config, requestId, SAML_REQUEST_TTL_MS);
     return c.redirect(url, 302);
   });
 
@@ -95,7 +111,13 @@ export function ssoRoutes(deps: Deps) {
     const { SAMLResponse, RelayState } = c.req.valid('form');
     let user: Awaited<ReturnType<typeof finishSsoLogin>>;
     try {
-      user = await finishSsoLogin(deps, spUrls(c, deps.config), SAMLResponse, c.get('ip'));
+      user = await finishSsoLogin(
+        deps,
+        spUrls(c, deps.config),
+        SAMLResponse,
+        c.get('ip'),
+        readSsoRequest(c),
+      );
     } catch (error) {
       if (error instanceof SsoRefused && wantsPage(c)) {
         return c.redirect(`/login?sso_error=${error.reason}`, 303);
@@ -105,6 +127,7 @@ export function ssoRoutes(deps: Deps) {
     // SSO users are not asked for a code: the IdP authenticated them (the BMS rule).
     const { token } = await startSession(deps, user, c.get('ip'), c.get('auth')?.session.id);
     setSessionCookie(c, deps.config, token);
+    clearSsoRequestCookie(c, deps.config);
     await audit(
       deps,
       { username: user.username, ip: c.get('ip') },

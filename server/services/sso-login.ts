@@ -37,9 +37,14 @@ export function safeNext(value: string | undefined): string {
  * SP-initiated sign-in: an AuthnRequest for the HTTP-Redirect binding, its id kept in the store
  * (any instance may receive the answer) for {@link SAML_REQUEST_TTL_MS}.
  *
- * @returns the IdP URL to redirect the browser to
+ * @returns the IdP URL to redirect the browser to, and the request's id (for the browser's
+ *   cookie: the ACS accepts only the answer to the request that browser started)
  */
-export async function startSsoLogin(deps: Deps, sp: SpUrls, next: string): Promise<string> {
+export async function startSsoLogin(
+  deps: Deps,
+  sp: SpUrls,
+  next: string,
+): Promise<{ url: string; requestId: string }> {
   const idp = await configuredIdp(deps);
   // An xsd:ID: an NCName, so it starts with '_' (base64url may start with a digit or '-').
   const id = `_${newToken(deps.random)}`;
@@ -52,14 +57,14 @@ export async function startSsoLogin(deps: Deps, sp: SpUrls, next: string): Promi
   );
   const now = deps.clock.now();
   await deps.store.saveSamlRequest(id, now, now + SAML_REQUEST_TTL_MS);
-  return url;
+  return { url, requestId: id };
 }
 
 /**
  * The assertion consumer service: checks the response (saml-validate.ts), then, in the store,
  * that the assertion id is new (held across instances until the assertion could no longer pass
  * the time checks) and that it answers a live request of this server (each answered once). The
- * NameID signs in only a user of auth type SAML with that username: a password user is refused
+ * response must answer the request this browser started (its cookie). The NameID signs in only a user of auth type SAML with that username: a password user is refused
  * even with the same e-mail (no silent account linking). An unknown NameID is created as an SSO
  * user only when the IdP configuration says so (`jitKind`, off by default).
  *
@@ -70,6 +75,8 @@ export async function finishSsoLogin(
   sp: SpUrls,
   samlResponse: string,
   ip: string,
+  /** The AuthnRequest id of the browser's cookie: the response must answer that request. */
+  browserRequestId: string | undefined,
 ): Promise<UserRecord> {
   const { store, clock } = deps;
   const idp = await configuredIdp(deps);
@@ -89,6 +96,9 @@ export async function finishSsoLogin(
   if (!(await store.consumeSamlRequest(assertion.inResponseTo, now))) {
     return refuse('unsolicited', assertion.nameId);
   }
+  // A real answer to a request of ours, but one another browser started (login CSRF: someone's
+  // own assertion posted into this browser). Consumed all the same: it is answered once.
+  if (assertion.inResponseTo !== browserRequestId) return refuse('other_browser', assertion.nameId);
   const user = await store.getUserByUsername(assertion.nameId);
   if (user && user.authType !== 'saml') return refuse('not_sso_user', assertion.nameId);
   if (user) return user;

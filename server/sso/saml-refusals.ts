@@ -21,6 +21,8 @@ export const SamlRefusal = {
   not_yet_valid: 'The assertion is not valid yet.',
   unsolicited: 'The SAML response answers no sign-in this server started, or one answered already.',
   replayed: 'This assertion was used already.',
+  other_browser:
+    'The SAML response answers a sign-in started in another browser (or this browser’s sign-in cookie was lost): start the sign-in again here.',
   unknown_user: 'No SSO account has this name, and accounts are not created at sign-in.',
   not_sso_user:
     'This name belongs to an account that signs in with a password: SSO never signs it in.',

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../server/store/postgres/postgres-store.ts';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
-import { errorCode, type Harness, makeHarness } from './harness.ts';
+import { type Client, errorCode, type Harness, makeHarness } from './harness.ts';
 import { configureIdp, fieldsFor, postToAcs, signedResponse, startSso } from './saml-steps.ts';
 
 const available = await postgresAvailable();
@@ -27,23 +27,32 @@ describe.skipIf(!available)('SAML sign-in across two instances on PostgreSQL', (
     await db?.drop();
   });
 
+  /** The same browser (its cookies) reaching `h`, as behind a load balancer. */
+  const sameBrowser = (h: Harness, browser: Client) => {
+    const on = h.client(browser.ip);
+    for (const [name, value] of browser.cookies) on.cookies.set(name, value);
+    return on;
+  };
+
   it('answers on one instance the request made by the other', async () => {
-    const { id } = await startSso(one.client());
+    const browser = one.client();
+    const { id } = await startSso(browser);
     const res = await postToAcs(
-      two.client(),
+      sameBrowser(two, browser),
       signedResponse(fieldsFor('erin@demo.test', id), two.now()),
     );
     expect(res.status).toBe(303);
   });
 
   it('accepts one assertion once across both instances, posted to both at once', async () => {
-    const { id } = await startSso(one.client());
+    const browser = one.client();
+    const { id } = await startSso(browser);
     const xml = signedResponse(fieldsFor('erin@demo.test', id), one.now());
     const answers = await Promise.all([
-      postToAcs(one.client(), xml),
-      postToAcs(two.client(), xml),
-      postToAcs(one.client(), xml),
-      postToAcs(two.client(), xml),
+      postToAcs(sameBrowser(one, browser), xml),
+      postToAcs(sameBrowser(two, browser), xml),
+      postToAcs(sameBrowser(one, browser), xml),
+      postToAcs(sameBrowser(two, browser), xml),
     ]);
     expect(answers.map((r) => r.status).sort()).toEqual([303, 401, 401, 401]);
     for (const r of answers.filter((r) => r.status === 401)) {

@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { responseXml, signResponse } from '../../server/sso/saml-response.ts';
-import { errorCode, type Harness, makeHarness } from './harness.ts';
+import { type Client, errorCode, type Harness, makeHarness } from './harness.ts';
 import {
   ACS_URL,
   configureIdp,
@@ -22,8 +22,11 @@ const ERIN = 'erin@demo.test';
 
 describe('SAML service provider', () => {
   let h: Harness;
+  /** The browser a test signs in with: an IdP's answer counts only in the browser that asked. */
+  let browser: Client;
   beforeEach(async () => {
     h = await makeHarness();
+    browser = h.client();
     await h.user('alice@demo.test');
     await h.user(ERIN, { authType: 'saml' });
     await configureIdp(h.store, h.now());
@@ -36,8 +39,7 @@ describe('SAML service provider', () => {
       .reverse();
 
   /** Posts `xml` and expects SSO_REFUSED with `reason` audited. */
-  async function expectRefused(xml: string, reason: string) {
-    const client = h.client();
+  async function expectRefused(xml: string, reason: string, client = browser) {
     const res = await postToAcs(client, xml);
     expect(res.status).toBe(401);
     expect(await errorCode(res)).toBe('SSO_REFUSED');
@@ -65,7 +67,7 @@ describe('SAML service provider', () => {
   });
 
   it('redirects to the IdP with a deflated AuthnRequest it remembers, and a local RelayState', async () => {
-    const { id, request, location, relayState } = await startSso(h.client(), '/profile');
+    const { id, request, location, relayState } = await startSso(browser, '/profile');
     expect(`${location.origin}${location.pathname}`).toBe(IDP_SSO_URL);
     expect(request).toContain(`AssertionConsumerServiceURL="${ACS_URL}"`);
     expect(request).toContain(
@@ -73,7 +75,7 @@ describe('SAML service provider', () => {
     );
     expect(relayState).toBe('/profile');
     expect(await h.store.getSamlRequest(id, h.now())).toEqual({ createdAt: h.now() });
-    const other = await startSso(h.client(), 'https://evil.example/');
+    const other = await startSso(browser, 'https://evil.example/');
     expect(other.relayState).toBe('/');
   });
 
@@ -126,31 +128,31 @@ describe('SAML service provider', () => {
   });
 
   it('refuses an unsigned response', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     await expectRefused(responseXml(fieldsFor(ERIN, id), h.now()), 'unsigned');
   });
 
   it('refuses a response signed by another key, even one carrying its own certificate', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     const xml = signedResponse(fieldsFor(ERIN, id), h.now(), 'assertion', testKeys().other);
     await expectRefused(xml, 'bad_signature');
   });
 
   it('refuses an expired assertion and one not yet valid', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     await expectRefused(signedResponse(fieldsFor(ERIN, id), h.now() - 3_600_000), 'expired');
     const later = { ...fieldsFor(ERIN, id), notBefore: h.now() + 60_000 };
     await expectRefused(signedResponse(later, h.now()), 'not_yet_valid');
   });
 
   it('refuses an assertion for another audience', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     const f = { ...fieldsFor(ERIN, id), audience: 'https://other-sp.example/metadata' };
     await expectRefused(signedResponse(f, h.now()), 'audience');
   });
 
   it('refuses a response for another destination and an assertion for another recipient', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     const f = { ...fieldsFor(ERIN, id), acsUrl: 'https://other-sp.example/acs' };
     await expectRefused(signedResponse(f, h.now()), 'destination');
     // Destination right, the signed Recipient wrong.
@@ -164,34 +166,47 @@ describe('SAML service provider', () => {
   it('refuses an unsolicited response, one answering a request it did not make, and one answered already', async () => {
     await expectRefused(signedResponse(fieldsFor(ERIN), h.now()), 'unsolicited');
     await expectRefused(signedResponse(fieldsFor(ERIN, '_made_up'), h.now()), 'unsolicited');
-    const { id } = await startSso(h.client());
-    expect((await postToAcs(h.client(), signedResponse(fieldsFor(ERIN, id), h.now()))).status).toBe(
+    const { id } = await startSso(browser);
+    expect((await postToAcs(browser, signedResponse(fieldsFor(ERIN, id), h.now()))).status).toBe(
       303,
     );
     // A new assertion (another id) for the answered request.
-    await expectRefused(signedResponse(fieldsFor(ERIN, id), h.now()), 'unsolicited');
+    await expectRefused(signedResponse(fieldsFor(ERIN, id), h.now()), 'unsolicited', h.client());
+  });
+
+  it('refuses a real answer posted into another browser than the one that started the sign-in (login CSRF)', async () => {
+    const attacker = h.client();
+    const { id } = await startSso(attacker);
+    // The attacker's own signed assertion, auto-posted by a page into the victim's browser.
+    await expectRefused(signedResponse(fieldsFor(ERIN, id), h.now()), 'other_browser', browser);
+    // Answered once: not usable afterwards in the attacker's browser either.
+    await expectRefused(signedResponse(fieldsFor(ERIN, id), h.now()), 'unsolicited', attacker);
+    // A browser whose own sign-in is pending is not fooled by another request's answer.
+    await startSso(browser);
+    const other = await startSso(h.client());
+    await expectRefused(signedResponse(fieldsFor(ERIN, other.id), h.now()), 'other_browser');
   });
 
   it('refuses an expired request', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     h.advance(10 * 60_000);
     await expectRefused(signedResponse(fieldsFor(ERIN, id), h.now()), 'unsolicited');
   });
 
   it('refuses a replayed response', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     const xml = signedResponse(fieldsFor(ERIN, id), h.now());
-    expect((await postToAcs(h.client(), xml)).status).toBe(303);
-    await expectRefused(xml, 'replayed');
+    expect((await postToAcs(browser, xml)).status).toBe(303);
+    await expectRefused(xml, 'replayed', h.client());
     // And a response reusing the assertion id for a fresh request.
-    const again = await startSso(h.client());
+    const again = await startSso(browser);
     const assertionId = /<saml:Assertion ID="([^"]+)"/.exec(xml)?.[1];
     const reused = signedResponse({ ...fieldsFor(ERIN, again.id), assertionId }, h.now());
-    await expectRefused(reused, 'replayed');
+    await expectRefused(reused, 'replayed', h.client());
   });
 
   it('refuses signature-wrapped responses', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     const signed = signedResponse(fieldsFor('someone@idp.example.test', id), h.now());
     const signedAssertion = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(signed)?.[0] ?? '';
     const evil = /<saml:Assertion[\s\S]*<\/saml:Assertion>/
@@ -217,7 +232,7 @@ describe('SAML service provider', () => {
   });
 
   it('refuses a comment-injected NameID that would still verify', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     // Signed for erin@demo.test.evil.example; the comment leaves the digest as it was.
     const signed = signedResponse(fieldsFor(`${ERIN}.evil.example`, id), h.now());
     const injected = signed.replace(`>${ERIN}.evil.example<`, `>${ERIN}<!---->.evil.example<`);
@@ -230,20 +245,19 @@ describe('SAML service provider', () => {
   });
 
   it('refuses a document type declaration', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     const xml = `<!DOCTYPE r [<!ENTITY e "x">]>${signedResponse(fieldsFor(ERIN, id), h.now())}`;
     await expectRefused(xml, 'doctype');
   });
 
   it('never signs a password user in, even with a valid assertion for their name', async () => {
-    const client = h.client();
-    const { id } = await startSso(client);
+    const { id } = await startSso(browser);
     await expectRefused(signedResponse(fieldsFor('alice@demo.test', id), h.now()), 'not_sso_user');
     expect((await refusals()).at(-1)).toBe('not_sso_user:alice@demo.test');
   });
 
   it('refuses an unknown NameID unless just-in-time creation is on', async () => {
-    const { id } = await startSso(h.client());
+    const { id } = await startSso(browser);
     await expectRefused(signedResponse(fieldsFor('new@demo.test', id), h.now()), 'unknown_user');
     expect(await h.store.getUserByUsername('new@demo.test')).toBeNull();
 
@@ -267,7 +281,7 @@ describe('SAML service provider', () => {
   });
 
   it('sends a browser refused at the ACS to the login page with the reason', async () => {
-    const res = await postToAcs(h.client(), signedResponse(fieldsFor(ERIN), h.now()), {
+    const res = await postToAcs(browser, signedResponse(fieldsFor(ERIN), h.now()), {
       page: true,
     });
     expect(res.status).toBe(303);
