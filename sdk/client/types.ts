@@ -142,8 +142,8 @@ export interface UserCount {
 /** Per-item result of the batch "Disable MFA" action. */
 export interface BatchDisableResult {
   disabled: number[];
-  /** Why an id was not disabled: `USER_NOT_FOUND` or `MFA_NOT_ENABLED`. */
-  skipped: { id: number; reason: string }[];
+  /** Why an id was not disabled. */
+  skipped: { id: number; reason: 'USER_NOT_FOUND' | 'MFA_NOT_ENABLED' }[];
 }
 
 /** Paging of `GET /api/admin/audit`. */
