@@ -1,7 +1,6 @@
 import type { MfaApiError } from '../client/index.ts';
 
 /** Words for the error codes a person can meet in these elements; others show the server's text. */
-// CODE_ALREADY_USED keeps the server's words: they tell a replayed TOTP code from a spent recovery code.
 const MESSAGES: Record<string, string> = {
   INVALID_CODE: 'That code is not right. Check your authenticator app and try again.',
   CHALLENGE_EXPIRED: 'This sign-in has expired. Please sign in again.',
@@ -9,6 +8,8 @@ const MESSAGES: Record<string, string> = {
   UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
   ENROLMENT_NOT_STARTED: 'This set-up has expired. Start again to get a new key.',
   MFA_ALREADY_ENABLED: 'MFA is already on for this account.',
+  CODE_ALREADY_USED: 'This code was already used: wait for the next one.',
+  RECOVERY_CODE_ALREADY_USED: 'This recovery code was already used.',
   STORE_UNAVAILABLE: 'The service is busy for a moment. Please try again.',
 };
 

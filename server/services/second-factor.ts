@@ -91,8 +91,9 @@ export function totpVerdict(
 }
 
 /**
- * The answer to a right code sent again, or a spent recovery code: audited as a replay (not a
- * failure, not toward the lock), 401 `CODE_ALREADY_USED`.
+ * The answer to a right TOTP code sent again (401 `CODE_ALREADY_USED`, audited `mfa.replayed`) or
+ * a spent recovery code (401 `RECOVERY_CODE_ALREADY_USED`, audited `mfa.recovery_code_reused`):
+ * neither is a failure nor counts toward the lock, and the audit tells each from a wrong code.
  */
 export async function refuseReplayedCode(
   deps: Deps,
@@ -100,13 +101,15 @@ export async function refuseReplayedCode(
   actor: Actor,
   totp: boolean,
 ): Promise<never> {
-  await audit(deps, actor, AuditAction.MFA_REPLAYED, user.username);
-  throw new AppError(
-    ErrorCode.CODE_ALREADY_USED,
-    totp
-      ? 'This code was already used: wait for the next one.'
-      : 'This recovery code was already used.',
-  );
+  if (totp) {
+    await audit(deps, actor, AuditAction.MFA_REPLAYED, user.username);
+    throw new AppError(
+      ErrorCode.CODE_ALREADY_USED,
+      'This code was already used: wait for the next one.',
+    );
+  }
+  await audit(deps, actor, AuditAction.RECOVERY_CODE_REUSED, user.username);
+  throw new AppError(ErrorCode.RECOVERY_CODE_ALREADY_USED, 'This recovery code was already used.');
 }
 
 /** 429 `MFA_LOCKED` with the time left, for every path that refuses during a lockout. */

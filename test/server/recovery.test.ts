@@ -13,7 +13,7 @@ describe('recovery codes', () => {
 
   const loginWith = (code: string) => submitCode(h.client(), 'alice@demo.test', code);
 
-  it('logs in once with a recovery code typed in the code field', async () => {
+  it('logs in once with a recovery code typed in the code field; a spent one has its own code and audit action', async () => {
     const res = await loginWith(codes[0]!);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
@@ -23,8 +23,15 @@ describe('recovery codes', () => {
     const again = await loginWith(codes[0]!);
     expect(again.status).toBe(401);
     expect(await again.json()).toMatchObject({
-      error: { code: 'CODE_ALREADY_USED', message: 'This recovery code was already used.' },
+      error: {
+        code: 'RECOVERY_CODE_ALREADY_USED',
+        message: 'This recovery code was already used.',
+      },
     });
+    const actions = (await h.store.listAudit({ limit: 50 })).events.map((e) => e.action);
+    expect(actions).toContain('mfa.recovery_code_reused');
+    expect(actions).not.toContain('mfa.replayed');
+    expect(actions).not.toContain('mfa.failed');
   });
 
   it.each([

@@ -11,6 +11,8 @@ const ACTIONS: Record<string, string> = {
   'login.locked': 'Password login locked',
   'mfa.failed': 'Wrong MFA code',
   'mfa.locked': 'MFA locked',
+  'mfa.replayed': 'MFA code sent again',
+  'mfa.recovery_code_reused': 'Spent recovery code tried',
   'mfa.enabled': 'MFA enabled',
   'mfa.disabled': 'MFA disabled',
   'mfa.reset': 'MFA reset',
