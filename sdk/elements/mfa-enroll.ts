@@ -186,9 +186,14 @@ export class MfaEnroll extends ClientElement {
       this.step = 'codes';
     } catch (caught) {
       this.fail(caught);
-      this.input.value = '';
     } finally {
       this.busy = false;
+    }
+    if (!this.final && this.step === 'scan' && !this.lockout.running) {
+      await this.updateComplete;
+      // The typed code stays, selected: people see what they mistyped, and typing replaces it.
+      this.input.focus();
+      this.input.select();
     }
   }
 

@@ -1,5 +1,9 @@
 import { html, nothing, render } from 'lit';
-import type { MfaAuthenticatedDetail, MfaErrorDetail } from '../../../sdk/elements/index.ts';
+import type {
+  MfaAuthenticatedDetail,
+  MfaErrorDetail,
+  MfaModeChangedDetail,
+} from '../../../sdk/elements/index.ts';
 import '../../../sdk/elements/index.ts';
 import { client, errorText } from './api.ts';
 import { flashNext } from './flash.ts';
@@ -35,13 +39,25 @@ export function mount(root: HTMLElement): void {
 
   const challengeView = (challengeId: string) => {
     let expired = false;
+    let recovery = false;
     const paint = () =>
       html`<div class="stack">
-        <h2 tabindex="-1">Enter your MFA code</h2>
-        <p class="muted">Signing in as <strong>${username}</strong>. Open your authenticator app
-          and type the code it shows for this account, or one of your recovery codes.</p>
+        ${
+          recovery
+            ? html`<h2 tabindex="-1">Enter a recovery code</h2>
+              <p class="muted">Signing in as <strong>${username}</strong>. Type one of the
+                recovery codes you saved when you set up MFA. Each one works once.</p>`
+            : html`<h2 tabindex="-1">Enter your MFA code</h2>
+              <p class="muted">Signing in as <strong>${username}</strong>. Open your
+                authenticator app and type the code it shows for this account, or one of your
+                recovery codes.</p>`
+        }
         <mfa-challenge .client=${client} challenge-id=${challengeId}
           @mfa-authenticated=${(e: CustomEvent<MfaAuthenticatedDetail>) => authenticated(e.detail)}
+          @mfa-mode-changed=${(e: CustomEvent<MfaModeChangedDetail>) => {
+            recovery = e.detail.recovery;
+            repaint();
+          }}
           @mfa-error=${onError}></mfa-challenge>
         ${expired ? html`<button class="button primary" type="button" @click=${backToPassword}>Sign in again</button>` : nothing}
         <button class="link" type="button" @click=${backToPassword}>Back to sign in</button>
@@ -49,9 +65,10 @@ export function mount(root: HTMLElement): void {
     const onError = (e: CustomEvent<MfaErrorDetail>) => {
       if (e.detail.code === 'CHALLENGE_EXPIRED' && !expired) {
         expired = true;
-        render(paint(), step.firstElementChild as HTMLElement);
+        repaint();
       }
     };
+    const repaint = () => render(paint(), step.firstElementChild as HTMLElement);
     return paint();
   };
 

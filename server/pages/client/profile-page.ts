@@ -1,6 +1,7 @@
 import { html, nothing, render } from 'lit';
 import type { User } from '../../../sdk/client/index.ts';
 import '../../../sdk/elements/index.ts';
+import { isRecoveryCode } from '../../../sdk/elements/error-messages.ts';
 import { client, errorText, sessionEnded, toLogin } from './api.ts';
 import { codeForm } from './code-form.ts';
 import { flash } from './flash.ts';
@@ -40,31 +41,38 @@ export async function mount(root: HTMLElement): Promise<void> {
     set('view');
   };
 
-  const act = async (call: () => Promise<void>) => {
+  /** Runs a code form's call; a refused code stays in the field, selected, to be seen and retyped. */
+  const act = async (code: string, call: () => Promise<void>) => {
     busy = true;
     error = '';
     paint();
+    let refused = false;
     try {
       await call();
     } catch (caught) {
       if (sessionEnded(caught)) return toLogin();
-      error = errorText(caught);
-      box.querySelector<HTMLInputElement>('form input')!.value = '';
+      error = errorText(caught, { recovery: isRecoveryCode(code) });
+      refused = true;
     } finally {
       busy = false;
       paint();
     }
+    if (refused) {
+      const field = box.querySelector<HTMLInputElement>('form input');
+      field?.focus();
+      field?.select();
+    }
   };
 
   const regenerate = (code: string) =>
-    act(async () => {
+    act(code, async () => {
       codes = (await client.regenerateRecoveryCodes({ code })).recoveryCodes;
       flash(`New recovery codes made; the old ones no longer work. ${SESSIONS_ENDED}`);
       set('codes');
     });
 
   const disable = (code: string) =>
-    act(async () => {
+    act(code, async () => {
       await client.disableMfa({ code });
       flash(`MFA is off. ${SESSIONS_ENDED}`);
       await refresh();
@@ -82,7 +90,7 @@ export async function mount(root: HTMLElement): Promise<void> {
         return codeForm({
           id: 'regenerate',
           intro:
-            'New recovery codes replace all the old ones. Type a code from your authenticator app to confirm.',
+            'New recovery codes replace all the old ones. To confirm, type the code your authenticator app shows now, or one of your unused recovery codes if you do not have your phone.',
           submitLabel: 'Make new recovery codes',
           busy,
           error,
@@ -96,7 +104,7 @@ export async function mount(root: HTMLElement): Promise<void> {
         return codeForm({
           id: 'disable',
           intro:
-            'Without MFA, your password alone lets anyone sign in as you. Type a code from your authenticator app to confirm.',
+            'Without MFA, your password alone lets anyone sign in as you. To confirm, type the code your authenticator app shows now, or one of your unused recovery codes.',
           submitLabel: 'Disable MFA',
           danger: true,
           busy,
