@@ -3,8 +3,10 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AppEnv } from '../http/app-env.ts';
+import { clearSessionCookie, readSessionToken } from '../routes/cookies.ts';
 import { session } from '../routes/guards.ts';
 import type { Deps } from '../services/deps.ts';
+import { whySessionEnded } from '../services/sessions.ts';
 import { ASSETS_BASE, readBundleAssets } from './assets.ts';
 import { Shell, type ShellProps } from './layout.tsx';
 import { NAV, safeNext } from './nav.ts';
@@ -62,10 +64,19 @@ export function bmsPages(options: BmsPagesOptions = {}) {
 
     app.get('/', (c) => c.redirect(c.get('auth') ? '/profile' : '/login'));
 
-    app.get('/login', (c) => {
+    app.get('/login', async (c) => {
       const next = safeNext(c.req.query('next'));
       if (c.get('auth')) return c.redirect(next);
-      return page(c, { title: 'Sign in', page: 'login', children: <LoginForm next={next} /> });
+      // Every page sends a visitor without a live session here, cookie and all: if a change of
+      // how they sign in ended that session, say so once, then drop the dead cookie.
+      const token = readSessionToken(c);
+      const ended = token ? await whySessionEnded(deps, token) : null;
+      if (token) clearSessionCookie(c, deps.config);
+      return page(c, {
+        title: 'Sign in',
+        page: 'login',
+        children: <LoginForm next={next} ended={ended} />,
+      });
     });
 
     // Only reached when the bundle did not run: the password never goes into a URL (method=post).

@@ -1,9 +1,28 @@
 /** The server-rendered part of each page: what shows before (and without) the bundle's data. */
 
-/** The password step, rendered on the server so the form is there at first paint. */
-export function LoginForm(props: { next: string }) {
+import type { SessionEndReason } from '../store/contract.ts';
+
+/** Why the previous sign-in ended, in the words the login page shows. */
+const ENDED: Record<SessionEndReason, string> = {
+  mfa_changed:
+    'You were signed out because your MFA changed (it was set up, turned off, reset by an administrator, or given new recovery codes). Sign in again.',
+  mfa_required:
+    'You were signed out because your company now requires MFA. Sign in again to set it up.',
+  password_changed: 'You were signed out because your password was changed. Sign in again.',
+};
+
+/**
+ * The password step, rendered on the server so the form is there at first paint; `ended` says
+ * why the previous sign-in on this browser ended, when a change of the account ended it.
+ */
+export function LoginForm(props: { next: string; ended?: SessionEndReason | null }) {
   return (
     <section class="card narrow" id="login" data-next={props.next}>
+      {props.ended ? (
+        <p class="notice warn" id="login-ended" role="status">
+          {ENDED[props.ended]}
+        </p>
+      ) : null}
       <div id="login-step">
         <form id="password-form" class="stack" method="post" action="/login" novalidate>
           <p class="muted">Sign in with your company account.</p>

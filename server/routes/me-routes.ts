@@ -87,7 +87,7 @@ export function meRoutes(deps: Deps) {
   app.openapi(enable, async (c) => {
     const { user, session } = authOf(c);
     const recoveryCodes = await completeEnrolment(deps, user, c.req.valid('json').code, actorOf(c));
-    await deps.store.endUserSessions(user.id, session.id);
+    await deps.store.endUserSessions(user.id, session.id, 'mfa_changed');
     c.header('Cache-Control', 'no-store');
     return c.json({ recoveryCodes }, 200);
   });

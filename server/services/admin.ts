@@ -52,7 +52,7 @@ export async function resetUserMfa(
   const target = await deps.store.getUserById(targetId);
   if (!target) throw new AppError(ErrorCode.USER_NOT_FOUND, 'No such user.');
   await deps.store.removeFactor(target.id, { mustSetupMfa: true });
-  await deps.store.endUserSessions(target.id, currentSessionId);
+  await deps.store.endUserSessions(target.id, currentSessionId, 'mfa_changed');
   await audit(deps, actor, AuditAction.MFA_RESET, target.username);
 }
 

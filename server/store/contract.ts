@@ -25,6 +25,7 @@ import type {
   Policy,
   SamlIdpConfig,
   SamlIdpRecord,
+  SessionEndReason,
   SessionRecord,
   UserPage,
   UserQuery,
@@ -111,7 +112,8 @@ export interface FactorStore {
   removeFactor(userId: number, opts: { mustSetupMfa: boolean }): Promise<boolean>;
   /**
    * Batch disable in one transaction: for each distinct id, removes an active factor and the
-   * recovery codes, ends the user's sessions except `exceptSessionId`, and marks password users to
+   * recovery codes, ends the user's sessions except `exceptSessionId` (kept as ended for
+   * `mfa_changed`, see {@link SessionStore.endedSessionReason}), and marks password users to
    * set MFA up again when `markPasswordUsersForSetup`. Unknown ids and users without an active
    * factor are skipped with a reason; ids are reported in first-seen order.
    */
@@ -223,15 +225,29 @@ export interface SessionStore {
   /** Records activity (sliding idle timeout). */
   touchSession(id: string, now: number): Promise<void>;
   deleteSession(id: string): Promise<void>;
-  /** Ends every session of the user except `exceptSessionId`; returns how many ended. */
-  endUserSessions(userId: number, exceptSessionId?: string): Promise<number>;
+  /**
+   * Ends every session of the user except `exceptSessionId`; returns how many ended. With
+   * `reason`, each ended session's id is kept with it, in the same transaction, until the session
+   * would have expired ({@link endedSessionReason}).
+   */
+  endUserSessions(
+    userId: number,
+    exceptSessionId?: string,
+    reason?: SessionEndReason,
+  ): Promise<number>;
+  /**
+   * Why the session `id` was ended, if it was ended with a reason (by `endUserSessions`, batch
+   * disable or the policy) and would not have expired by `now`; else null.
+   */
+  endedSessionReason(id: string, now: number): Promise<SessionEndReason | null>;
 
   // ---- company policy ----
   getPolicy(): Promise<Policy>;
   /**
    * Saves the policy. When it requires MFA for non-SSO users, then ends the sessions of password
    * users without an active factor, except `exceptSessionId`, in bounded windows of sessions
-   * each its own commit (a session made after the save has passed MFA under the new policy).
+   * each its own commit (a session made after the save has passed MFA under the new policy),
+   * keeping them as ended for `mfa_required`.
    * Returns how many sessions ended.
    */
   setPolicy(policy: Policy, opts: { exceptSessionId?: string }): Promise<{ endedSessions: number }>;
@@ -244,7 +260,7 @@ export interface SessionStore {
    */
   listAudit(query: AuditQuery): Promise<AuditPage>;
   /**
-   * Deletes expired challenges, pending factors, sessions and rate-limit windows, by their
+   * Deletes expired challenges, pending factors, sessions, ended-session notes and rate-limit windows, by their
    * expiry indexes in bounded batches, each its own commit (sign-ins run between them).
    */
   pruneExpired(now: number, sessionIdleMs: number): Promise<void>;

@@ -509,6 +509,41 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.endUserSessions(a.id)).toBe(1);
       });
 
+      it('keeps why sessions were ended, until each would have expired', async () => {
+        const { user: a } = await activeFactor('a@x.test');
+        const { user: b } = await activeFactor('b@x.test');
+        const none = (await store.createUser(person('n@x.test'), T0))!;
+        for (const [id, u] of [
+          ['a1', a],
+          ['a2', a],
+          ['b1', b],
+          ['n1', none],
+          ['plain', none],
+        ] as const) {
+          await store.createSession(session(id, u.id));
+        }
+        expect(await store.endUserSessions(a.id, 'a2', 'mfa_changed')).toBe(1);
+        await store.disableFactorsForUsers([b.id], { markPasswordUsersForSetup: true });
+        await store.deleteSession('plain');
+        expect(
+          await store.setPolicy({ requireMfaForNonSsoUsers: true }, { exceptSessionId: 'a2' }),
+        ).toEqual({ endedSessions: 1 }); // n1; b1 ended already, a2 kept
+        const reasons = () =>
+          Promise.all(
+            ['a1', 'a2', 'b1', 'n1', 'plain'].map((id) => store.endedSessionReason(id, T0)),
+          );
+        expect(await reasons()).toEqual(['mfa_changed', null, 'mfa_changed', 'mfa_required', null]);
+        // Without a reason (a plain end), nothing is kept.
+        expect(await store.endUserSessions(a.id)).toBe(1);
+        expect(await store.endedSessionReason('a2', T0)).toBeNull();
+        // Kept only as long as the session itself would have lived; then pruned.
+        const end = T0 + 12 * 60 * MIN;
+        expect(await store.endedSessionReason('a1', end - 1)).toBe('mfa_changed');
+        expect(await store.endedSessionReason('a1', end)).toBeNull();
+        await store.pruneExpired(end, 30 * MIN);
+        expect(await store.endedSessionReason('a1', T0)).toBeNull();
+      });
+
       it('turning the policy on ends sessions of password users without MFA, but the kept one', async () => {
         const { user: withMfa } = await activeFactor('mfa@x.test');
         const noMfa = (await store.createUser(person('no@x.test'), T0))!;

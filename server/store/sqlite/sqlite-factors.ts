@@ -12,6 +12,7 @@ import {
   DELETE_RECOVERY_CODES,
   END_USER_SESSIONS,
   FACTOR_OF_USER,
+  RECORD_ENDED_USER_SESSIONS,
   SET_MUST_SETUP_MFA,
   START_ENROLMENT,
   USER_BY_ID,
@@ -42,6 +43,7 @@ export function sqliteFactors(
   const left = statement<{ n: number }>(db, COUNT_RECOVERY_CODES_LEFT);
   const userById = statement<{ auth_type: string }>(db, USER_BY_ID);
   const endSessions = statement(db, END_USER_SESSIONS);
+  const recordEnded = statement(db, RECORD_ENDED_USER_SESSIONS);
 
   const replaceCodes = (userId: number, hashes: string[]) => {
     deleteCodes.run(userId);
@@ -104,6 +106,7 @@ export function sqliteFactors(
             else if (factor?.status !== 'active') skipped.push({ id, reason: 'MFA_NOT_ENABLED' });
             else {
               remove(id, markPasswordUsersForSetup && user.auth_type === 'password');
+              recordEnded.run(id, exceptSessionId ?? null, 'mfa_changed');
               endSessions.run(id, exceptSessionId ?? null);
               disabled.push(id);
             }
