@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { MfaSetup } from '../client/index.ts';
+import { parseKeyUri } from '../otp/index.ts';
 import { ClientElement } from './client-element.ts';
 import { CountdownController, formatSeconds } from './countdown-controller.ts';
 import { asApiError, FINAL_CODES, messageFor } from './error-messages.ts';
@@ -71,6 +72,8 @@ export class MfaEnroll extends ClientElement {
   @state() private final = false;
   @state() private errorCode = '';
   @state() private recoveryCodes: string[] = [];
+  /** The key's issuer and account name, kept past Enable to name the recovery codes. */
+  @state() private keyNames = { issuer: '', account: '' };
   @query('input') private input!: HTMLInputElement;
 
   private lockout = new CountdownController(this, () => {
@@ -95,6 +98,7 @@ export class MfaEnroll extends ClientElement {
         ? await this.api.loginMfaSetup({ challengeId: this.challengeId })
         : await this.api.startMfaSetup();
       this.setup = { ...setup, qrUrl: sanitizeQrSvg(setup.qrSvg) };
+      this.keyNames = namesOf(setup.otpauthUri);
       this.step = 'scan';
     } catch (caught) {
       this.fail(caught);
@@ -115,6 +119,7 @@ export class MfaEnroll extends ClientElement {
         return this.renderScan();
       case 'codes':
         return html`<mfa-recovery-codes part="recovery-codes" .codes=${this.recoveryCodes}
+          issuer=${this.keyNames.issuer} account=${this.keyNames.account}
           exportparts="heading, codes, code, actions, action, copy, download, print, notice, confirm"
           @mfa-recovery-codes-saved=${this.saved}></mfa-recovery-codes>`;
       case 'done':
@@ -210,6 +215,16 @@ export class MfaEnroll extends ClientElement {
     // The inner element's event is composed and bubbles on past this one by itself.
     this.recoveryCodes = [];
     this.step = 'done';
+  }
+}
+
+/** The issuer and account name a key URI gives an authenticator app (empty when unreadable). */
+function namesOf(uri: string): { issuer: string; account: string } {
+  try {
+    const { issuer = '', label } = parseKeyUri(uri);
+    return { issuer, account: label };
+  } catch {
+    return { issuer: '', account: '' };
   }
 }
 

@@ -88,7 +88,10 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download' }).click(),
     ]);
-    expect(download.suggestedFilename()).toBe('mfa-recovery-codes.txt');
+    // Named for the key's issuer and account, and the day.
+    expect(download.suggestedFilename()).toMatch(
+      /^Acme-BMS-recovery-codes-ada-\d{4}-\d\d-\d\d\.txt$/,
+    );
     const text = await readFile((await download.path())!, 'utf8');
     for (const code of recoveryCodes) expect(text).toContain(code);
     await page.getByRole('button', { name: 'Copy' }).click();

@@ -99,6 +99,7 @@ export async function mount(root: HTMLElement): Promise<void> {
         });
       case 'codes':
         return html`<mfa-recovery-codes .codes=${codes} heading="Your new recovery codes"
+          issuer=${document.body.dataset.company ?? ''} account=${user.username}
           @mfa-recovery-codes-saved=${() => void refresh()}></mfa-recovery-codes>`;
       case 'disable':
         return codeForm({
