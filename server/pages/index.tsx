@@ -34,7 +34,7 @@ export function bmsPages(options: BmsPagesOptions = {}) {
 
   return (deps: Deps) => {
     const app = new Hono<AppEnv>();
-    const brand = deps.config.issuer;
+    const brand = deps.config.companyName;
 
     // Hashed file names never change content: cache them for a year. Set on the answer itself:
     // a c.header() from serveStatic's onFound did not reach it in this sub-app (test: pages.test).

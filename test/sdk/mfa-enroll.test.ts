@@ -29,7 +29,8 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
       origin: fixture.harness.origin,
     });
     expect((await loginInPage(page, 'ada')).status).toBe('authenticated');
-    await mount(page, '<mfa-enroll pwa-url="/app/"></mfa-enroll>');
+    // A desktop-sized page: by default the link shows on phones only.
+    await mount(page, '<mfa-enroll pwa-url="/app/" add-link="always"></mfa-enroll>');
 
     // The phone scans the QR as rendered on screen.
     const phone = createVirtualAuthenticator({ now: () => fixture.server.clock.now() });

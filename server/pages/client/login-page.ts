@@ -84,20 +84,34 @@ export function mount(root: HTMLElement): void {
     </div>`);
   };
 
-  const setupView = (challengeId: string) =>
-    html`<div class="stack">
-      <h2 tabindex="-1">Set up MFA to continue</h2>
-      <p class="notice">Your company requires multi-factor authentication (MFA) for password
-        sign-ins. Scan the QR code with an authenticator app on your phone — such as
-        <a href="/app/" target="_blank" rel="noopener">MFA Companion</a>, Google Authenticator or
-        Duo — then type the code it shows.</p>
-      <mfa-enroll .client=${client} challenge-id=${challengeId} pwa-url="/app/"
-        @mfa-recovery-codes-saved=${() => {
-          flashNext('MFA is on. From now on you sign in with your password and a code.');
-          location.assign(next);
-        }}></mfa-enroll>
-      <button class="link" type="button" @click=${backToPassword}>Back to sign in</button>
-    </div>`;
+  // The steps themselves are <mfa-enroll>'s: the page says only why, and once MFA is on it
+  // gives way to the recovery codes instead of standing above them.
+  const setupView = (challengeId: string) => {
+    let enrolled = false;
+    const paint = () =>
+      html`<div class="stack">
+        ${
+          enrolled
+            ? html`<h2 tabindex="-1">MFA is on: save your recovery codes</h2>`
+            : html`<h2 tabindex="-1">Set up MFA to continue</h2>
+              <p class="notice">Your company requires multi-factor authentication (MFA) for
+                password sign-ins. You need an authenticator app on your phone, such as
+                <a href="/app/" target="_blank" rel="noopener">MFA Companion</a>, Google
+                Authenticator or Duo.</p>`
+        }
+        <mfa-enroll .client=${client} challenge-id=${challengeId} pwa-url="/app/"
+          @mfa-enrolled=${() => {
+            enrolled = true;
+            render(paint(), step.firstElementChild as HTMLElement);
+          }}
+          @mfa-recovery-codes-saved=${() => {
+            flashNext('MFA is on. From now on you sign in with your password and a code.');
+            location.assign(next);
+          }}></mfa-enroll>
+        ${enrolled ? nothing : html`<button class="link" type="button" @click=${backToPassword}>Back to sign in</button>`}
+      </div>`;
+    return paint();
+  };
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -23,9 +23,12 @@ export async function mount(root: HTMLElement): Promise<void> {
   let busy = false;
   let error = '';
   let codes: string[] = [];
+  /** MFA was just enabled here: the set-up shows the first recovery codes. */
+  let enrolled = false;
 
   const set = (next: Mode) => {
     mode = next;
+    enrolled = false;
     error = '';
     paint();
     // The button that had focus is gone: move focus to what replaced it (a form's field, the
@@ -64,6 +67,14 @@ export async function mount(root: HTMLElement): Promise<void> {
     }
   };
 
+  const enabled = async () => {
+    flash(`MFA is on. ${SESSIONS_ENDED}`);
+    enrolled = true;
+    paint();
+    user = (await client.me()).user;
+    paint();
+  };
+
   const regenerate = (code: string) =>
     act(code, async () => {
       codes = (await client.regenerateRecoveryCodes({ code })).recoveryCodes;
@@ -81,11 +92,13 @@ export async function mount(root: HTMLElement): Promise<void> {
   const mfaPanel = () => {
     switch (mode) {
       case 'enroll':
-        return html`<h3 id="enroll-h" tabindex="-1">Set up MFA</h3>
+        // Once enabled, the recovery codes replace the set-up: no set-up heading or Cancel above
+        // or below them, and the status says Enabled.
+        return html`<h3 id="enroll-h" tabindex="-1">${enrolled ? 'Save your recovery codes' : 'Set up MFA'}</h3>
           <mfa-enroll .client=${client} pwa-url="/app/"
-            @mfa-enrolled=${() => flash(`MFA is on. ${SESSIONS_ENDED}`)}
+            @mfa-enrolled=${() => void enabled()}
             @mfa-recovery-codes-saved=${() => void refresh()}></mfa-enroll>
-          <button class="link" type="button" @click=${() => set('view')}>Cancel</button>`;
+          ${enrolled ? nothing : html`<button class="link" type="button" @click=${() => set('view')}>Cancel</button>`}`;
       case 'regenerate':
         return codeForm({
           id: 'regenerate',
