@@ -13,6 +13,7 @@ import type {
   MfaSetupVerifyResult,
   OpenApiDocument,
   Policy,
+  PolicyImpact,
   PolicyResult,
   RecoveryCodes,
   User,
@@ -62,6 +63,8 @@ export interface MfaClient {
   getPolicy(): Promise<Policy>;
   /** `PUT /api/admin/policy`. */
   setPolicy(policy: Policy): Promise<PolicyResult>;
+  /** `GET /api/admin/policy/impact`: how many people turning the policy on affects. */
+  policyImpact(): Promise<PolicyImpact>;
   /** `GET /api/admin/users`: filtered, paged listing. */
   listUsers(query?: ListUsersQuery): Promise<UserPage>;
   /** `POST /api/admin/users/:id/mfa/reset`: the user sets MFA up at the next login. */
@@ -119,6 +122,7 @@ export function createMfaClient({
     disableMfa: (body) => post('/api/me/mfa/disable', body),
     getPolicy: () => get('/api/admin/policy'),
     setPolicy: (policy) => send({ method: 'PUT', path: '/api/admin/policy', body: policy }),
+    policyImpact: () => get('/api/admin/policy/impact'),
     listUsers: (query = {}) => get('/api/admin/users', { ...query }),
     resetUserMfa: (userId) =>
       post(`/api/admin/users/${encodeURIComponent(String(userId))}/mfa/reset`),

@@ -84,6 +84,14 @@ export interface PolicyResult extends Policy {
   adminMustSetUp?: boolean;
 }
 
+/** Answer of `GET /api/admin/policy/impact`: whom turning the policy on would affect. */
+export interface PolicyImpact {
+  /** Password users without MFA (counted up to 10 000). */
+  usersWithoutMfa: number;
+  /** True when there are at least 10 000: the count stopped there. */
+  capped: boolean;
+}
+
 /** Filters and paging of `GET /api/admin/users`. */
 export interface ListUsersQuery {
   kind?: UserKind;

@@ -76,6 +76,13 @@ export const PolicyAnswer = z.object({
   adminMustSetUp: z.boolean().optional(),
 });
 
+export const PolicyImpact = z.object({
+  /** Password users without MFA, counted up to 10 000. */
+  usersWithoutMfa: z.number().int(),
+  /** True when the count stopped at its cap: there are at least that many. */
+  capped: z.boolean(),
+});
+
 const limit = (fallback: number) => z.coerce.number().int().min(1).max(200).default(fallback);
 const cursor = z.coerce.number().int().min(0).optional();
 

@@ -39,6 +39,21 @@ export async function updatePolicy(
   };
 }
 
+/** Where the policy's count stops: past it the confirmation says "10 000 or more". */
+export const POLICY_IMPACT_CAP = 10_000;
+
+/**
+ * Whom turning "require MFA for non-SSO users" on would affect: the password users without an
+ * active factor (their sessions end, their next login asks for the set-up), counted up to
+ * {@link POLICY_IMPACT_CAP} so the count costs the same on any number of users.
+ */
+export async function policyImpact(
+  deps: Deps,
+): Promise<{ usersWithoutMfa: number; capped: boolean }> {
+  const usersWithoutMfa = await deps.store.countPasswordUsersWithoutMfa(POLICY_IMPACT_CAP);
+  return { usersWithoutMfa, capped: usersWithoutMfa >= POLICY_IMPACT_CAP };
+}
+
 /**
  * An admin's reset of a user's MFA: removes the factor and recovery codes, marks the user to set
  * MFA up at the next login and ends their sessions (all but the acting admin's current one).

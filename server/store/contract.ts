@@ -69,6 +69,11 @@ export interface UserStore {
    * name (see {@link UserQuery.q}); the cost follows the page, not the table.
    */
   listUsers(query: UserQuery): Promise<UserPage>;
+  /**
+   * How many password users have no active factor (whom the MFA policy affects), counted up to
+   * `cap`: the answer is `cap` when there are at least that many.
+   */
+  countPasswordUsersWithoutMfa(cap: number): Promise<number>;
 }
 
 /** The TOTP factor (one per user), its recovery codes, batch disable and the login's code step. */

@@ -15,6 +15,15 @@ export const INSERT_USER = `
 export const USER_BY_ID = 'SELECT * FROM users WHERE id = $1';
 export const USER_BY_USERNAME = 'SELECT * FROM users WHERE username = $1';
 export const COUNT_USERS = 'SELECT count(*) AS n FROM users';
+/**
+ * Password users without an active factor — whom "Require MFA for non-SSO users" affects —
+ * counted up to `$1`: the LIMIT bounds the scan whatever the table's size.
+ */
+export const COUNT_PASSWORD_USERS_WITHOUT_MFA = `
+  SELECT CAST(count(*) AS INTEGER) AS n FROM (
+    SELECT 1 FROM users u WHERE u.auth_type = 'password'
+      AND NOT EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active')
+    LIMIT $1) affected`;
 export const SET_PASSWORD_HASH = 'UPDATE users SET password_hash = $2 WHERE id = $1';
 export const SET_MUST_SETUP_MFA = 'UPDATE users SET must_setup_mfa = TRUE WHERE id = $1';
 export const CLEAR_MUST_SETUP_MFA = 'UPDATE users SET must_setup_mfa = FALSE WHERE id = $1';

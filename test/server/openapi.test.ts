@@ -32,6 +32,7 @@ describe('GET /api/openapi.json', () => {
         'POST /api/me/mfa/disable',
         'GET /api/admin/policy',
         'PUT /api/admin/policy',
+        'GET /api/admin/policy/impact',
         'GET /api/admin/users',
         'POST /api/admin/users/{id}/mfa/reset',
         'POST /api/admin/users/mfa/disable',

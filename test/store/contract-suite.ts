@@ -131,6 +131,18 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('policy impact', () => {
+      it('counts password users without an active factor, up to the cap', async () => {
+        await activeFactor('mfa@x.test');
+        for (const name of ['p1', 'p2', 'p3']) await store.createUser(person(`${name}@x.test`), T0);
+        await store.createUser(person('sso@x.test', { authType: 'saml', passwordHash: null }), T0);
+        const pending = (await store.createUser(person('pending@x.test'), T0))!;
+        await store.startEnrolment(pending.id, 'v1.k.s', T0, T0 + MIN);
+        expect(await store.countPasswordUsersWithoutMfa(100)).toBe(4);
+        expect(await store.countPasswordUsersWithoutMfa(2)).toBe(2);
+      });
+    });
+
     describe('factors', () => {
       it('keeps one pending factor per user, replaced by each new set-up', async () => {
         const u = (await store.createUser(person('a@x.test'), T0))!;
