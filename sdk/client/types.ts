@@ -134,6 +134,14 @@ export interface AuditQuery {
   limit?: number;
   /** `nextCursor` of the previous page. */
   cursor?: number;
+  /** Only events of this username (or `anonymous`). */
+  actor?: string;
+  /** Only events of this action, e.g. `mfa.reset`. */
+  action?: string;
+  /** Only events at or after this ISO 8601 date-time (with an offset). */
+  from?: string;
+  /** Only events before this ISO 8601 date-time (with an offset). */
+  to?: string;
 }
 
 /** One audit-log line. */

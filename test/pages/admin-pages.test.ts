@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
@@ -88,6 +89,74 @@ describe.skipIf(!browserAvailable)(
       expect(words).toMatch(/Reset MFA .* set it up again at their next sign-in/);
       expect(words).toMatch(/Disable MFA .* turns their MFA off/);
       await page.context().close();
+    });
+
+    it("filters the audit log by user, action and day, exports it as CSV, and shows dates in the browser's languages", async () => {
+      const DAY = 24 * 60 * 60_000;
+      const now = server.clock.now();
+      const at = (daysAgo: number) => now - daysAgo * DAY;
+      await server.store.appendAudit([
+        { at: at(3), actor: 'zed', action: 'login.failed', target: 'zed', ip: '203.0.113.9' },
+        { at: at(2), actor: 'zed', action: 'login.succeeded', target: 'zed', ip: '203.0.113.9' },
+        { at: at(1), actor: '=cmd', action: 'login.failed', target: '=cmd', ip: '203.0.113.7' },
+      ]);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      // A browser in English whose person prefers German: dates follow navigator.languages.
+      await context.addInitScript(() =>
+        Object.defineProperty(navigator, 'languages', { get: () => ['de-DE', 'en'] }),
+      );
+      const page = await context.newPage();
+      await signIn(page, server.origin, 'admin');
+      await page.goto(`${server.origin}/admin/audit`);
+      await page.locator('table.listing').waitFor();
+      const rows = () =>
+        page.locator('table.listing tbody tr').evaluateAll((trs) =>
+          trs.map((tr) => ({
+            action: tr.querySelector('th')?.textContent?.trim(),
+            by: tr.querySelector('[data-label="By"]')?.textContent?.trim(),
+            when: tr.querySelector('time')?.textContent?.trim(),
+          })),
+        );
+      // German order and separators: 04.12.2026, 09:10:05 rather than Dec 4, 2026, 9:10:05 AM.
+      expect((await rows()).find((r) => r.by === 'zed')?.when).toMatch(
+        /^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2}$/,
+      );
+
+      await page.getByLabel('User').fill('zed');
+      await page.getByLabel('Action').selectOption({ label: 'Sign-in failed' });
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await expect
+        .poll(rows)
+        .toEqual([{ action: 'Sign-in failed', by: 'zed', when: expect.any(String) }]);
+      expect(new URL(page.url()).search).toBe('?actor=zed&action=login.failed');
+
+      // Days are the person's own: from two days ago up to and including yesterday.
+      const day = (ms: number) =>
+        page.evaluate((t) => {
+          const d = new Date(t);
+          const pad = (n: number) => String(n).padStart(2, '0');
+          return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+        }, ms);
+      await page.getByLabel('User').fill('');
+      await page.getByLabel('Action').selectOption({ label: 'All' });
+      await page.getByLabel('From').fill(await day(at(2)));
+      await page.getByLabel('To').fill(await day(at(1)));
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await expect.poll(async () => (await rows()).map((r) => r.by)).toEqual(['=cmd', 'zed']);
+
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download CSV' }).click(),
+      ]);
+      expect(file.suggestedFilename()).toMatch(/^audit-log-\d{4}-\d{2}-\d{2}\.csv$/);
+      const csv = (await readFile((await file.path())!, 'utf8')).trim().split('\r\n');
+      expect(csv).toEqual([
+        'at,action,action_label,actor,target,ip',
+        `${new Date(at(1)).toISOString()},login.failed,Sign-in failed,'=cmd,'=cmd,203.0.113.7`,
+        `${new Date(at(2)).toISOString()},login.succeeded,Signed in,zed,zed,203.0.113.9`,
+      ]);
+      expect(await text(page, '#audit-export-status')).toContain('Downloaded 2 events');
+      await context.close();
     });
 
     it('at 360 px shows the whole menu and the signed-in name', async () => {
