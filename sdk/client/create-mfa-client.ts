@@ -9,6 +9,7 @@ import type {
   LoginRequest,
   LoginResult,
   MfaLoginResult,
+  MfaReplacement,
   MfaSetup,
   MfaSetupVerifyResult,
   OpenApiDocument,
@@ -59,6 +60,10 @@ export interface MfaClient {
   regenerateRecoveryCodes(body: { code: string }): Promise<RecoveryCodes>;
   /** `POST /api/me/mfa/disable`: 403 `POLICY_REQUIRES_MFA` when the policy forbids it. */
   disableMfa(body: { code: string }): Promise<void>;
+  /** `POST /api/me/mfa/replace`: password and a current or recovery code give a new key. */
+  startMfaReplacement(body: { password: string; code: string }): Promise<MfaReplacement>;
+  /** `POST /api/me/mfa/replace/verify`: a code of the new key makes it the user's key. */
+  finishMfaReplacement(body: { replacementToken: string; code: string }): Promise<void>;
   /** `GET /api/admin/policy`. */
   getPolicy(): Promise<Policy>;
   /** `PUT /api/admin/policy`. */
@@ -120,6 +125,8 @@ export function createMfaClient({
     enableMfa: (body) => post('/api/me/mfa/enable', body),
     regenerateRecoveryCodes: (body) => post('/api/me/mfa/recovery-codes', body),
     disableMfa: (body) => post('/api/me/mfa/disable', body),
+    startMfaReplacement: (body) => post('/api/me/mfa/replace', body),
+    finishMfaReplacement: (body) => post('/api/me/mfa/replace/verify', body),
     getPolicy: () => get('/api/admin/policy'),
     setPolicy: (policy) => send({ method: 'PUT', path: '/api/admin/policy', body: policy }),
     policyImpact: () => get('/api/admin/policy/impact'),

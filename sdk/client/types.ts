@@ -61,6 +61,12 @@ export interface MfaSetup {
   expiresAt: string;
 }
 
+/** Answer of `POST /api/me/mfa/replace`: the new key, and the token that finishes the replacement. */
+export interface MfaReplacement extends MfaSetup {
+  /** Sealed by the server; send it back with the new key's first code. */
+  replacementToken: string;
+}
+
 /** Answer of `POST /api/login/mfa/setup/verify`: signed in, with the first recovery codes. */
 export interface MfaSetupVerifyResult {
   status: 'authenticated';

@@ -66,6 +66,22 @@ export const SetupKey = z
   .object({ secret: z.string(), otpauthUri: z.string(), qrSvg: z.string(), expiresAt: z.string() })
   .openapi('SetupKey');
 export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
+export const ReplaceBody = z.strictObject({
+  password: z.string().min(1).max(1024),
+  code: Code,
+});
+export const ReplacementKey = z.object({
+  secret: z.string(),
+  otpauthUri: z.string(),
+  qrSvg: z.string(),
+  expiresAt: z.string(),
+  /** Sealed by the server: send it back with the new key's first code. */
+  replacementToken: z.string(),
+});
+export const ReplaceVerifyBody = z.strictObject({
+  replacementToken: z.string().min(1).max(1024),
+  code: Code,
+});
 
 export const PolicyBody = z
   .strictObject({ requireMfaForNonSsoUsers: z.boolean() })

@@ -15,6 +15,8 @@ export const AuditAction = {
   MFA_ENABLED: 'mfa.enabled',
   MFA_DISABLED: 'mfa.disabled',
   MFA_RESET: 'mfa.reset',
+  /** Replace-my-authenticator: a new key, verified, took the old one's place. */
+  MFA_REPLACED: 'mfa.replaced',
   RECOVERY_CODE_USED: 'mfa.recovery_code_used',
   RECOVERY_CODES_REGENERATED: 'mfa.recovery_codes_regenerated',
   POLICY_CHANGED: 'policy.changed',

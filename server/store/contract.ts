@@ -110,6 +110,22 @@ export interface FactorStore {
    */
   advanceLastStep(factorId: number, step: number): Promise<boolean>;
   /**
+   * Replace-my-authenticator: gives the user's active factor `factorId` a new (encrypted) secret
+   * with `lastStep` (the new key's first accepted step) and `enabledAt = now`, only while it is
+   * still active and enabled at `enabledAt` (the factor the replacement started on; a reset,
+   * a disable or an earlier replacement changes that) and `now` is later, so a replacement
+   * applies once. Recovery
+   * codes stay. Durable before it resolves. Returns whether it replaced.
+   */
+  replaceFactorSecret(args: {
+    userId: number;
+    factorId: number;
+    enabledAt: number;
+    secret: string;
+    lastStep: number;
+    now: number;
+  }): Promise<boolean>;
+  /**
    * Removes the user's factor (pending or active), recovery codes and second-factor lock (with the
    * locks that would make the next one longer); with `mustSetupMfa` also marks the user to set
    * MFA up at the next login. Atomic. Returns true if an active factor was removed.

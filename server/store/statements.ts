@@ -51,6 +51,14 @@ export const ADVANCE_LAST_STEP = `
   UPDATE factors SET last_step = $2
   WHERE id = $1 AND status = 'active' AND (last_step IS NULL OR last_step < $2)`;
 export const DELETE_FACTOR = 'DELETE FROM factors WHERE user_id = $1 RETURNING status';
+/**
+ * Replace-my-authenticator: the active factor `$1` of user `$2` takes the new secret `$3` and
+ * its first step `$4`, only while it is still the factor the replacement began on (enabled at
+ * `$6`); `enabled_at` becomes `$5`, later than `$6`, so the same replacement cannot apply twice.
+ */
+export const REPLACE_FACTOR_SECRET = `
+  UPDATE factors SET secret = $3, last_step = $4, enabled_at = $5
+  WHERE id = $1 AND user_id = $2 AND status = 'active' AND enabled_at = $6 AND $5 > $6`;
 export const DELETE_RECOVERY_CODES = 'DELETE FROM recovery_codes WHERE user_id = $1';
 /** A recovery code's single use, the same way as the replay guard. */
 export const CONSUME_RECOVERY_CODE = `

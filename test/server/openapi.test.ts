@@ -30,6 +30,8 @@ describe('GET /api/openapi.json', () => {
         'POST /api/me/mfa/enable',
         'POST /api/me/mfa/recovery-codes',
         'POST /api/me/mfa/disable',
+        'POST /api/me/mfa/replace',
+        'POST /api/me/mfa/replace/verify',
         'GET /api/admin/policy',
         'PUT /api/admin/policy',
         'GET /api/admin/policy/impact',

@@ -131,6 +131,46 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('replace factor secret', () => {
+      it("replaces the active factor's secret once, only while it is the factor it began on", async () => {
+        const { user, factor } = await activeFactor();
+        const args = {
+          userId: user.id,
+          factorId: factor.id,
+          enabledAt: factor.enabledAt!,
+          secret: 'v1.k.new',
+          lastStep: 200,
+          now: T0 + MIN,
+        };
+        expect(await store.replaceFactorSecret(args)).toBe(true);
+        expect(await store.getFactor(user.id)).toMatchObject({
+          id: factor.id,
+          status: 'active',
+          secret: 'v1.k.new',
+          lastStep: 200,
+          enabledAt: T0 + MIN,
+        });
+        expect(await store.countRecoveryCodesLeft(user.id)).toBe(2);
+        // Applied already: the factor's enabledAt moved on.
+        expect(
+          await store.replaceFactorSecret({ ...args, secret: 'v1.k.again', now: T0 + 2 * MIN }),
+        ).toBe(false);
+        // Not in the same millisecond the factor was enabled, nor after a reset.
+        const { user: b, factor: fb } = await activeFactor('b@x.test');
+        const sameMs = {
+          ...args,
+          userId: b.id,
+          factorId: fb.id,
+          enabledAt: fb.enabledAt!,
+          now: fb.enabledAt!,
+        };
+        expect(await store.replaceFactorSecret(sameMs)).toBe(false);
+        await store.removeFactor(b.id, { mustSetupMfa: true });
+        expect(await store.replaceFactorSecret({ ...sameMs, now: T0 + MIN })).toBe(false);
+        expect(await store.getFactor(b.id)).toBeNull();
+      });
+    });
+
     describe('policy impact', () => {
       it('counts password users without an active factor, up to the cap', async () => {
         await activeFactor('mfa@x.test');

@@ -10,6 +10,7 @@ import {
   DELETE_MFA_FAILURES,
   DELETE_RECOVERY_CODES,
   FACTOR_OF_USER,
+  REPLACE_FACTOR_SECRET,
   SET_MUST_SETUP_MFA,
   START_ENROLMENT,
 } from '../statements.ts';
@@ -66,6 +67,17 @@ export function pgFactors(
     },
     async advanceLastStep(factorId, step) {
       const result = await query(pool, ADVANCE_LAST_STEP, [factorId, step]);
+      return result.rowCount === 1;
+    },
+    async replaceFactorSecret({ userId, factorId, enabledAt, secret, lastStep, now }) {
+      const result = await query(pool, REPLACE_FACTOR_SECRET, [
+        factorId,
+        userId,
+        secret,
+        lastStep,
+        now,
+        enabledAt,
+      ]);
       return result.rowCount === 1;
     },
     async removeFactor(userId, { mustSetupMfa }) {

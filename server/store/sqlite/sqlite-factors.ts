@@ -13,6 +13,7 @@ import {
   END_USER_SESSIONS,
   FACTOR_OF_USER,
   RECORD_ENDED_USER_SESSIONS,
+  REPLACE_FACTOR_SECRET,
   SET_MUST_SETUP_MFA,
   START_ENROLMENT,
   USER_BY_ID,
@@ -35,6 +36,7 @@ export function sqliteFactors(
   const clearSetupFlag = statement(db, CLEAR_MUST_SETUP_MFA);
   const setSetupFlag = statement(db, SET_MUST_SETUP_MFA);
   const advance = statement(db, ADVANCE_LAST_STEP);
+  const replaceSecret = statement(db, REPLACE_FACTOR_SECRET);
   const removeAll = statement<{ status: string }>(db, DELETE_FACTOR);
   const deleteCodes = statement(db, DELETE_RECOVERY_CODES);
   // One row a statement: SQLite has no array parameter to unnest.
@@ -82,6 +84,13 @@ export function sqliteFactors(
     },
     async advanceLastStep(factorId, step) {
       const ok = await write(() => advance.run(factorId, step).changes === 1);
+      if (ok) await durable();
+      return ok;
+    },
+    async replaceFactorSecret({ userId, factorId, enabledAt, secret, lastStep, now }) {
+      const ok = await write(
+        () => replaceSecret.run(factorId, userId, secret, lastStep, now, enabledAt).changes === 1,
+      );
       if (ok) await durable();
       return ok;
     },
