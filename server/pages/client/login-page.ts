@@ -77,8 +77,8 @@ export function mount(root: HTMLElement): void {
     show(html`<div class="stack">
       <h2 tabindex="-1">You signed in with a recovery code</h2>
       <p class="notice warn">That recovery code is now used up and will not work again. You have
-        ${user.mfa.recoveryCodesLeft} left. If you lost your phone, generate new recovery codes in
-        My Profile (and set MFA up again on your new phone).</p>
+        ${user.mfa.recoveryCodesLeft} left. If you lost your phone, move MFA to a new one with
+        "Replace my authenticator" in My Profile, and make new recovery codes there.</p>
       <a class="button primary" href=${next}>Continue</a>
       <a class="link" href="/profile">Go to My Profile</a>
     </div>`);

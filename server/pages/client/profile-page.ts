@@ -5,8 +5,9 @@ import { isRecoveryCode } from '../../../sdk/elements/error-messages.ts';
 import { client, errorText, sessionEnded, toLogin } from './api.ts';
 import { codeForm } from './code-form.ts';
 import { flash } from './flash.ts';
+import { mountReplace } from './replace-authenticator.ts';
 
-type Mode = 'view' | 'enroll' | 'regenerate' | 'codes' | 'disable';
+type Mode = 'view' | 'enroll' | 'regenerate' | 'codes' | 'disable' | 'replace';
 
 const SESSIONS_ENDED = 'Your other sessions were ended: sign in again on your other devices.';
 
@@ -31,6 +32,20 @@ export async function mount(root: HTMLElement): Promise<void> {
     enrolled = false;
     error = '';
     paint();
+    if (next === 'replace') {
+      // Its own steps, in their own panel; it takes the focus to its first field.
+      mountReplace(box.querySelector<HTMLElement>('#replace-panel')!, {
+        username: user.username,
+        onDone: () => {
+          flash(
+            `Your authenticator was replaced: codes from the old one no longer work. ${SESSIONS_ENDED}`,
+          );
+          void refresh();
+        },
+        onCancel: () => set('view'),
+      });
+      return;
+    }
     // The button that had focus is gone: move focus to what replaced it (a form's field, the
     // set-up's heading, or the MFA section with its new status). The new recovery codes take
     // focus to their own heading.
@@ -126,6 +141,8 @@ export async function mount(root: HTMLElement): Promise<void> {
           onSubmit: (code) => void disable(code),
           onCancel: () => set('view'),
         });
+      case 'replace':
+        return html`<div id="replace-panel"></div>`;
       case 'view':
         return user.mfa.enabled ? enabledActions() : disabledActions();
     }
@@ -133,6 +150,7 @@ export async function mount(root: HTMLElement): Promise<void> {
 
   const enabledActions = () => html`<div class="actions">
       <button class="button" type="button" @click=${() => set('regenerate')}>Regenerate recovery codes</button>
+      <button class="button" type="button" @click=${() => set('replace')}>Replace my authenticator</button>
       ${policyRequires ? nothing : html`<button class="button danger" type="button" @click=${() => set('disable')}>Disable MFA</button>`}
     </div>
     ${policyRequires ? html`<p class="muted" id="policy-note">Your company requires MFA for password sign-ins, so you cannot disable it.</p>` : nothing}`;
