@@ -58,7 +58,7 @@ describe.skipIf(!browserAvailable)(
         .fill(recoveryCodes[1]!);
       await page.getByRole('button', { name: 'Continue' }).click();
       await expect.poll(() => text(page, '#replace-error')).toBe('Wrong password.');
-    const found = await axeViolations(page, 'replace: proof');
+      const found = await axeViolations(page, 'replace: proof');
       await page.getByLabel('Password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Continue' }).click();
 
@@ -79,8 +79,8 @@ describe.skipIf(!browserAvailable)(
       await page.getByRole('button', { name: 'Replace authenticator' }).click();
       await expect.poll(() => text(page, '#replace-error')).toContain('not right');
       found.push(...(await axeViolations(page, 'replace: new key')));
-    expect(found).toEqual([]);
-    await page.getByLabel('Code from the new phone').fill(fresh.code());
+      expect(found).toEqual([]);
+      await page.getByLabel('Code from the new phone').fill(fresh.code());
       await page.getByRole('button', { name: 'Replace authenticator' }).click();
       await expect.poll(() => text(page, '#flash')).toContain('Your authenticator was replaced');
       expect(await text(page, '#mfa-status .badge')).toBe('Enabled');
