@@ -170,6 +170,11 @@ export interface FactorStore {
    * exactly one caller gets true; durable before it resolves, like {@link advanceLastStep}.
    */
   consumeRecoveryCode(userId: number, codeHash: string, now: number): Promise<boolean>;
+  /**
+   * Whether `codeHash` is one of the user's recovery codes that was used already (after
+   * `consumeRecoveryCode` said no: a spent code, not a wrong one).
+   */
+  isRecoveryCodeUsed(userId: number, codeHash: string): Promise<boolean>;
   /** Replaces all recovery codes of the user at once (regeneration); the old ones stop working. */
   replaceRecoveryCodes(userId: number, codeHashes: string[]): Promise<void>;
   countRecoveryCodesLeft(userId: number): Promise<number>;

@@ -91,6 +91,26 @@ describe('recovery codes', () => {
     expect((await loginWith(recoveryCodes[0]!)).status).toBe(200);
   });
 
+  it('refuses a spent recovery code at the profile routes as spent, not as a guess', async () => {
+    const client = await h.signIn('alice@demo.test', account);
+    expect((await loginWith(codes[5]!)).status).toBe(200);
+    // More tries than the lock's threshold: none is counted.
+    for (let i = 0; i < 11; i++) {
+      const res = await client.post('/api/me/mfa/recovery-codes', { code: codes[5] });
+      expect([res.status, (await res.json()) as unknown]).toMatchObject([
+        401,
+        { error: { code: 'RECOVERY_CODE_ALREADY_USED' } },
+      ]);
+    }
+    const actions = (await h.store.listAudit({ limit: 100 })).events.map((e) => e.action);
+    expect(actions.filter((a) => a === 'mfa.recovery_code_reused')).toHaveLength(11);
+    expect(actions).not.toContain('mfa.failed');
+    h.advance(30_000);
+    expect(
+      (await client.post('/api/me/mfa/recovery-codes', { code: h.code(account) })).status,
+    ).toBe(200);
+  });
+
   it('refuses regeneration without a valid current code', async () => {
     const client = await h.signIn('alice@demo.test', account);
     const res = await client.post('/api/me/mfa/recovery-codes', { code: '000000' });

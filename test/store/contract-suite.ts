@@ -131,6 +131,18 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('spent recovery codes', () => {
+      it("tells a spent recovery code from one that is not the user's", async () => {
+        const { user } = await activeFactor();
+        const other = (await store.createUser(person('o@x.test'), T0))!;
+        expect(await store.isRecoveryCodeUsed(user.id, 'h1')).toBe(false);
+        expect(await store.consumeRecoveryCode(user.id, 'h1', T0)).toBe(true);
+        expect(await store.isRecoveryCodeUsed(user.id, 'h1')).toBe(true);
+        expect(await store.isRecoveryCodeUsed(user.id, 'nope')).toBe(false);
+        expect(await store.isRecoveryCodeUsed(other.id, 'h1')).toBe(false);
+      });
+    });
+
     describe('replace factor secret', () => {
       it("replaces the active factor's secret once, only while it is the factor it began on", async () => {
         const { user, factor } = await activeFactor();

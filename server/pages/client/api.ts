@@ -30,7 +30,7 @@ export function errorText(error: unknown, { recovery = false } = {}): string {
       return `Too many attempts from this device.${wait}`;
     case 'INVALID_CODE':
       return recovery
-        ? 'That recovery code is not right, or it was used already. Check it against the codes you saved.'
+        ? 'That recovery code is not right. Check it against the codes you saved.'
         : 'That code is not right. Check your authenticator app and try again.';
     case 'CHALLENGE_EXPIRED':
       return 'This sign-in has expired. Please sign in again.';

@@ -10,6 +10,7 @@ import {
   DELETE_MFA_FAILURES,
   DELETE_RECOVERY_CODES,
   FACTOR_OF_USER,
+  RECOVERY_CODE_USED_AT,
   REPLACE_FACTOR_SECRET,
   SET_MUST_SETUP_MFA,
   START_ENROLMENT,
@@ -93,6 +94,13 @@ export function pgFactors(
     async consumeRecoveryCode(userId, codeHash, now) {
       const result = await query(pool, CONSUME_RECOVERY_CODE, [userId, codeHash, now]);
       return result.rowCount === 1;
+    },
+    async isRecoveryCodeUsed(userId, codeHash) {
+      const { rows } = await query<{ used_at: number | null }>(pool, RECOVERY_CODE_USED_AT, [
+        userId,
+        codeHash,
+      ]);
+      return (rows[0]?.used_at ?? null) !== null;
     },
     async replaceRecoveryCodes(userId, codeHashes) {
       await transaction(pool, async (tx) => {

@@ -13,6 +13,7 @@ import {
   END_USER_SESSIONS,
   FACTOR_OF_USER,
   RECORD_ENDED_USER_SESSIONS,
+  RECOVERY_CODE_USED_AT,
   REPLACE_FACTOR_SECRET,
   SET_MUST_SETUP_MFA,
   START_ENROLMENT,
@@ -37,6 +38,7 @@ export function sqliteFactors(
   const setSetupFlag = statement(db, SET_MUST_SETUP_MFA);
   const advance = statement(db, ADVANCE_LAST_STEP);
   const replaceSecret = statement(db, REPLACE_FACTOR_SECRET);
+  const usedAt = statement<{ used_at: number | null }>(db, RECOVERY_CODE_USED_AT);
   const removeAll = statement<{ status: string }>(db, DELETE_FACTOR);
   const deleteCodes = statement(db, DELETE_RECOVERY_CODES);
   // One row a statement: SQLite has no array parameter to unnest.
@@ -131,6 +133,9 @@ export function sqliteFactors(
       const ok = await write(() => consume.run(userId, codeHash, now).changes === 1);
       if (ok) await durable();
       return ok;
+    },
+    async isRecoveryCodeUsed(userId, codeHash) {
+      return (usedAt.get(userId, codeHash)?.used_at ?? null) !== null;
     },
     async replaceRecoveryCodes(userId, codeHashes) {
       await write(() => replaceCodes(userId, codeHashes), { atomic: true });
