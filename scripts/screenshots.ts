@@ -200,6 +200,18 @@ async function main(): Promise<void> {
         },
       ],
       ['06-auth-and-provision', admin, (p) => ready(p, `${origin}/admin/auth`)],
+      [
+        '06-auth-and-provision-confirm',
+        admin,
+        async (p) => {
+          await ready(p, `${origin}/admin/auth`);
+          // The question only: Cancel is what the page is left with.
+          await p
+            .getByRole('switch', { name: 'Require MFA for non-SSO users' })
+            .click({ force: true });
+          await p.getByRole('dialog').waitFor();
+        },
+      ],
       ['07-employees', admin, (p) => ready(p, `${origin}/admin/employees`)],
       [
         '08-contacts-selected',
@@ -214,7 +226,8 @@ async function main(): Promise<void> {
         admin,
         async (p) => {
           await ready(p, `${origin}/admin/contacts`);
-          await p.getByRole('button', { name: 'Reset MFA for Dave Contact' }).click();
+          // Reset is offered only to people with MFA on: Carol (enrolled above).
+          await p.getByRole('button', { name: 'Reset MFA for Carol Contact' }).click();
           await p.getByRole('dialog').waitFor();
         },
       ],

@@ -10,10 +10,12 @@ import type {
   LoginRequest,
   LoginResult,
   MfaLoginResult,
+  MfaReplacement,
   MfaSetup,
   MfaSetupVerifyResult,
   OpenApiDocument,
   Policy,
+  PolicyImpact,
   PolicyResult,
   RecoveryCodes,
   SamlIdpInput,
@@ -62,6 +64,10 @@ export interface MfaClient {
   regenerateRecoveryCodes(body: { code: string }): Promise<RecoveryCodes>;
   /** `POST /api/me/mfa/disable`: 403 `POLICY_REQUIRES_MFA` when the policy forbids it. */
   disableMfa(body: { code: string }): Promise<void>;
+  /** `POST /api/me/mfa/replace`: password and a current or recovery code give a new key. */
+  startMfaReplacement(body: { password: string; code: string }): Promise<MfaReplacement>;
+  /** `POST /api/me/mfa/replace/verify`: a code of the new key makes it the user's key. */
+  finishMfaReplacement(body: { replacementToken: string; code: string }): Promise<void>;
   /** `GET /api/admin/policy`. */
   getPolicy(): Promise<Policy>;
   /** `PUT /api/admin/policy`. */
@@ -72,6 +78,8 @@ export interface MfaClient {
   setSamlIdp(idp: SamlIdpInput): Promise<SamlSettings>;
   /** `DELETE /api/admin/sso/saml`: SSO sign-in off. */
   removeSamlIdp(): Promise<void>;
+  /** `GET /api/admin/policy/impact`: how many people turning the policy on affects. */
+  policyImpact(): Promise<PolicyImpact>;
   /** `GET /api/admin/users`: filtered, paged listing. */
   listUsers(query?: ListUsersQuery): Promise<UserPage>;
   /**
@@ -135,11 +143,14 @@ export function createMfaClient({
     enableMfa: (body) => post('/api/me/mfa/enable', body),
     regenerateRecoveryCodes: (body) => post('/api/me/mfa/recovery-codes', body),
     disableMfa: (body) => post('/api/me/mfa/disable', body),
+    startMfaReplacement: (body) => post('/api/me/mfa/replace', body),
+    finishMfaReplacement: (body) => post('/api/me/mfa/replace/verify', body),
     getPolicy: () => get('/api/admin/policy'),
     setPolicy: (policy) => send({ method: 'PUT', path: '/api/admin/policy', body: policy }),
     getSamlSettings: () => get('/api/admin/sso/saml'),
     setSamlIdp: (idp) => send({ method: 'PUT', path: '/api/admin/sso/saml', body: idp }),
     removeSamlIdp: () => send({ method: 'DELETE', path: '/api/admin/sso/saml' }),
+    policyImpact: () => get('/api/admin/policy/impact'),
     listUsers: (query = {}) => get('/api/admin/users', { ...query }),
     countUsers: (query = {}) => get('/api/admin/users/count', { ...query }),
     resetUserMfa: (userId) =>

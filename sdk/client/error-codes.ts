@@ -14,6 +14,8 @@ export const ErrorCode = {
   INVALID_CODE: 'INVALID_CODE',
   /** A correct code that was accepted already (a replay): wait for the next one; not counted as a guess (401). */
   CODE_ALREADY_USED: 'CODE_ALREADY_USED',
+  /** A recovery code of this user that was spent already; not counted as a guess (401). */
+  RECOVERY_CODE_ALREADY_USED: 'RECOVERY_CODE_ALREADY_USED',
   /** The login challenge succeeded already, expired, took 5 wrong codes, or is unknown to this client (410). */
   CHALLENGE_EXPIRED: 'CHALLENGE_EXPIRED',
   /** Too many wrong codes for this user: the second factor is locked; see `Retry-After` (429). */

@@ -61,6 +61,12 @@ export interface MfaSetup {
   expiresAt: string;
 }
 
+/** Answer of `POST /api/me/mfa/replace`: the new key, and the token that finishes the replacement. */
+export interface MfaReplacement extends MfaSetup {
+  /** Sealed by the server; send it back with the new key's first code. */
+  replacementToken: string;
+}
+
 /** Answer of `POST /api/login/mfa/setup/verify`: signed in, with the first recovery codes. */
 export interface MfaSetupVerifyResult {
   status: 'authenticated';
@@ -99,6 +105,14 @@ export interface SamlSettings {
     updatedAt: string;
   } | null;
   sp: { entityId: string; acsUrl: string; metadataUrl: string };
+}
+
+/** Answer of `GET /api/admin/policy/impact`: whom turning the policy on would affect. */
+export interface PolicyImpact {
+  /** Password users without MFA (counted up to 10 000). */
+  usersWithoutMfa: number;
+  /** True when there are at least 10 000: the count stopped there. */
+  capped: boolean;
 }
 
 /** Filters and paging of `GET /api/admin/users`. */
@@ -152,6 +166,14 @@ export interface AuditQuery {
   limit?: number;
   /** `nextCursor` of the previous page. */
   cursor?: number;
+  /** Only events of this username (or `anonymous`). */
+  actor?: string;
+  /** Only events of this action, e.g. `mfa.reset`. */
+  action?: string;
+  /** Only events at or after this ISO 8601 date-time (with an offset). */
+  from?: string;
+  /** Only events before this ISO 8601 date-time (with an offset). */
+  to?: string;
 }
 
 /** One audit-log line. */

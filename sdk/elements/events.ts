@@ -17,12 +17,18 @@ export interface MfaErrorDetail {
   message: string;
 }
 
+/** Detail of `mfa-mode-changed`: whether `<mfa-challenge>` now asks for a recovery code. */
+export interface MfaModeChangedDetail {
+  recovery: boolean;
+}
+
 /** Events the elements dispatch; all bubble and cross shadow roots (composed). */
 export interface MfaEventMap {
   'mfa-enrolled': CustomEvent<MfaEnrolledDetail>;
   'mfa-recovery-codes-saved': CustomEvent<Record<string, never>>;
   'mfa-authenticated': CustomEvent<MfaAuthenticatedDetail>;
   'mfa-error': CustomEvent<MfaErrorDetail>;
+  'mfa-mode-changed': CustomEvent<MfaModeChangedDetail>;
 }
 
 /**

@@ -11,6 +11,7 @@ export type {
   MfaEnrolledDetail,
   MfaErrorDetail,
   MfaEventMap,
+  MfaModeChangedDetail,
 } from './events.ts';
 export { MfaChallenge } from './mfa-challenge.ts';
 export { MfaEnroll } from './mfa-enroll.ts';

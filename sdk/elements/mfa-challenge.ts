@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { ClientElement } from './client-element.ts';
 import { CountdownController, formatSeconds } from './countdown-controller.ts';
-import { asApiError, FINAL_CODES, messageFor } from './error-messages.ts';
+import { asApiError, FINAL_CODES, isRecoveryCode, messageFor } from './error-messages.ts';
 import { emit } from './events.ts';
 import { theme } from './theme.ts';
 
@@ -10,7 +10,8 @@ import { theme } from './theme.ts';
  * `<mfa-challenge>`: the MFA code step of a login. Takes a TOTP or a recovery code for the
  * `challenge-id` that `POST /api/login` returned, and dispatches `mfa-authenticated` with
  * `{ user, usedRecoveryCode }`; wrong codes, an expired challenge and a lockout (with the time
- * remaining) are shown in place and dispatched as `mfa-error`.
+ * remaining) are shown in place and dispatched as `mfa-error`; switching between the app's code
+ * and a recovery code dispatches `mfa-mode-changed`, so the page can change its heading.
  *
  * @example
  * <mfa-challenge challenge-id="…"></mfa-challenge>
@@ -109,6 +110,8 @@ export class MfaChallenge extends ClientElement {
 
   private toggleMode(): void {
     this.recoveryMode = !this.recoveryMode;
+    this.error = '';
+    emit(this, 'mfa-mode-changed', { recovery: this.recoveryMode });
     this.updateComplete.then(() => this.input.focus());
   }
 
@@ -133,7 +136,7 @@ export class MfaChallenge extends ClientElement {
       emit(this, 'mfa-authenticated', { user, usedRecoveryCode });
     } catch (caught) {
       const error = asApiError(caught);
-      this.error = messageFor(error);
+      this.error = messageFor(error, { recovery: this.recoveryMode || isRecoveryCode(code) });
       this.final = FINAL_CODES.has(error.code);
       if (error.status === 429) this.lockout.start(error.retryAfter ?? 60);
       emit(this, 'mfa-error', { code: error.code, message: this.error });

@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { MfaSetup } from '../client/index.ts';
+import { parseKeyUri } from '../otp/index.ts';
 import { ClientElement } from './client-element.ts';
 import { CountdownController, formatSeconds } from './countdown-controller.ts';
 import { asApiError, FINAL_CODES, messageFor } from './error-messages.ts';
@@ -46,8 +47,50 @@ export class MfaEnroll extends ClientElement {
       code {
         font: 1.1em/1.4 var(--mfa-font-mono, ui-monospace, monospace);
         word-spacing: 0.3em;
-        overflow-wrap: anywhere;
         user-select: all;
+      }
+      /* The key breaks between groups of four, never inside one. */
+      .group {
+        white-space: nowrap;
+      }
+      .secret {
+        display: grid;
+        gap: 0.5rem;
+        margin: 0;
+      }
+      .secret dl {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: 0.125rem 0.75rem;
+        margin: 0;
+      }
+      .secret dt {
+        font-weight: 600;
+      }
+      .secret dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      .key {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0.25rem 1rem;
+      }
+      a.add {
+        justify-self: start;
+        display: inline-flex;
+        align-items: center;
+        min-height: 2.75rem;
+        padding: 0 1.2em;
+        border: 2px solid var(--mfa-color-accent, #2456d6);
+        border-radius: var(--mfa-radius, 0.5rem);
+        color: var(--mfa-color-accent, #2456d6);
+        font-weight: 600;
+        text-decoration: none;
+      }
+      a.add:visited {
+        color: var(--mfa-color-accent, #2456d6);
       }
       ol {
         margin: 0;
@@ -62,15 +105,23 @@ export class MfaEnroll extends ClientElement {
   @property({ attribute: 'pwa-url' }) pwaUrl = '/app/';
   /** Do not start on connect; call `start()` yourself. */
   @property({ type: Boolean }) manual = false;
+  /**
+   * When to offer "Add to this phone": `auto` (default) on a touch or phone-sized screen only,
+   * where the PWA can take the key; `always`; `never`.
+   */
+  @property({ attribute: 'add-link' }) addLink: 'auto' | 'always' | 'never' = 'auto';
 
   @state() private step: Step = 'idle';
   @state() private setup: (MfaSetup & { qrUrl: string | null }) | undefined;
   @state() private showSecret = false;
+  @state() private copied = '';
   @state() private busy = false;
   @state() private error = '';
   @state() private final = false;
   @state() private errorCode = '';
   @state() private recoveryCodes: string[] = [];
+  /** The key's issuer and account name, kept past Enable to name the recovery codes. */
+  @state() private keyNames = { issuer: '', account: '' };
   @query('input') private input!: HTMLInputElement;
 
   private lockout = new CountdownController(this, () => {
@@ -90,11 +141,13 @@ export class MfaEnroll extends ClientElement {
     this.errorCode = '';
     this.final = false;
     this.showSecret = false;
+    this.copied = '';
     try {
       const setup = this.challengeId
         ? await this.api.loginMfaSetup({ challengeId: this.challengeId })
         : await this.api.startMfaSetup();
       this.setup = { ...setup, qrUrl: sanitizeQrSvg(setup.qrSvg) };
+      this.keyNames = namesOf(setup.otpauthUri);
       this.step = 'scan';
     } catch (caught) {
       this.fail(caught);
@@ -115,6 +168,7 @@ export class MfaEnroll extends ClientElement {
         return this.renderScan();
       case 'codes':
         return html`<mfa-recovery-codes part="recovery-codes" .codes=${this.recoveryCodes}
+          issuer=${this.keyNames.issuer} account=${this.keyNames.account}
           exportparts="heading, codes, code, actions, action, copy, download, print, notice, confirm"
           @mfa-recovery-codes-saved=${this.saved}></mfa-recovery-codes>`;
       case 'done':
@@ -137,11 +191,25 @@ export class MfaEnroll extends ClientElement {
         aria-controls="secret" @click=${() => (this.showSecret = !this.showSecret)}>
         ${this.showSecret ? 'Hide secret key' : 'Show secret key for manual configuration'}
       </button>
-      <p id="secret" ?hidden=${!this.showSecret}>
-        Type this key into your app (time-based):<br />
-        <code part="secret">${groupSecret(setup.secret)}</code>
-      </p>
-      <a part="add-link" href=${addUrl} target="_blank" rel="noopener">Add to this phone</a>
+      <div id="secret" class="secret" ?hidden=${!this.showSecret}>
+        <p class="hint">In your app, choose to enter a setup key, and type:</p>
+        <dl>
+          ${this.keyNames.account ? html`<dt>Account name</dt><dd part="secret-account">${this.keyNames.account}</dd>` : nothing}
+          ${this.keyNames.issuer ? html`<dt>Issuer or key name</dt><dd part="secret-issuer">${this.keyNames.issuer}</dd>` : nothing}
+          <dt>Key</dt>
+          <dd class="key">
+            <code part="secret">${groupSecret(setup.secret).map((g, i) => html`${i ? ' ' : ''}<span class="group">${g}</span>`)}</code>
+            <button class="link" part="secret-copy" type="button" @click=${this.copySecret}>Copy key</button>
+          </dd>
+          <dt>Type of key</dt><dd>Time-based</dd>
+        </dl>
+        <p class="status" role="status" part="secret-status">${this.copied}</p>
+      </div>
+      ${
+        this.offersAddLink()
+          ? html`<a class="add" part="add-link" href=${addUrl} target="_blank" rel="noopener">Add to this phone</a>`
+          : nothing
+      }
       <form part="form" novalidate @submit=${this.verify}>
         <label for="code" part="label">Verify MFA Code</label>
         <input id="code" part="input" name="code" autocomplete="one-time-code" inputmode="numeric"
@@ -159,6 +227,24 @@ export class MfaEnroll extends ClientElement {
         }
       </form>
     </div>`;
+  }
+
+  /** "Add to this phone" only where the PWA on this device can take the key. */
+  private offersAddLink(): boolean {
+    if (this.addLink !== 'auto') return this.addLink === 'always';
+    return matchMedia('(pointer: coarse), (max-width: 40em)').matches;
+  }
+
+  private async copySecret(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(this.setup?.secret ?? '');
+      this.copied = 'Key copied.';
+    } catch {
+      // Clipboard needs a secure context and permission; selecting lets the person copy by hand.
+      const key = this.renderRoot.querySelector('[part=secret]');
+      if (key) getSelection()?.selectAllChildren(key);
+      this.copied = 'Copy is not available here: the key is selected, copy it by hand.';
+    }
   }
 
   private async verify(event: SubmitEvent): Promise<void> {
@@ -186,9 +272,14 @@ export class MfaEnroll extends ClientElement {
       this.step = 'codes';
     } catch (caught) {
       this.fail(caught);
-      this.input.value = '';
     } finally {
       this.busy = false;
+    }
+    if (!this.final && this.step === 'scan' && !this.lockout.running) {
+      await this.updateComplete;
+      // The typed code stays, selected: people see what they mistyped, and typing replaces it.
+      this.input.focus();
+      this.input.select();
     }
   }
 
@@ -208,9 +299,19 @@ export class MfaEnroll extends ClientElement {
   }
 }
 
-/** Groups a base32 secret in fours, as authenticator apps show it: `JBSW Y3DP EHPK 3PXP`. */
-function groupSecret(secret: string): string {
-  return secret.replace(/(.{4})(?=.)/g, '$1 ');
+/** The issuer and account name a key URI gives an authenticator app (empty when unreadable). */
+function namesOf(uri: string): { issuer: string; account: string } {
+  try {
+    const { issuer = '', label } = parseKeyUri(uri);
+    return { issuer, account: label };
+  } catch {
+    return { issuer: '', account: '' };
+  }
+}
+
+/** A base32 secret in groups of four, as authenticator apps show it: `JBSW Y3DP EHPK 3PXP`. */
+function groupSecret(secret: string): string[] {
+  return secret.match(/.{1,4}/g) ?? [];
 }
 
 declare global {

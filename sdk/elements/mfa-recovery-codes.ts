@@ -46,10 +46,14 @@ export class MfaRecoveryCodes extends LitElement {
 
   /** The codes to show. */
   @property({ attribute: false }) codes: string[] = [];
-  /** Name of the downloaded file. */
-  @property() filename = 'mfa-recovery-codes.txt';
+  /** Name of the downloaded file; by default it names the issuer, the account and the date. */
+  @property() filename = '';
   /** Heading text, e.g. the product's name for the print-out. */
   @property() heading = 'Recovery codes';
+  /** Who the codes are for: the company (the key's issuer), named in the download and print-out. */
+  @property() issuer = '';
+  /** The account the codes sign in to (its username), named in the download and print-out. */
+  @property() account = '';
 
   @state() private notice = '';
 
@@ -81,8 +85,30 @@ export class MfaRecoveryCodes extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('h3')?.focus();
   }
 
+  /** What the download and the print-out hold: whose codes they are and when they were made. */
   private text(): string {
-    return `${this.heading}\n\n${this.codes.join('\n')}\n`;
+    const about = [
+      this.issuer && `Company: ${this.issuer}`,
+      this.account && `Account: ${this.account}`,
+      `Made on: ${localDate(new Date())}`,
+    ].filter(Boolean);
+    return [
+      `${this.heading}${this.issuer ? ` for ${this.issuer}` : ''}`,
+      '',
+      ...about,
+      '',
+      'Each code signs you in once, instead of a code from your authenticator app.',
+      'Making new recovery codes replaces all of these.',
+      '',
+      ...this.codes,
+      '',
+    ].join('\n');
+  }
+
+  private fileName(): string {
+    if (this.filename) return this.filename;
+    const parts = [this.issuer, 'recovery-codes', this.account, localDate(new Date())];
+    return `${parts.filter(Boolean).map(fileSafe).join('-')}.txt`;
   }
 
   private async copy(): Promise<void> {
@@ -98,11 +124,12 @@ export class MfaRecoveryCodes extends LitElement {
   }
 
   private download(): void {
+    const name = this.fileName();
     const url = URL.createObjectURL(new Blob([this.text()], { type: 'text/plain' }));
-    const link = Object.assign(document.createElement('a'), { href: url, download: this.filename });
+    const link = Object.assign(document.createElement('a'), { href: url, download: name });
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 0);
-    this.notice = `Downloaded ${this.filename}.`;
+    this.notice = `Downloaded ${name}.`;
   }
 
   private print(): void {
@@ -127,6 +154,20 @@ export class MfaRecoveryCodes extends LitElement {
   private confirm(): void {
     emit(this, 'mfa-recovery-codes-saved', {});
   }
+}
+
+/** The day in the person's own time zone, as `2026-12-07` (sorts, and reads the same everywhere). */
+function localDate(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A piece of a file name: letters, digits, `.`, `_`, `@` and `-` only, spaces as `-`. */
+function fileSafe(part: string): string {
+  return part
+    .trim()
+    .replace(/\s+/g, '-')
+    .replace(/[^\p{L}\p{N}._@-]/gu, '');
 }
 
 declare global {

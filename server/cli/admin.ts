@@ -85,14 +85,14 @@ async function run(store: Store, argv: string[]): Promise<string> {
       if (user?.authType !== 'password') throw new UsageError(`no password user ${username}`);
       const secret = await readPassword(values['password-stdin']);
       await store.setPasswordHash(user.id, await hasher.hash(secret.password));
-      await store.endUserSessions(user.id);
+      await store.endUserSessions(user.id, undefined, 'password_changed');
       return `password of ${user.username} replaced${secret.generated ? ` (shown once): ${secret.password}` : ''}`;
     }
     case 'reset-mfa': {
       const user = await store.getUserByUsername(needUser());
       if (!user) throw new UsageError(`no user ${username}`);
       await store.removeFactor(user.id, { mustSetupMfa: true });
-      await store.endUserSessions(user.id);
+      await store.endUserSessions(user.id, undefined, 'mfa_changed');
       await store.appendAudit([
         { at: Date.now(), actor: 'cli', action: 'mfa.reset', target: user.username, ip: 'local' },
       ]);

@@ -21,6 +21,21 @@ describe('loadConfig', () => {
     expect(c.argon2).toBe(OWASP_ARGON2ID);
   });
 
+  it("names the company in the issuer: the demo company's name by default, COMPANY_NAME, or MFA_ISSUER", () => {
+    expect(loadConfig({}, '/srv')).toMatchObject({
+      companyName: 'Demo Company',
+      issuer: 'Demo Company',
+    });
+    expect(loadConfig({ COMPANY_NAME: 'Acme Ltd' }, '/srv')).toMatchObject({
+      companyName: 'Acme Ltd',
+      issuer: 'Acme Ltd',
+    });
+    expect(loadConfig({ COMPANY_NAME: 'Acme Ltd', MFA_ISSUER: 'Acme' }, '/srv')).toMatchObject({
+      companyName: 'Acme Ltd',
+      issuer: 'Acme',
+    });
+  });
+
   it('reads every variable', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const c = loadConfig({

@@ -52,6 +52,12 @@ export interface Config {
    * plus ALLOWED_HOSTS (comma-separated). Other names get 421 (DNS rebinding).
    */
   allowedHosts: string[];
+  /** The company whose BMS this is (COMPANY_NAME): the pages' header and, by default, the issuer. */
+  companyName: string;
+  /**
+   * The issuer in key URIs (MFA_ISSUER, default the company's name): what an authenticator app
+   * shows above the account, so people find their employer's code, not the product's name.
+   */
   issuer: string;
   /** Where the PWA build lives (served at /app/ when present). */
   pwaDir: string;
@@ -83,6 +89,9 @@ export class ConfigError extends Error {
 export const OWASP_ARGON2ID: Argon2Params = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 type Env = Record<string, string | undefined>;
+
+/** The seeded demo company's name: the BMS's name and issuer unless COMPANY_NAME says otherwise. */
+export const DEMO_COMPANY = 'Demo Company';
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -238,7 +247,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
         ...hostNames(env.ALLOWED_HOSTS),
       ]),
     ],
-    issuer: env.MFA_ISSUER || 'MFA Companion',
+    companyName: env.COMPANY_NAME || DEMO_COMPANY,
+    issuer: env.MFA_ISSUER || env.COMPANY_NAME || DEMO_COMPANY,
     pwaDir: resolve(cwd, env.PWA_DIR || './dist/pwa'),
     bmsDir: resolve(cwd, env.BMS_DIR || './dist/bms'),
     argon2: OWASP_ARGON2ID,

@@ -3,8 +3,10 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AppEnv } from '../http/app-env.ts';
+import { clearSessionCookie, readSessionToken } from '../routes/cookies.ts';
 import { session } from '../routes/guards.ts';
 import type { Deps } from '../services/deps.ts';
+import { whySessionEnded } from '../services/sessions.ts';
 import { isSamlRefusal, SamlRefusal } from '../sso/saml-refusals.ts';
 import type { SigningKeys } from '../sso/test-idp-keys.ts';
 import { ASSETS_BASE, readBundleAssets } from './assets.ts';
@@ -37,7 +39,7 @@ export function bmsPages(options: BmsPagesOptions = {}) {
 
   return (deps: Deps) => {
     const app = new Hono<AppEnv>();
-    const brand = deps.config.issuer;
+    const brand = deps.config.companyName;
 
     // Hashed file names never change content: cache them for a year. Set on the answer itself:
     // a c.header() from serveStatic's onFound did not reach it in this sub-app (test: pages.test).
@@ -75,10 +77,17 @@ export function bmsPages(options: BmsPagesOptions = {}) {
       const sso = (await deps.store.getSamlIdp()) !== null;
       const reason = c.req.query('sso_error');
       const ssoError = isSamlRefusal(reason) ? SamlRefusal[reason] : undefined;
+      // Every page sends a visitor without a live session here, cookie and all: if a change of
+      // how they sign in ended that session, say so once, then drop the dead cookie.
+      const token = readSessionToken(c);
+      const ended = token ? await whySessionEnded(deps, token) : null;
+      if (token) clearSessionCookie(c, deps.config);
       return page(c, {
         title: 'Sign in',
         page: 'login',
-        children: <LoginForm next={next} sso={sso} {...(ssoError ? { ssoError } : {})} />,
+        children: (
+          <LoginForm next={next} sso={sso} ended={ended} {...(ssoError ? { ssoError } : {})} />
+        ),
       });
     });
 

@@ -53,7 +53,7 @@ export function Shell(props: ShellProps) {
         ))}
         {assets.script ? <script type="module" src={assets.script} /> : null}
       </head>
-      <body data-page={page} {...dataAttrs}>
+      <body data-page={page} data-company={brand} {...dataAttrs}>
         <a class="skip" href="#main">
           Skip to content
         </a>

@@ -1,14 +1,36 @@
 /** The server-rendered part of each page: what shows before (and without) the bundle's data. */
 
+import type { SessionEndReason } from '../store/contract.ts';
+
+/** Why the previous sign-in ended, in the words the login page shows. */
+const ENDED: Record<SessionEndReason, string> = {
+  mfa_changed:
+    'You were signed out because your MFA changed (it was set up, turned off, reset by an administrator, or given new recovery codes). Sign in again.',
+  mfa_required:
+    'You were signed out because your company now requires MFA. Sign in again to set it up.',
+  password_changed: 'You were signed out because your password was changed. Sign in again.',
+};
+
 /**
- * The password step, rendered on the server so the form is there at first paint; with an IdP
- * configured, "Sign in with SSO" (a plain link to the SP-initiated sign-in) and, back from a
+ * The password step, rendered on the server so the form is there at first paint; `ended` says
+ * why the previous sign-in on this browser ended, when a change of the account ended it; with an
+ * IdP configured, "Sign in with SSO" (a plain link to the SP-initiated sign-in) and, back from a
  * refused SSO sign-in, what went wrong.
  */
-export function LoginForm(props: { next: string; sso?: boolean; ssoError?: string }) {
+export function LoginForm(props: {
+  next: string;
+  sso?: boolean;
+  ssoError?: string;
+  ended?: SessionEndReason | null;
+}) {
   const ssoHref = `/api/sso/saml/login?next=${encodeURIComponent(props.next)}`;
   return (
     <section class="card narrow" id="login" data-next={props.next}>
+      {props.ended ? (
+        <p class="notice warn" id="login-ended" role="status">
+          {ENDED[props.ended]}
+        </p>
+      ) : null}
       {props.ssoError ? (
         <p class="notice error" role="alert" id="sso-error">
           SSO sign-in did not work: {props.ssoError} Try again, or ask your administrator.

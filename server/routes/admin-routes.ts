@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { type AppEnv, actorOf, authOf } from '../http/app-env.ts';
-import { batchDisableMfa, resetUserMfa, updatePolicy } from '../services/admin.ts';
+import { batchDisableMfa, policyImpact, resetUserMfa, updatePolicy } from '../services/admin.ts';
 import type { Deps } from '../services/deps.ts';
 import { routeDefiner } from './guards.ts';
 import * as s from './schemas.ts';
@@ -31,6 +31,16 @@ export function adminRoutes(deps: Deps) {
       summary: 'Change the policy; turning it on ends affected sessions',
       request: s.json(s.PolicyBody),
       responses: { ...s.ok(s.PolicyAnswer, 'the policy'), ...s.errors(400, 401, 403) },
+    },
+    { access: 'admin' },
+  );
+  const getImpact = route(
+    {
+      method: 'get',
+      path: '/admin/policy/impact',
+      tags,
+      summary: 'How many people turning the policy on would affect',
+      responses: { ...s.ok(s.PolicyImpact, 'the count'), ...denied },
     },
     { access: 'admin' },
   );
@@ -98,6 +108,8 @@ export function adminRoutes(deps: Deps) {
     const { user, session } = authOf(c);
     return c.json(await updatePolicy(deps, user, c.req.valid('json'), actorOf(c), session.id), 200);
   });
+
+  app.openapi(getImpact, async (c) => c.json(await policyImpact(deps), 200));
 
   app.openapi(listUsers, async (c) =>
     c.json(await deps.store.listUsers(c.req.valid('query')), 200),

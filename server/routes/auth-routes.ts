@@ -153,7 +153,7 @@ export function authRoutes(deps: Deps) {
     await beginChallengeAttempt(deps, challenge);
     const recoveryCodes = await completeEnrolment(deps, user, code, actor);
     await finishChallenge(deps, challenge);
-    await deps.store.endUserSessions(user.id);
+    await deps.store.endUserSessions(user.id, undefined, 'mfa_changed');
     const view = await signIn(c, (await deps.store.getUserById(user.id)) ?? user);
     c.header('Cache-Control', 'no-store');
     return c.json({ status: 'authenticated' as const, user: view, recoveryCodes }, 200);

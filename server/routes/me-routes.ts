@@ -3,6 +3,7 @@ import { type AppEnv, actorOf, authOf } from '../http/app-env.ts';
 import type { Deps } from '../services/deps.ts';
 import { completeEnrolment, startEnrolment } from '../services/enrolment.ts';
 import { disableOwnMfa, regenerateRecoveryCodes } from '../services/profile-mfa.ts';
+import { finishReplacement, startReplacement } from '../services/replace-authenticator.ts';
 import { userView } from '../services/user-view.ts';
 import { routeDefiner } from './guards.ts';
 import * as s from './schemas.ts';
@@ -74,6 +75,33 @@ export function meRoutes(deps: Deps) {
     },
     { access: 'signed-in', rateLimited: true },
   );
+  const replace = route(
+    {
+      method: 'post',
+      path: '/me/mfa/replace',
+      tags,
+      summary:
+        'Replace the authenticator (lost phone): password and a current or recovery code give a new key',
+      request: s.json(s.ReplaceBody),
+      responses: {
+        ...s.ok(s.ReplacementKey, 'the new key, shown once; the old one still works'),
+        ...s.errors(400, 401, 403, 409, 429),
+      },
+    },
+    { access: 'signed-in', rateLimited: true },
+  );
+  const replaceVerify = route(
+    {
+      method: 'post',
+      path: '/me/mfa/replace/verify',
+      tags,
+      summary:
+        'Finish the replacement with a code of the new key; the old key stops, other sessions end',
+      request: s.json(s.ReplaceVerifyBody),
+      responses: { 204: { description: 'replaced' }, ...s.errors(400, 401, 403, 409, 429) },
+    },
+    { access: 'signed-in', rateLimited: true },
+  );
 
   const app = new OpenAPIHono<AppEnv>();
 
@@ -87,7 +115,7 @@ export function meRoutes(deps: Deps) {
   app.openapi(enable, async (c) => {
     const { user, session } = authOf(c);
     const recoveryCodes = await completeEnrolment(deps, user, c.req.valid('json').code, actorOf(c));
-    await deps.store.endUserSessions(user.id, session.id);
+    await deps.store.endUserSessions(user.id, session.id, 'mfa_changed');
     c.header('Cache-Control', 'no-store');
     return c.json({ recoveryCodes }, 200);
   });
@@ -103,6 +131,20 @@ export function meRoutes(deps: Deps) {
     );
     c.header('Cache-Control', 'no-store');
     return c.json({ recoveryCodes }, 200);
+  });
+
+  app.openapi(replace, async (c) => {
+    const { password, code } = c.req.valid('json');
+    const key = await startReplacement(deps, authOf(c).user, password, code, actorOf(c));
+    c.header('Cache-Control', 'no-store');
+    return c.json(key, 200);
+  });
+
+  app.openapi(replaceVerify, async (c) => {
+    const { user, session } = authOf(c);
+    const { replacementToken, code } = c.req.valid('json');
+    await finishReplacement(deps, user, replacementToken, code, actorOf(c), session.id);
+    return c.body(null, 204);
   });
 
   app.openapi(disable, async (c) => {

@@ -66,6 +66,22 @@ export const SetupKey = z
   .object({ secret: z.string(), otpauthUri: z.string(), qrSvg: z.string(), expiresAt: z.string() })
   .openapi('SetupKey');
 export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
+export const ReplaceBody = z.strictObject({
+  password: z.string().min(1).max(1024),
+  code: Code,
+});
+export const ReplacementKey = z.object({
+  secret: z.string(),
+  otpauthUri: z.string(),
+  qrSvg: z.string(),
+  expiresAt: z.string(),
+  /** Sealed by the server: send it back with the new key's first code. */
+  replacementToken: z.string(),
+});
+export const ReplaceVerifyBody = z.strictObject({
+  replacementToken: z.string().min(1).max(1024),
+  code: Code,
+});
 
 export const PolicyBody = z
   .strictObject({ requireMfaForNonSsoUsers: z.boolean() })
@@ -74,6 +90,13 @@ export const PolicyAnswer = z.object({
   requireMfaForNonSsoUsers: z.boolean(),
   /** True when the acting admin must set MFA up at the next login. */
   adminMustSetUp: z.boolean().optional(),
+});
+
+export const PolicyImpact = z.object({
+  /** Password users without MFA, counted up to 10 000. */
+  usersWithoutMfa: z.number().int(),
+  /** True when the count stopped at its cap: there are at least that many. */
+  capped: z.boolean(),
 });
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).max(200).default(fallback);

@@ -39,6 +39,21 @@ export async function updatePolicy(
   };
 }
 
+/** Where the policy's count stops: past it the confirmation says "10 000 or more". */
+export const POLICY_IMPACT_CAP = 10_000;
+
+/**
+ * Whom turning "require MFA for non-SSO users" on would affect: the password users without an
+ * active factor (their sessions end, their next login asks for the set-up), counted up to
+ * {@link POLICY_IMPACT_CAP} so the count costs the same on any number of users.
+ */
+export async function policyImpact(
+  deps: Deps,
+): Promise<{ usersWithoutMfa: number; capped: boolean }> {
+  const usersWithoutMfa = await deps.store.countPasswordUsersWithoutMfa(POLICY_IMPACT_CAP);
+  return { usersWithoutMfa, capped: usersWithoutMfa >= POLICY_IMPACT_CAP };
+}
+
 /**
  * An admin's reset of a user's MFA: removes the factor and recovery codes, marks the user to set
  * MFA up at the next password login (not an SSO-only user: SSO sign-ins are not asked) and ends their sessions (all but the acting admin's current one).
@@ -53,7 +68,7 @@ export async function resetUserMfa(
   if (!target) throw new AppError(ErrorCode.USER_NOT_FOUND, 'No such user.');
   // An SSO-only user has no password sign-in that could ask for the set-up: MFA is just removed.
   await deps.store.removeFactor(target.id, { mustSetupMfa: target.passwordHash !== null });
-  await deps.store.endUserSessions(target.id, currentSessionId);
+  await deps.store.endUserSessions(target.id, currentSessionId, 'mfa_changed');
   await audit(deps, actor, AuditAction.MFA_RESET, target.username);
 }
 

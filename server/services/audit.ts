@@ -8,11 +8,15 @@ export const AuditAction = {
   LOGIN_LOCKED: 'login.locked',
   MFA_FAILED: 'mfa.failed',
   MFA_LOCKED: 'mfa.locked',
-  /** A right code sent again (a replay), or a spent recovery code: not counted as a guess. */
+  /** A right TOTP code sent again (a replay): not counted as a guess. */
   MFA_REPLAYED: 'mfa.replayed',
+  /** A recovery code of the user's that was spent already: not counted as a guess. */
+  RECOVERY_CODE_REUSED: 'mfa.recovery_code_reused',
   MFA_ENABLED: 'mfa.enabled',
   MFA_DISABLED: 'mfa.disabled',
   MFA_RESET: 'mfa.reset',
+  /** Replace-my-authenticator: a new key, verified, took the old one's place. */
+  MFA_REPLACED: 'mfa.replaced',
   RECOVERY_CODE_USED: 'mfa.recovery_code_used',
   RECOVERY_CODES_REGENERATED: 'mfa.recovery_codes_regenerated',
   POLICY_CHANGED: 'policy.changed',

@@ -26,7 +26,7 @@ export async function regenerateRecoveryCodes(
     deps.random,
   );
   await deps.store.replaceRecoveryCodes(user.id, hashes);
-  await deps.store.endUserSessions(user.id, currentSessionId);
+  await deps.store.endUserSessions(user.id, currentSessionId, 'mfa_changed');
   await audit(deps, actor, AuditAction.RECOVERY_CODES_REGENERATED, user.username);
   return codes;
 }
@@ -51,6 +51,6 @@ export async function disableOwnMfa(
   }
   await verifySecondFactor(deps, user, code, actor);
   await deps.store.removeFactor(user.id, { mustSetupMfa: false });
-  await deps.store.endUserSessions(user.id, currentSessionId);
+  await deps.store.endUserSessions(user.id, currentSessionId, 'mfa_changed');
   await audit(deps, actor, AuditAction.MFA_DISABLED, user.username);
 }

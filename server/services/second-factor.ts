@@ -24,7 +24,8 @@ export function accountOf(deps: Deps, user: UserRecord, factor: FactorRecord): O
  * Runs one code attempt under the per-user MFA lockout: reserves the attempt first (refused while
  * locked, even for a correct code, and never more than the threshold in flight), counts a
  * failure (`attempt` gave null) and locks at the threshold, gives the attempt back for a right
- * code sent again (`'replayed'`: not a guess), restarts the count on success. (The
+ * code sent again (`'replayed'`) or a spent recovery code (`'recovery_reused'`: neither is a
+ * guess), restarts the count on success. (The
  * login's code step, TOTP or recovery, decides all of that in one store call instead:
  * `Store.attemptCodeLogin`.)
  */
@@ -32,7 +33,7 @@ export async function underLockout<T>(
   deps: Deps,
   user: UserRecord,
   actor: Actor,
-  attempt: () => Promise<T | 'replayed' | null>,
+  attempt: () => Promise<T | 'replayed' | 'recovery_reused' | null>,
 ): Promise<T> {
   const { store, clock, config } = deps;
   const now = clock.now();
@@ -42,10 +43,10 @@ export async function underLockout<T>(
     throw reserved.locked ? locked(reserved.retryAfterMs) : busy(reserved.retryAfterMs);
   }
   const result = await attempt();
-  if (result === 'replayed') {
+  if (result === 'replayed' || result === 'recovery_reused') {
     // Not a guess: the reservation is given back, so replays never lock the user out.
     await store.releaseAttempt(user.id, 'mfa');
-    return refuseReplayedCode(deps, user, actor, true);
+    return refuseReplayedCode(deps, user, actor, result === 'replayed');
   }
   if (result !== null) {
     await store.clearFailures(user.id, 'mfa');
@@ -91,8 +92,9 @@ export function totpVerdict(
 }
 
 /**
- * The answer to a right code sent again, or a spent recovery code: audited as a replay (not a
- * failure, not toward the lock), 401 `CODE_ALREADY_USED`.
+ * The answer to a right TOTP code sent again (401 `CODE_ALREADY_USED`, audited `mfa.replayed`) or
+ * a spent recovery code (401 `RECOVERY_CODE_ALREADY_USED`, audited `mfa.recovery_code_reused`):
+ * neither is a failure nor counts toward the lock, and the audit tells each from a wrong code.
  */
 export async function refuseReplayedCode(
   deps: Deps,
@@ -100,13 +102,15 @@ export async function refuseReplayedCode(
   actor: Actor,
   totp: boolean,
 ): Promise<never> {
-  await audit(deps, actor, AuditAction.MFA_REPLAYED, user.username);
-  throw new AppError(
-    ErrorCode.CODE_ALREADY_USED,
-    totp
-      ? 'This code was already used: wait for the next one.'
-      : 'This recovery code was already used.',
-  );
+  if (totp) {
+    await audit(deps, actor, AuditAction.MFA_REPLAYED, user.username);
+    throw new AppError(
+      ErrorCode.CODE_ALREADY_USED,
+      'This code was already used: wait for the next one.',
+    );
+  }
+  await audit(deps, actor, AuditAction.RECOVERY_CODE_REUSED, user.username);
+  throw new AppError(ErrorCode.RECOVERY_CODE_ALREADY_USED, 'This recovery code was already used.');
 }
 
 /** 429 `MFA_LOCKED` with the time left, for every path that refuses during a lockout. */
@@ -135,7 +139,8 @@ export async function refuseWrongCode(
 /**
  * Checks a code against the user's active factor: a TOTP code (±1 step of the server clock,
  * never a step at or before the last accepted one, the step advanced atomically and durably), or
- * a recovery code (consumed once). Throws `INVALID_CODE`, `MFA_LOCKED` or `MFA_NOT_ENABLED`.
+ * a recovery code (consumed once). Throws `INVALID_CODE`, `CODE_ALREADY_USED`,
+ * `RECOVERY_CODE_ALREADY_USED`, `MFA_LOCKED` or `MFA_NOT_ENABLED`.
  *
  * @example const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor);
  */
@@ -172,6 +177,7 @@ export async function verifySecondFactor(
       await audit(deps, actor, AuditAction.RECOVERY_CODE_USED, user.username);
       return { usedRecoveryCode: true };
     }
+    if (hash && (await deps.store.isRecoveryCodeUsed(user.id, hash))) return 'recovery_reused';
     return null;
   });
 }

@@ -1,5 +1,5 @@
 import { newToken, tokenId } from '../crypto/tokens.ts';
-import type { SessionRecord, UserRecord } from '../store/contract.ts';
+import type { SessionEndReason, SessionRecord, UserRecord } from '../store/contract.ts';
 import type { Deps } from './deps.ts';
 
 /** Only touch a session row when the last touch is this old: saves a write per request. */
@@ -52,4 +52,15 @@ export async function resumeSession(
   if (!user) return null;
   if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await store.touchSession(session.id, now);
   return { session, user };
+}
+
+/**
+ * Why the session behind a token that no longer resumes was ended, when a change of how its user
+ * signs in ended it (MFA changed, the policy, a new password); null for an unknown, expired or
+ * logged-out one.
+ *
+ * @example const reason = await whySessionEnded(deps, token); // 'mfa_changed'
+ */
+export function whySessionEnded(deps: Deps, token: string): Promise<SessionEndReason | null> {
+  return deps.store.endedSessionReason(tokenId(token), deps.clock.now());
 }

@@ -25,6 +25,7 @@ import type {
   Policy,
   SamlIdpConfig,
   SamlIdpRecord,
+  SessionEndReason,
   SessionRecord,
   UserCount,
   UserFilters,
@@ -75,6 +76,11 @@ export interface UserStore {
    * follows the cap, not the table. A search no index serves is not counted (`count` null).
    */
   countUserMatches(filters: UserFilters, cap: number): Promise<UserCount>;
+  /**
+   * How many password users have no active factor (whom the MFA policy affects), counted up to
+   * `cap`: the answer is `cap` when there are at least that many.
+   */
+  countPasswordUsersWithoutMfa(cap: number): Promise<number>;
 }
 
 /** The TOTP factor (one per user), its recovery codes, batch disable and the login's code step. */
@@ -111,6 +117,22 @@ export interface FactorStore {
    */
   advanceLastStep(factorId: number, step: number): Promise<boolean>;
   /**
+   * Replace-my-authenticator: gives the user's active factor `factorId` a new (encrypted) secret
+   * with `lastStep` (the new key's first accepted step) and `enabledAt = now`, only while it is
+   * still active and enabled at `enabledAt` (the factor the replacement started on; a reset,
+   * a disable or an earlier replacement changes that) and `now` is later, so a replacement
+   * applies once. Recovery
+   * codes stay. Durable before it resolves. Returns whether it replaced.
+   */
+  replaceFactorSecret(args: {
+    userId: number;
+    factorId: number;
+    enabledAt: number;
+    secret: string;
+    lastStep: number;
+    now: number;
+  }): Promise<boolean>;
+  /**
    * Removes the user's factor (pending or active), recovery codes and second-factor lock (with the
    * locks that would make the next one longer); with `mustSetupMfa` also marks the user to set
    * MFA up at the next login. Atomic. Returns true if an active factor was removed.
@@ -119,7 +141,8 @@ export interface FactorStore {
   /**
    * Batch disable of a chunk in one transaction (the service sends at most 100 ids a call, so
    * sign-ins run between chunks): for each distinct id, removes an active factor and the
-   * recovery codes, ends the user's sessions except `exceptSessionId`, and marks password users to
+   * recovery codes, ends the user's sessions except `exceptSessionId` (kept as ended for
+   * `mfa_changed`, see {@link SessionStore.endedSessionReason}), and marks password users to
    * set MFA up again when `markPasswordUsersForSetup`. Unknown ids and users without an active
    * factor are skipped with a reason; ids are reported in first-seen order.
    */
@@ -155,6 +178,11 @@ export interface FactorStore {
    * exactly one caller gets true; durable before it resolves, like {@link advanceLastStep}.
    */
   consumeRecoveryCode(userId: number, codeHash: string, now: number): Promise<boolean>;
+  /**
+   * Whether `codeHash` is one of the user's recovery codes that was used already (after
+   * `consumeRecoveryCode` said no: a spent code, not a wrong one).
+   */
+  isRecoveryCodeUsed(userId: number, codeHash: string): Promise<boolean>;
   /** Replaces all recovery codes of the user at once (regeneration); the old ones stop working. */
   replaceRecoveryCodes(userId: number, codeHashes: string[]): Promise<void>;
   countRecoveryCodesLeft(userId: number): Promise<number>;
@@ -270,15 +298,29 @@ export interface SessionStore {
   /** Records activity (sliding idle timeout). */
   touchSession(id: string, now: number): Promise<void>;
   deleteSession(id: string): Promise<void>;
-  /** Ends every session of the user except `exceptSessionId`; returns how many ended. */
-  endUserSessions(userId: number, exceptSessionId?: string): Promise<number>;
+  /**
+   * Ends every session of the user except `exceptSessionId`; returns how many ended. With
+   * `reason`, each ended session's id is kept with it, in the same transaction, until the session
+   * would have expired ({@link endedSessionReason}).
+   */
+  endUserSessions(
+    userId: number,
+    exceptSessionId?: string,
+    reason?: SessionEndReason,
+  ): Promise<number>;
+  /**
+   * Why the session `id` was ended, if it was ended with a reason (by `endUserSessions`, batch
+   * disable or the policy) and would not have expired by `now`; else null.
+   */
+  endedSessionReason(id: string, now: number): Promise<SessionEndReason | null>;
 
   // ---- company policy ----
   getPolicy(): Promise<Policy>;
   /**
    * Saves the policy. When it requires MFA for non-SSO users, then ends the sessions of password
    * users without an active factor, except `exceptSessionId`, in bounded windows of sessions
-   * each its own commit (a session made after the save has passed MFA under the new policy).
+   * each its own commit (a session made after the save has passed MFA under the new policy),
+   * keeping them as ended for `mfa_required`.
    * Returns how many sessions ended.
    */
   setPolicy(policy: Policy, opts: { exceptSessionId?: string }): Promise<{ endedSessions: number }>;
@@ -291,8 +333,8 @@ export interface SessionStore {
    */
   listAudit(query: AuditQuery): Promise<AuditPage>;
   /**
-   * Deletes expired challenges, pending factors, sessions, forgotten password counters and
-   * rate-limit windows, by their
+   * Deletes expired challenges, pending factors, sessions, ended-session notes, forgotten
+   * password counters and rate-limit windows, by their
    * expiry indexes in bounded batches, each its own commit (sign-ins run between them).
    */
   pruneExpired(now: number, sessionIdleMs: number): Promise<void>;

@@ -15,6 +15,15 @@ export const INSERT_USER = `
 export const USER_BY_ID = 'SELECT * FROM users WHERE id = $1';
 export const USER_BY_USERNAME = 'SELECT * FROM users WHERE username = $1';
 export const COUNT_USERS = 'SELECT count(*) AS n FROM users';
+/**
+ * Password users without an active factor — whom "Require MFA for non-SSO users" affects —
+ * counted up to `$1`: the LIMIT bounds the scan whatever the table's size.
+ */
+export const COUNT_PASSWORD_USERS_WITHOUT_MFA = `
+  SELECT CAST(count(*) AS INTEGER) AS n FROM (
+    SELECT 1 FROM users u WHERE u.auth_type = 'password'
+      AND NOT EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active')
+    LIMIT $1) affected`;
 export const SET_PASSWORD_HASH = 'UPDATE users SET password_hash = $2 WHERE id = $1';
 export const SET_MUST_SETUP_MFA = 'UPDATE users SET must_setup_mfa = TRUE WHERE id = $1';
 export const CLEAR_MUST_SETUP_MFA = 'UPDATE users SET must_setup_mfa = FALSE WHERE id = $1';
@@ -42,6 +51,14 @@ export const ADVANCE_LAST_STEP = `
   UPDATE factors SET last_step = $2
   WHERE id = $1 AND status = 'active' AND (last_step IS NULL OR last_step < $2)`;
 export const DELETE_FACTOR = 'DELETE FROM factors WHERE user_id = $1 RETURNING status';
+/**
+ * Replace-my-authenticator: the active factor `$1` of user `$2` takes the new secret `$3` and
+ * its first step `$4`, only while it is still the factor the replacement began on (enabled at
+ * `$6`); `enabled_at` becomes `$5`, later than `$6`, so the same replacement cannot apply twice.
+ */
+export const REPLACE_FACTOR_SECRET = `
+  UPDATE factors SET secret = $3, last_step = $4, enabled_at = $5
+  WHERE id = $1 AND user_id = $2 AND status = 'active' AND enabled_at = $6 AND $5 > $6`;
 export const DELETE_RECOVERY_CODES = 'DELETE FROM recovery_codes WHERE user_id = $1';
 /** A recovery code's single use, the same way as the replay guard. */
 export const CONSUME_RECOVERY_CODE = `
@@ -168,8 +185,26 @@ export const SESSION_BY_ID = 'SELECT * FROM sessions WHERE id = $1';
 export const TOUCH_SESSION =
   'UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2';
 export const DELETE_SESSION = 'DELETE FROM sessions WHERE id = $1';
-export const END_USER_SESSIONS =
-  'DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2';
+const USER_SESSIONS_BUT = 'user_id = $1 AND id IS DISTINCT FROM $2';
+export const END_USER_SESSIONS = `DELETE FROM sessions WHERE ${USER_SESSIONS_BUT}`;
+
+/**
+ * Keeps the ids of the sessions `where` selects, with `reason` (an SQL expression), until each
+ * would have expired: run just before the DELETE with the same `where`, in its transaction, so
+ * the next page load of an ended session can say why it ended. CAST, not `::`: SQLite reads it
+ * too.
+ */
+export const recordEndedSessions = (where: string, reason: string) => `
+  INSERT INTO ended_sessions (id, reason, expires_at)
+  SELECT id, ${reason}, expires_at FROM sessions WHERE ${where}
+  ON CONFLICT (id) DO NOTHING`;
+/** {@link recordEndedSessions} for {@link END_USER_SESSIONS}, the reason as `$3`. */
+export const RECORD_ENDED_USER_SESSIONS = recordEndedSessions(
+  USER_SESSIONS_BUT,
+  'CAST($3 AS TEXT)',
+);
+export const ENDED_SESSION_REASON =
+  'SELECT reason FROM ended_sessions WHERE id = $1 AND expires_at > $2';
 export const POLICY = "SELECT value FROM settings WHERE key = 'policy'";
 export const PUT_POLICY = `
   INSERT INTO settings (key, value) VALUES ('policy', $1)
@@ -293,6 +328,9 @@ export const PRUNE_PENDING_FACTORS_BATCH = `
 export const PRUNE_EXPIRED_SESSIONS_BATCH = `
   DELETE FROM sessions WHERE expires_at <= $1 AND id IN (
     SELECT id FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`;
+export const PRUNE_ENDED_SESSIONS_BATCH = `
+  DELETE FROM ended_sessions WHERE expires_at <= $1 AND id IN (
+    SELECT id FROM ended_sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`;
 export const PRUNE_IDLE_SESSIONS_BATCH = `
   DELETE FROM sessions WHERE last_seen_at <= $1 AND id IN (
     SELECT id FROM sessions WHERE last_seen_at <= $1 ORDER BY last_seen_at LIMIT $2)`;
@@ -314,8 +352,13 @@ export const SESSION_WINDOW_END =
  * is saved first, so a session made meanwhile has passed MFA; the windows walk the sessions'
  * primary key, never the users table.
  */
-export const endSessionsWithoutMfaStatement = (bounded: boolean) => `
-  DELETE FROM sessions WHERE id > $1 ${bounded ? 'AND id <= $3' : ''} AND id IS DISTINCT FROM $2
+export const endSessionsWithoutMfaStatement = (bounded: boolean) =>
+  `DELETE FROM sessions WHERE ${sessionsWithoutMfa(bounded)}`;
+/** Keeps the ids {@link endSessionsWithoutMfaStatement} ends, as ended by the policy. */
+export const recordSessionsWithoutMfaStatement = (bounded: boolean) =>
+  recordEndedSessions(sessionsWithoutMfa(bounded), "'mfa_required'");
+const sessionsWithoutMfa = (bounded: boolean) => `
+  id > $1 ${bounded ? 'AND id <= $3' : ''} AND id IS DISTINCT FROM $2
     AND EXISTS (SELECT 1 FROM users u WHERE u.id = sessions.user_id AND u.auth_type = 'password'
       AND NOT EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active'))`;
 

@@ -183,6 +183,13 @@ export interface SessionRecord extends NewSession {
   lastSeenAt: number;
 }
 
+/**
+ * Why sessions were ended for their user, kept for each until it would have expired: MFA was
+ * reset, enabled, disabled or replaced, or recovery codes were made (`mfa_changed`); the policy
+ * now requires MFA (`mfa_required`); the password changed (`password_changed`).
+ */
+export type SessionEndReason = 'mfa_changed' | 'mfa_required' | 'password_changed';
+
 export interface Policy {
   requireMfaForNonSsoUsers: boolean;
 }

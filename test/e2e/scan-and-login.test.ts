@@ -81,7 +81,9 @@ describe.skipIf(!browserAvailable)('scan and login, end to end', { timeout: 120_
     await admin.goto(`${server.origin}/admin/auth`);
     const toggle = admin.getByRole('switch', { name: 'Require MFA for non-SSO users' });
     expect(await toggle.isChecked()).toBe(false);
-    await toggle.check({ force: true });
+    // Turning it on asks first (not checked until confirmed).
+    await toggle.click({ force: true });
+    await admin.getByRole('dialog').getByRole('button', { name: 'Require MFA' }).click();
     await expect
       .poll(() => admin.locator('#policy-status').textContent())
       .toContain('MFA is now required');

@@ -47,9 +47,11 @@ describe.skipIf(!browserAvailable)(
       const admin = await newPage();
       await signIn(admin, server.origin, 'admin');
       await admin.goto(`${server.origin}/admin/auth`);
+      // Turning it on asks first, saying how many people it affects.
       await admin
         .getByRole('switch', { name: 'Require MFA for non-SSO users' })
-        .check({ force: true });
+        .click({ force: true });
+      await admin.getByRole('dialog').getByRole('button', { name: 'Require MFA' }).click();
       await expect
         .poll(() => admin.locator('#policy-status').textContent())
         .toContain('MFA is now required');

@@ -171,6 +171,10 @@ describe.skipIf(!browserAvailable)(
       expect(await status.getAttribute('role')).toBe('status');
       await admin.getByRole('switch', { name: 'Require MFA for non-SSO users' }).focus();
       await admin.keyboard.press('Space');
+      // Turning it on asks first, saying how many people it affects.
+      await admin.getByRole('dialog').waitFor();
+      await axeAdmin('policy: confirm');
+      await admin.getByRole('dialog').getByRole('button', { name: 'Require MFA' }).click();
       await expect.poll(() => status.textContent()).toContain('Saved: MFA is now required');
       expect(await activeElement(admin)).toBe('input#require-mfa ""');
       await axeAdmin('policy: saved');

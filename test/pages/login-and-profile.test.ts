@@ -168,7 +168,9 @@ describe.skipIf(!browserAvailable)('BMS login and My Profile', { timeout: 60_000
     // The admin turns the policy on while max's page is open: the server's refusal is shown.
     await adminPage.goto(`${server.origin}/admin/auth`);
     const toggle = adminPage.getByRole('switch', { name: 'Require MFA for non-SSO users' });
-    await toggle.check({ force: true });
+    // Turning it on asks first (not checked until confirmed).
+    await toggle.click({ force: true });
+    await adminPage.getByRole('dialog').getByRole('button', { name: 'Require MFA' }).click();
     await expect
       .poll(() => text(adminPage, '#policy-status'))
       .toBe('Saved: MFA is now required for everyone who signs in with a password.');

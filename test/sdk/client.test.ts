@@ -116,12 +116,12 @@ describe('sdk/client against the real server', () => {
     });
   });
 
-  it('logs in with a recovery code once, then refuses the same code with 401 CODE_ALREADY_USED', async () => {
+  it('logs in with a recovery code once, then refuses the same code with 401 RECOVERY_CODE_ALREADY_USED', async () => {
     const code = adaRecoveryCodes[0]!;
     expect((await loginWithCode(server.client(), 'ada', () => code)).usedRecoveryCode).toBe(true);
     expect(await apiError(loginWithCode(server.client(), 'ada', () => code))).toMatchObject({
       status: 401,
-      code: 'CODE_ALREADY_USED',
+      code: 'RECOVERY_CODE_ALREADY_USED',
     });
   });
 

@@ -29,7 +29,8 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
       origin: fixture.harness.origin,
     });
     expect((await loginInPage(page, 'ada')).status).toBe('authenticated');
-    await mount(page, '<mfa-enroll pwa-url="/app/"></mfa-enroll>');
+    // A desktop-sized page: by default the link shows on phones only.
+    await mount(page, '<mfa-enroll pwa-url="/app/" add-link="always"></mfa-enroll>');
 
     // The phone scans the QR as rendered on screen.
     const phone = createVirtualAuthenticator({ now: () => fixture.server.clock.now() });
@@ -88,7 +89,10 @@ describe.skipIf(!browserAvailable)('<mfa-enroll> in Chromium against the real se
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download' }).click(),
     ]);
-    expect(download.suggestedFilename()).toBe('mfa-recovery-codes.txt');
+    // Named for the key's issuer and account, and the day.
+    expect(download.suggestedFilename()).toMatch(
+      /^Acme-BMS-recovery-codes-ada-\d{4}-\d\d-\d\d\.txt$/,
+    );
     const text = await readFile((await download.path())!, 'utf8');
     for (const code of recoveryCodes) expect(text).toContain(code);
     await page.getByRole('button', { name: 'Copy' }).click();

@@ -58,6 +58,8 @@ describe('bad input is a 4xx JSON error, never a 500, never a partial write', as
     'POST /api/me/mfa/enable': { code: '123456' },
     'POST /api/me/mfa/recovery-codes': { code: '123456' },
     'POST /api/me/mfa/disable': { code: '123456' },
+    'POST /api/me/mfa/replace': { password: 'pw', code: '123456' },
+    'POST /api/me/mfa/replace/verify': { replacementToken: 't', code: '123456' },
     'PUT /api/admin/policy': { requireMfaForNonSsoUsers: true },
     'POST /api/admin/users/mfa/disable': { userIds: [1] },
     'PUT /api/admin/sso/saml': { metadataXml: '<md:EntityDescriptor/>' },

@@ -25,7 +25,7 @@ describe('enrolment from the profile (My Profile > Enable MFA)', () => {
     expect(account).toMatchObject({
       secret: key.secret,
       label: 'alice@demo.test',
-      issuer: 'MFA Companion',
+      issuer: 'Demo Company', // the company (the demo's by default), not the product
       digits: 6,
       period: 30,
     });

@@ -28,6 +28,17 @@ describe('policy: require MFA for non-SSO users', () => {
     });
   });
 
+  it('counts whom turning it on affects: password users without MFA, not SSO users or enrolled ones', async () => {
+    await h.user('carl@demo.test');
+    await h.enableMfa(await h.signIn('carl@demo.test'));
+    const res = await admin.get('/api/admin/policy/impact');
+    expect(res.status).toBe(200);
+    // admin and bob: no MFA, password; carl has MFA; erin is SSO.
+    expect(await res.json()).toEqual({ usersWithoutMfa: 2, capped: false });
+    const bob = await h.signIn('bob@demo.test');
+    expect((await bob.get('/api/admin/policy/impact')).status).toBe(403);
+  });
+
   it('ends the sessions of users it now affects but keeps the acting admin signed in', async () => {
     const bob = await h.signIn('bob@demo.test');
     const adminElsewhere = await h.signIn('admin@demo.test');

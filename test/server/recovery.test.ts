@@ -13,7 +13,7 @@ describe('recovery codes', () => {
 
   const loginWith = (code: string) => submitCode(h.client(), 'alice@demo.test', code);
 
-  it('logs in once with a recovery code typed in the code field', async () => {
+  it('logs in once with a recovery code typed in the code field; a spent one has its own code and audit action', async () => {
     const res = await loginWith(codes[0]!);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
@@ -23,8 +23,15 @@ describe('recovery codes', () => {
     const again = await loginWith(codes[0]!);
     expect(again.status).toBe(401);
     expect(await again.json()).toMatchObject({
-      error: { code: 'CODE_ALREADY_USED', message: 'This recovery code was already used.' },
+      error: {
+        code: 'RECOVERY_CODE_ALREADY_USED',
+        message: 'This recovery code was already used.',
+      },
     });
+    const actions = (await h.store.listAudit({ limit: 50 })).events.map((e) => e.action);
+    expect(actions).toContain('mfa.recovery_code_reused');
+    expect(actions).not.toContain('mfa.replayed');
+    expect(actions).not.toContain('mfa.failed');
   });
 
   it.each([
@@ -82,6 +89,26 @@ describe('recovery codes', () => {
     expect((await client.get('/api/me')).status).toBe(200);
     expect((await loginWith(codes[3]!)).status).toBe(401);
     expect((await loginWith(recoveryCodes[0]!)).status).toBe(200);
+  });
+
+  it('refuses a spent recovery code at the profile routes as spent, not as a guess', async () => {
+    const client = await h.signIn('alice@demo.test', account);
+    expect((await loginWith(codes[5]!)).status).toBe(200);
+    // More tries than the lock's threshold: none is counted.
+    for (let i = 0; i < 11; i++) {
+      const res = await client.post('/api/me/mfa/recovery-codes', { code: codes[5] });
+      expect([res.status, (await res.json()) as unknown]).toMatchObject([
+        401,
+        { error: { code: 'RECOVERY_CODE_ALREADY_USED' } },
+      ]);
+    }
+    const actions = (await h.store.listAudit({ limit: 100 })).events.map((e) => e.action);
+    expect(actions.filter((a) => a === 'mfa.recovery_code_reused')).toHaveLength(11);
+    expect(actions).not.toContain('mfa.failed');
+    h.advance(30_000);
+    expect(
+      (await client.post('/api/me/mfa/recovery-codes', { code: h.code(account) })).status,
+    ).toBe(200);
   });
 
   it('refuses regeneration without a valid current code', async () => {

@@ -149,6 +149,70 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('spent recovery codes', () => {
+      it("tells a spent recovery code from one that is not the user's", async () => {
+        const { user } = await activeFactor();
+        const other = (await store.createUser(person('o@x.test'), T0))!;
+        expect(await store.isRecoveryCodeUsed(user.id, 'h1')).toBe(false);
+        expect(await store.consumeRecoveryCode(user.id, 'h1', T0)).toBe(true);
+        expect(await store.isRecoveryCodeUsed(user.id, 'h1')).toBe(true);
+        expect(await store.isRecoveryCodeUsed(user.id, 'nope')).toBe(false);
+        expect(await store.isRecoveryCodeUsed(other.id, 'h1')).toBe(false);
+      });
+    });
+
+    describe('replace factor secret', () => {
+      it("replaces the active factor's secret once, only while it is the factor it began on", async () => {
+        const { user, factor } = await activeFactor();
+        const args = {
+          userId: user.id,
+          factorId: factor.id,
+          enabledAt: factor.enabledAt!,
+          secret: 'v1.k.new',
+          lastStep: 200,
+          now: T0 + MIN,
+        };
+        expect(await store.replaceFactorSecret(args)).toBe(true);
+        expect(await store.getFactor(user.id)).toMatchObject({
+          id: factor.id,
+          status: 'active',
+          secret: 'v1.k.new',
+          lastStep: 200,
+          enabledAt: T0 + MIN,
+        });
+        expect(await store.countRecoveryCodesLeft(user.id)).toBe(2);
+        // Applied already: the factor's enabledAt moved on.
+        expect(
+          await store.replaceFactorSecret({ ...args, secret: 'v1.k.again', now: T0 + 2 * MIN }),
+        ).toBe(false);
+        // Not in the same millisecond the factor was enabled, nor after a reset.
+        const { user: b, factor: fb } = await activeFactor('b@x.test');
+        const sameMs = {
+          ...args,
+          userId: b.id,
+          factorId: fb.id,
+          enabledAt: fb.enabledAt!,
+          now: fb.enabledAt!,
+        };
+        expect(await store.replaceFactorSecret(sameMs)).toBe(false);
+        await store.removeFactor(b.id, { mustSetupMfa: true });
+        expect(await store.replaceFactorSecret({ ...sameMs, now: T0 + MIN })).toBe(false);
+        expect(await store.getFactor(b.id)).toBeNull();
+      });
+    });
+
+    describe('policy impact', () => {
+      it('counts password users without an active factor, up to the cap', async () => {
+        await activeFactor('mfa@x.test');
+        for (const name of ['p1', 'p2', 'p3']) await store.createUser(person(`${name}@x.test`), T0);
+        await store.createUser(person('sso@x.test', { authType: 'saml', passwordHash: null }), T0);
+        const pending = (await store.createUser(person('pending@x.test'), T0))!;
+        await store.startEnrolment(pending.id, 'v1.k.s', T0, T0 + MIN);
+        expect(await store.countPasswordUsersWithoutMfa(100)).toBe(4);
+        expect(await store.countPasswordUsersWithoutMfa(2)).toBe(2);
+      });
+    });
+
     describe('factors', () => {
       it('keeps one pending factor per user, replaced by each new set-up', async () => {
         const u = (await store.createUser(person('a@x.test'), T0))!;
@@ -598,6 +662,41 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.getSession('a2')).not.toBeNull();
         expect(await store.getSession('b1')).not.toBeNull();
         expect(await store.endUserSessions(a.id)).toBe(1);
+      });
+
+      it('keeps why sessions were ended, until each would have expired', async () => {
+        const { user: a } = await activeFactor('a@x.test');
+        const { user: b } = await activeFactor('b@x.test');
+        const none = (await store.createUser(person('n@x.test'), T0))!;
+        for (const [id, u] of [
+          ['a1', a],
+          ['a2', a],
+          ['b1', b],
+          ['n1', none],
+          ['plain', none],
+        ] as const) {
+          await store.createSession(session(id, u.id));
+        }
+        expect(await store.endUserSessions(a.id, 'a2', 'mfa_changed')).toBe(1);
+        await store.disableFactorsForUsers([b.id], { markPasswordUsersForSetup: true });
+        await store.deleteSession('plain');
+        expect(
+          await store.setPolicy({ requireMfaForNonSsoUsers: true }, { exceptSessionId: 'a2' }),
+        ).toEqual({ endedSessions: 1 }); // n1; b1 ended already, a2 kept
+        const reasons = () =>
+          Promise.all(
+            ['a1', 'a2', 'b1', 'n1', 'plain'].map((id) => store.endedSessionReason(id, T0)),
+          );
+        expect(await reasons()).toEqual(['mfa_changed', null, 'mfa_changed', 'mfa_required', null]);
+        // Without a reason (a plain end), nothing is kept.
+        expect(await store.endUserSessions(a.id)).toBe(1);
+        expect(await store.endedSessionReason('a2', T0)).toBeNull();
+        // Kept only as long as the session itself would have lived; then pruned.
+        const end = T0 + 12 * 60 * MIN;
+        expect(await store.endedSessionReason('a1', end - 1)).toBe('mfa_changed');
+        expect(await store.endedSessionReason('a1', end)).toBeNull();
+        await store.pruneExpired(end, 30 * MIN);
+        expect(await store.endedSessionReason('a1', T0)).toBeNull();
       });
 
       it('turning the policy on ends sessions of password users without MFA, but the kept one', async () => {

@@ -11,11 +11,11 @@ function minutesSeconds(seconds: number): string {
 
 /**
  * What to tell a person about a failed call: plain words for the codes they can meet on these
- * pages, the server's own message otherwise.
+ * pages, the server's own message otherwise. `recovery`: the code sent was a recovery code.
  *
  * @example errorText(error) // 'Wrong username or password.'
  */
-export function errorText(error: unknown): string {
+export function errorText(error: unknown, { recovery = false } = {}): string {
   if (!(error instanceof MfaApiError)) return 'Something went wrong. Please try again.';
   const wait =
     error.retryAfter === undefined ? '' : ` Try again in ${minutesSeconds(error.retryAfter)}.`;
@@ -29,7 +29,9 @@ export function errorText(error: unknown): string {
     case 'RATE_LIMITED':
       return `Too many attempts from this device.${wait}`;
     case 'INVALID_CODE':
-      return 'That code is not right. Check your authenticator app and try again.';
+      return recovery
+        ? 'That recovery code is not right. Check it against the codes you saved.'
+        : 'That code is not right. Check your authenticator app and try again.';
     case 'CHALLENGE_EXPIRED':
       return 'This sign-in has expired. Please sign in again.';
     case 'POLICY_REQUIRES_MFA':

@@ -14,7 +14,8 @@ export interface CodeFormOptions {
 
 /**
  * A small "type a current MFA code to confirm" form (regenerate recovery codes, disable MFA):
- * labelled field with the one-time-code autofill hint, an alert region for errors, Cancel.
+ * labelled field with the one-time-code autofill hint (it takes a recovery code too, so the
+ * keyboard is a text one), an alert region for errors, Cancel.
  *
  * @example render(codeForm({ id: 'disable', intro: '…', submitLabel: 'Disable MFA', … }), box)
  */
@@ -27,8 +28,8 @@ export function codeForm(o: CodeFormOptions) {
   };
   return html`<form class="stack" id=${`${o.id}-form`} novalidate @submit=${submit}>
     <p>${o.intro}</p>
-    <label for=${`${o.id}-code`}>Current MFA code</label>
-    <input id=${`${o.id}-code`} name="code" autocomplete="one-time-code" inputmode="numeric"
+    <label for=${`${o.id}-code`}>Current MFA code or recovery code</label>
+    <input id=${`${o.id}-code`} name="code" autocomplete="one-time-code"
       autocapitalize="off" spellcheck="false" maxlength="64" required
       aria-describedby=${`${o.id}-error`} aria-invalid=${o.error ? 'true' : 'false'} />
     <p class="error" id=${`${o.id}-error`} role="alert">${o.error || nothing}</p>

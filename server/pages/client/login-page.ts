@@ -1,5 +1,9 @@
 import { html, nothing, render } from 'lit';
-import type { MfaAuthenticatedDetail, MfaErrorDetail } from '../../../sdk/elements/index.ts';
+import type {
+  MfaAuthenticatedDetail,
+  MfaErrorDetail,
+  MfaModeChangedDetail,
+} from '../../../sdk/elements/index.ts';
 import '../../../sdk/elements/index.ts';
 import { client, errorText } from './api.ts';
 import { flashNext } from './flash.ts';
@@ -35,13 +39,25 @@ export function mount(root: HTMLElement): void {
 
   const challengeView = (challengeId: string) => {
     let expired = false;
+    let recovery = false;
     const paint = () =>
       html`<div class="stack">
-        <h2 tabindex="-1">Enter your MFA code</h2>
-        <p class="muted">Signing in as <strong>${username}</strong>. Open your authenticator app
-          and type the code it shows for this account, or one of your recovery codes.</p>
+        ${
+          recovery
+            ? html`<h2 tabindex="-1">Enter a recovery code</h2>
+              <p class="muted">Signing in as <strong>${username}</strong>. Type one of the
+                recovery codes you saved when you set up MFA. Each one works once.</p>`
+            : html`<h2 tabindex="-1">Enter your MFA code</h2>
+              <p class="muted">Signing in as <strong>${username}</strong>. Open your
+                authenticator app and type the code it shows for this account, or one of your
+                recovery codes.</p>`
+        }
         <mfa-challenge .client=${client} challenge-id=${challengeId}
           @mfa-authenticated=${(e: CustomEvent<MfaAuthenticatedDetail>) => authenticated(e.detail)}
+          @mfa-mode-changed=${(e: CustomEvent<MfaModeChangedDetail>) => {
+            recovery = e.detail.recovery;
+            repaint();
+          }}
           @mfa-error=${onError}></mfa-challenge>
         ${expired ? html`<button class="button primary" type="button" @click=${backToPassword}>Sign in again</button>` : nothing}
         <button class="link" type="button" @click=${backToPassword}>Back to sign in</button>
@@ -49,9 +65,10 @@ export function mount(root: HTMLElement): void {
     const onError = (e: CustomEvent<MfaErrorDetail>) => {
       if (e.detail.code === 'CHALLENGE_EXPIRED' && !expired) {
         expired = true;
-        render(paint(), step.firstElementChild as HTMLElement);
+        repaint();
       }
     };
+    const repaint = () => render(paint(), step.firstElementChild as HTMLElement);
     return paint();
   };
 
@@ -60,27 +77,41 @@ export function mount(root: HTMLElement): void {
     show(html`<div class="stack">
       <h2 tabindex="-1">You signed in with a recovery code</h2>
       <p class="notice warn">That recovery code is now used up and will not work again. You have
-        ${user.mfa.recoveryCodesLeft} left. If you lost your phone, generate new recovery codes in
-        My Profile (and set MFA up again on your new phone).</p>
+        ${user.mfa.recoveryCodesLeft} left. If you lost your phone, move MFA to a new one with
+        "Replace my authenticator" in My Profile, and make new recovery codes there.</p>
       <a class="button primary" href=${next}>Continue</a>
       <a class="link" href="/profile">Go to My Profile</a>
     </div>`);
   };
 
-  const setupView = (challengeId: string) =>
-    html`<div class="stack">
-      <h2 tabindex="-1">Set up MFA to continue</h2>
-      <p class="notice">Your company requires multi-factor authentication (MFA) for password
-        sign-ins. Scan the QR code with an authenticator app on your phone — such as
-        <a href="/app/" target="_blank" rel="noopener">MFA Companion</a>, Google Authenticator or
-        Duo — then type the code it shows.</p>
-      <mfa-enroll .client=${client} challenge-id=${challengeId} pwa-url="/app/"
-        @mfa-recovery-codes-saved=${() => {
-          flashNext('MFA is on. From now on you sign in with your password and a code.');
-          location.assign(next);
-        }}></mfa-enroll>
-      <button class="link" type="button" @click=${backToPassword}>Back to sign in</button>
-    </div>`;
+  // The steps themselves are <mfa-enroll>'s: the page says only why, and once MFA is on it
+  // gives way to the recovery codes instead of standing above them.
+  const setupView = (challengeId: string) => {
+    let enrolled = false;
+    const paint = () =>
+      html`<div class="stack">
+        ${
+          enrolled
+            ? html`<h2 tabindex="-1">MFA is on: save your recovery codes</h2>`
+            : html`<h2 tabindex="-1">Set up MFA to continue</h2>
+              <p class="notice">Your company requires multi-factor authentication (MFA) for
+                password sign-ins. You need an authenticator app on your phone, such as
+                <a href="/app/" target="_blank" rel="noopener">MFA Companion</a>, Google
+                Authenticator or Duo.</p>`
+        }
+        <mfa-enroll .client=${client} challenge-id=${challengeId} pwa-url="/app/"
+          @mfa-enrolled=${() => {
+            enrolled = true;
+            render(paint(), step.firstElementChild as HTMLElement);
+          }}
+          @mfa-recovery-codes-saved=${() => {
+            flashNext('MFA is on. From now on you sign in with your password and a code.');
+            location.assign(next);
+          }}></mfa-enroll>
+        ${enrolled ? nothing : html`<button class="link" type="button" @click=${backToPassword}>Back to sign in</button>`}
+      </div>`;
+    return paint();
+  };
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

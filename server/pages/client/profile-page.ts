@@ -1,11 +1,13 @@
 import { html, nothing, render } from 'lit';
 import type { User } from '../../../sdk/client/index.ts';
 import '../../../sdk/elements/index.ts';
+import { isRecoveryCode } from '../../../sdk/elements/error-messages.ts';
 import { client, errorText, sessionEnded, toLogin } from './api.ts';
 import { codeForm } from './code-form.ts';
 import { flash } from './flash.ts';
+import { mountReplace } from './replace-authenticator.ts';
 
-type Mode = 'view' | 'enroll' | 'regenerate' | 'codes' | 'disable';
+type Mode = 'view' | 'enroll' | 'regenerate' | 'codes' | 'disable' | 'replace';
 
 const SESSIONS_ENDED = 'Your other sessions were ended: sign in again on your other devices.';
 
@@ -22,11 +24,28 @@ export async function mount(root: HTMLElement): Promise<void> {
   let busy = false;
   let error = '';
   let codes: string[] = [];
+  /** MFA was just enabled here: the set-up shows the first recovery codes. */
+  let enrolled = false;
 
   const set = (next: Mode) => {
     mode = next;
+    enrolled = false;
     error = '';
     paint();
+    if (next === 'replace') {
+      // Its own steps, in their own panel; it takes the focus to its first field.
+      mountReplace(box.querySelector<HTMLElement>('#replace-panel')!, {
+        username: user.username,
+        onDone: () => {
+          flash(
+            `Your authenticator was replaced: codes from the old one no longer work. ${SESSIONS_ENDED}`,
+          );
+          void refresh();
+        },
+        onCancel: () => set('view'),
+      });
+      return;
+    }
     // The button that had focus is gone: move focus to what replaced it (a form's field, the
     // set-up's heading, or the MFA section with its new status). The new recovery codes take
     // focus to their own heading.
@@ -40,31 +59,46 @@ export async function mount(root: HTMLElement): Promise<void> {
     set('view');
   };
 
-  const act = async (call: () => Promise<void>) => {
+  /** Runs a code form's call; a refused code stays in the field, selected, to be seen and retyped. */
+  const act = async (code: string, call: () => Promise<void>) => {
     busy = true;
     error = '';
     paint();
+    let refused = false;
     try {
       await call();
     } catch (caught) {
       if (sessionEnded(caught)) return toLogin();
-      error = errorText(caught);
-      box.querySelector<HTMLInputElement>('form input')!.value = '';
+      error = errorText(caught, { recovery: isRecoveryCode(code) });
+      refused = true;
     } finally {
       busy = false;
       paint();
     }
+    if (refused) {
+      const field = box.querySelector<HTMLInputElement>('form input');
+      field?.focus();
+      field?.select();
+    }
+  };
+
+  const enabled = async () => {
+    flash(`MFA is on. ${SESSIONS_ENDED}`);
+    enrolled = true;
+    paint();
+    user = (await client.me()).user;
+    paint();
   };
 
   const regenerate = (code: string) =>
-    act(async () => {
+    act(code, async () => {
       codes = (await client.regenerateRecoveryCodes({ code })).recoveryCodes;
       flash(`New recovery codes made; the old ones no longer work. ${SESSIONS_ENDED}`);
       set('codes');
     });
 
   const disable = (code: string) =>
-    act(async () => {
+    act(code, async () => {
       await client.disableMfa({ code });
       flash(`MFA is off. ${SESSIONS_ENDED}`);
       await refresh();
@@ -73,16 +107,18 @@ export async function mount(root: HTMLElement): Promise<void> {
   const mfaPanel = () => {
     switch (mode) {
       case 'enroll':
-        return html`<h3 id="enroll-h" tabindex="-1">Set up MFA</h3>
+        // Once enabled, the recovery codes replace the set-up: no set-up heading or Cancel above
+        // or below them, and the status says Enabled.
+        return html`<h3 id="enroll-h" tabindex="-1">${enrolled ? 'Save your recovery codes' : 'Set up MFA'}</h3>
           <mfa-enroll .client=${client} pwa-url="/app/"
-            @mfa-enrolled=${() => flash(`MFA is on. ${SESSIONS_ENDED}`)}
+            @mfa-enrolled=${() => void enabled()}
             @mfa-recovery-codes-saved=${() => void refresh()}></mfa-enroll>
-          <button class="link" type="button" @click=${() => set('view')}>Cancel</button>`;
+          ${enrolled ? nothing : html`<button class="link" type="button" @click=${() => set('view')}>Cancel</button>`}`;
       case 'regenerate':
         return codeForm({
           id: 'regenerate',
           intro:
-            'New recovery codes replace all the old ones. Type a code from your authenticator app to confirm.',
+            'New recovery codes replace all the old ones. To confirm, type the code your authenticator app shows now, or one of your unused recovery codes if you do not have your phone.',
           submitLabel: 'Make new recovery codes',
           busy,
           error,
@@ -91,12 +127,13 @@ export async function mount(root: HTMLElement): Promise<void> {
         });
       case 'codes':
         return html`<mfa-recovery-codes .codes=${codes} heading="Your new recovery codes"
+          issuer=${document.body.dataset.company ?? ''} account=${user.username}
           @mfa-recovery-codes-saved=${() => void refresh()}></mfa-recovery-codes>`;
       case 'disable':
         return codeForm({
           id: 'disable',
           intro:
-            'Without MFA, your password alone lets anyone sign in as you. Type a code from your authenticator app to confirm.',
+            'Without MFA, your password alone lets anyone sign in as you. To confirm, type the code your authenticator app shows now, or one of your unused recovery codes.',
           submitLabel: 'Disable MFA',
           danger: true,
           busy,
@@ -104,6 +141,8 @@ export async function mount(root: HTMLElement): Promise<void> {
           onSubmit: (code) => void disable(code),
           onCancel: () => set('view'),
         });
+      case 'replace':
+        return html`<div id="replace-panel"></div>`;
       case 'view':
         return user.mfa.enabled ? enabledActions() : disabledActions();
     }
@@ -111,6 +150,7 @@ export async function mount(root: HTMLElement): Promise<void> {
 
   const enabledActions = () => html`<div class="actions">
       <button class="button" type="button" @click=${() => set('regenerate')}>Regenerate recovery codes</button>
+      <button class="button" type="button" @click=${() => set('replace')}>Replace my authenticator</button>
       ${policyRequires ? nothing : html`<button class="button danger" type="button" @click=${() => set('disable')}>Disable MFA</button>`}
     </div>
     ${policyRequires ? html`<p class="muted" id="policy-note">Your company requires MFA for password sign-ins, so you cannot disable it.</p>` : nothing}`;

@@ -9,9 +9,10 @@ export const PAGE_SIZE = 10;
 type MfaFilter = '' | 'enabled' | 'disabled';
 
 /**
- * Admin > HR > Employees and CRM > Contacts: name, username, authentication type and MFA column;
- * search, MFA filter, paging; "Reset MFA" with a confirmation; on contacts, checkboxes and the
- * batch "Disable MFA" with a result per person.
+ * Employees and Contacts (the menu's names): name, username, authentication type and MFA
+ * column; search, MFA filter, paging; "Reset MFA" with a confirmation for people who have MFA on;
+ * on contacts, checkboxes, the batch "Disable MFA" with a result per person, and a word on how
+ * the two differ.
  */
 export async function mount(root: HTMLElement): Promise<void> {
   const box = root.querySelector<HTMLElement>('#app')!;
@@ -168,11 +169,13 @@ export async function mount(root: HTMLElement): Promise<void> {
     <td data-label="Authentication">${u.authType === 'saml' ? 'SAML SSO' : 'Password'}</td>
     <td data-label="MFA"><span class=${`badge ${u.mfaEnabled ? 'on' : 'off'}`}>${u.mfaEnabled ? 'Enabled' : 'Disabled'}</span></td>
     <td class="row-actions">${
-      u.authType !== 'saml'
-        ? html`<button class="button small" type="button" aria-label=${`Reset MFA for ${u.name}`} @click=${() => askReset(u)}>Reset MFA</button>`
-        : u.mfaEnabled
-          ? html`<button class="button small" type="button" aria-label=${`Remove MFA for ${u.name}`} @click=${() => askRemove(u)}>Remove MFA</button>`
-          : nothing
+      // Nothing to reset for someone who never set MFA up (or whose MFA is off already); an SSO
+      // user's MFA is removed, since SSO never asks them to set it up again.
+      !u.mfaEnabled
+        ? nothing
+        : u.authType !== 'saml'
+          ? html`<button class="button small" type="button" aria-label=${`Reset MFA for ${u.name}`} @click=${() => askReset(u)}>Reset MFA</button>`
+          : html`<button class="button small" type="button" aria-label=${`Remove MFA for ${u.name}`} @click=${() => askRemove(u)}>Remove MFA</button>`
     }</td>
   </tr>`;
 
@@ -219,6 +222,15 @@ export async function mount(root: HTMLElement): Promise<void> {
             </select>
           </div>
         </form>
+        ${
+          batch
+            ? html`<p class="help" id="contacts-help"><strong>Reset MFA</strong> (on one contact)
+                removes their MFA and asks them to set it up again at their next sign-in.
+                <strong>Disable MFA</strong> (for the contacts you select) turns their MFA off: they
+                sign in with their password alone, unless the company requires MFA, when they set
+                it up again too. Both end the contact's current sessions.</p>`
+            : nothing
+        }
         ${
           batch
             ? html`<div class="batchbar">

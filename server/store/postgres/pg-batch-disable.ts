@@ -1,4 +1,5 @@
 import type { BatchDisableResult, Store } from '../contract.ts';
+import { recordEndedSessions } from '../statements.ts';
 import { type Pool, query, transaction } from './pg-connection.ts';
 
 /**
@@ -29,11 +30,10 @@ export function pgBatchDisable(pool: Pool): Pick<Store, 'disableFactorsForUsers'
           await query(tx, 'DELETE FROM recovery_codes WHERE user_id = ANY($1::int[])', [
             removedIds,
           ]);
-          await query(
-            tx,
-            'DELETE FROM sessions WHERE user_id = ANY($1::int[]) AND id IS DISTINCT FROM $2',
-            [removedIds, exceptSessionId ?? null],
-          );
+          const theirSessions = 'user_id = ANY($1::int[]) AND id IS DISTINCT FROM $2';
+          const but = [removedIds, exceptSessionId ?? null];
+          await query(tx, recordEndedSessions(theirSessions, "'mfa_changed'"), but);
+          await query(tx, `DELETE FROM sessions WHERE ${theirSessions}`, but);
           if (markPasswordUsersForSetup) {
             await query(
               tx,

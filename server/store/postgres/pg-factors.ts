@@ -10,6 +10,8 @@ import {
   DELETE_MFA_FAILURES,
   DELETE_RECOVERY_CODES,
   FACTOR_OF_USER,
+  RECOVERY_CODE_USED_AT,
+  REPLACE_FACTOR_SECRET,
   SET_MUST_SETUP_MFA,
   START_ENROLMENT,
 } from '../statements.ts';
@@ -68,6 +70,17 @@ export function pgFactors(
       const result = await query(pool, ADVANCE_LAST_STEP, [factorId, step]);
       return result.rowCount === 1;
     },
+    async replaceFactorSecret({ userId, factorId, enabledAt, secret, lastStep, now }) {
+      const result = await query(pool, REPLACE_FACTOR_SECRET, [
+        factorId,
+        userId,
+        secret,
+        lastStep,
+        now,
+        enabledAt,
+      ]);
+      return result.rowCount === 1;
+    },
     async removeFactor(userId, { mustSetupMfa }) {
       return transaction(pool, async (tx) => {
         await lockUser(tx, userId);
@@ -81,6 +94,13 @@ export function pgFactors(
     async consumeRecoveryCode(userId, codeHash, now) {
       const result = await query(pool, CONSUME_RECOVERY_CODE, [userId, codeHash, now]);
       return result.rowCount === 1;
+    },
+    async isRecoveryCodeUsed(userId, codeHash) {
+      const { rows } = await query<{ used_at: number | null }>(pool, RECOVERY_CODE_USED_AT, [
+        userId,
+        codeHash,
+      ]);
+      return (rows[0]?.used_at ?? null) !== null;
     },
     async replaceRecoveryCodes(userId, codeHashes) {
       await transaction(pool, async (tx) => {

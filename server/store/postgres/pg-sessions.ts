@@ -1,14 +1,16 @@
 import { listAuditPage } from '../audit-page.ts';
-import type { SessionStore } from '../contract.ts';
+import type { SessionEndReason, SessionStore } from '../contract.ts';
 import { HOUSEKEEPING_BATCH } from '../housekeeping.ts';
 import { type SessionRow, toPolicy, toSession } from '../rows.ts';
 import {
   DELETE_SESSION,
   END_USER_SESSIONS,
+  ENDED_SESSION_REASON,
   endSessionsWithoutMfaStatement,
   INSERT_SESSION,
   POLICY,
   PRUNE_CHALLENGES_BATCH,
+  PRUNE_ENDED_SESSIONS_BATCH,
   PRUNE_EXPIRED_SESSIONS_BATCH,
   PRUNE_IDLE_SESSIONS_BATCH,
   PRUNE_LOGIN_FAILURES_BATCH,
@@ -16,11 +18,13 @@ import {
   PRUNE_SAML_ASSERTIONS,
   PRUNE_SAML_REQUESTS,
   PUT_POLICY,
+  RECORD_ENDED_USER_SESSIONS,
+  recordSessionsWithoutMfaStatement,
   SESSION_BY_ID,
   SESSION_WINDOW_END,
   TOUCH_SESSION,
 } from '../statements.ts';
-import { type Pool, query, rowsOn } from './pg-connection.ts';
+import { type Pool, query, rowsOn, transaction } from './pg-connection.ts';
 
 /**
  * Sessions, the company policy, the audit log and housekeeping of the PostgreSQL store. Nothing
@@ -42,9 +46,20 @@ export function pgSessions(pool: Pool): SessionStore {
     async deleteSession(id) {
       await query(pool, DELETE_SESSION, [id]);
     },
-    async endUserSessions(userId, exceptSessionId) {
-      const result = await query(pool, END_USER_SESSIONS, [userId, exceptSessionId ?? null]);
-      return result.rowCount;
+    async endUserSessions(userId, exceptSessionId, reason) {
+      const but = [userId, exceptSessionId ?? null];
+      if (!reason) return (await query(pool, END_USER_SESSIONS, but)).rowCount;
+      return transaction(pool, async (tx) => {
+        await query(tx, RECORD_ENDED_USER_SESSIONS, [...but, reason]);
+        return (await query(tx, END_USER_SESSIONS, but)).rowCount;
+      });
+    },
+    async endedSessionReason(id, now) {
+      const { rows } = await query<{ reason: SessionEndReason }>(pool, ENDED_SESSION_REASON, [
+        id,
+        now,
+      ]);
+      return rows[0]?.reason ?? null;
     },
     async getPolicy() {
       const { rows } = await query<{ value: string }>(pool, POLICY);
@@ -63,12 +78,11 @@ export function pgSessions(pool: Pool): SessionStore {
         ]);
         const end = rows[0]?.id ?? null;
         const except = exceptSessionId ?? null;
-        const ended = await query(
-          pool,
-          endSessionsWithoutMfaStatement(end !== null),
-          end === null ? [after, except] : [after, except, end],
-        );
-        endedSessions += ended.rowCount;
+        const args = end === null ? [after, except] : [after, except, end];
+        endedSessions += await transaction(pool, async (tx) => {
+          await query(tx, recordSessionsWithoutMfaStatement(end !== null), args);
+          return (await query(tx, endSessionsWithoutMfaStatement(end !== null), args)).rowCount;
+        });
         if (end === null) return { endedSessions };
         after = end;
       }
@@ -99,6 +113,7 @@ export function pgSessions(pool: Pool): SessionStore {
         [PRUNE_EXPIRED_SESSIONS_BATCH, now],
         [PRUNE_IDLE_SESSIONS_BATCH, now - sessionIdleMs],
         [PRUNE_LOGIN_FAILURES_BATCH, now],
+        [PRUNE_ENDED_SESSIONS_BATCH, now],
       ];
       for (const [text, limit] of batches) {
         while (

@@ -1,6 +1,7 @@
 import type { UserStore } from '../contract.ts';
 import { toUser, type UserRow } from '../rows.ts';
 import {
+  COUNT_PASSWORD_USERS_WITHOUT_MFA,
   COUNT_USERS,
   INSERT_USER,
   SET_PASSWORD_HASH,
@@ -38,6 +39,10 @@ export function pgUsers(pool: Pool): UserStore {
     },
     async getUserByUsername(username) {
       return oneUser(USER_BY_USERNAME, [username.toLowerCase()]);
+    },
+    async countPasswordUsersWithoutMfa(cap) {
+      const { rows } = await query<{ n: number }>(pool, COUNT_PASSWORD_USERS_WITHOUT_MFA, [cap]);
+      return rows[0]?.n ?? 0;
     },
     async countUsers() {
       const { rows } = await query<{ n: number }>(pool, COUNT_USERS);

@@ -12,6 +12,9 @@ import {
   DELETE_RECOVERY_CODES,
   END_USER_SESSIONS,
   FACTOR_OF_USER,
+  RECORD_ENDED_USER_SESSIONS,
+  RECOVERY_CODE_USED_AT,
+  REPLACE_FACTOR_SECRET,
   SET_MUST_SETUP_MFA,
   START_ENROLMENT,
   USER_BY_ID,
@@ -34,6 +37,8 @@ export function sqliteFactors(
   const clearSetupFlag = statement(db, CLEAR_MUST_SETUP_MFA);
   const setSetupFlag = statement(db, SET_MUST_SETUP_MFA);
   const advance = statement(db, ADVANCE_LAST_STEP);
+  const replaceSecret = statement(db, REPLACE_FACTOR_SECRET);
+  const usedAt = statement<{ used_at: number | null }>(db, RECOVERY_CODE_USED_AT);
   const removeAll = statement<{ status: string }>(db, DELETE_FACTOR);
   const deleteCodes = statement(db, DELETE_RECOVERY_CODES);
   // One row a statement: SQLite has no array parameter to unnest.
@@ -42,6 +47,7 @@ export function sqliteFactors(
   const left = statement<{ n: number }>(db, COUNT_RECOVERY_CODES_LEFT);
   const userById = statement<{ auth_type: string }>(db, USER_BY_ID);
   const endSessions = statement(db, END_USER_SESSIONS);
+  const recordEnded = statement(db, RECORD_ENDED_USER_SESSIONS);
 
   const replaceCodes = (userId: number, hashes: string[]) => {
     deleteCodes.run(userId);
@@ -83,6 +89,13 @@ export function sqliteFactors(
       if (ok) await durable();
       return ok;
     },
+    async replaceFactorSecret({ userId, factorId, enabledAt, secret, lastStep, now }) {
+      const ok = await write(
+        () => replaceSecret.run(factorId, userId, secret, lastStep, now, enabledAt).changes === 1,
+      );
+      if (ok) await durable();
+      return ok;
+    },
     async removeFactor(userId, { mustSetupMfa }) {
       return write(
         () => {
@@ -104,6 +117,7 @@ export function sqliteFactors(
             else if (factor?.status !== 'active') skipped.push({ id, reason: 'MFA_NOT_ENABLED' });
             else {
               remove(id, markPasswordUsersForSetup && user.auth_type === 'password');
+              recordEnded.run(id, exceptSessionId ?? null, 'mfa_changed');
               endSessions.run(id, exceptSessionId ?? null);
               disabled.push(id);
             }
@@ -119,6 +133,9 @@ export function sqliteFactors(
       const ok = await write(() => consume.run(userId, codeHash, now).changes === 1);
       if (ok) await durable();
       return ok;
+    },
+    async isRecoveryCodeUsed(userId, codeHash) {
+      return (usedAt.get(userId, codeHash)?.used_at ?? null) !== null;
     },
     async replaceRecoveryCodes(userId, codeHashes) {
       await write(() => replaceCodes(userId, codeHashes), { atomic: true });

@@ -1,16 +1,18 @@
 import type Database from 'better-sqlite3';
 import { listAuditPage } from '../audit-page.ts';
-import type { SessionStore } from '../contract.ts';
+import type { SessionEndReason, SessionStore } from '../contract.ts';
 import { HOUSEKEEPING_BATCH } from '../housekeeping.ts';
 import { type SessionRow, toPolicy, toSession } from '../rows.ts';
 import {
   DELETE_SESSION,
   END_USER_SESSIONS,
+  ENDED_SESSION_REASON,
   endSessionsWithoutMfaStatement,
   INSERT_AUDIT,
   INSERT_SESSION,
   POLICY,
   PRUNE_CHALLENGES_BATCH,
+  PRUNE_ENDED_SESSIONS_BATCH,
   PRUNE_EXPIRED_SESSIONS_BATCH,
   PRUNE_IDLE_SESSIONS_BATCH,
   PRUNE_LOGIN_FAILURES_BATCH,
@@ -18,6 +20,8 @@ import {
   PRUNE_SAML_ASSERTIONS,
   PRUNE_SAML_REQUESTS,
   PUT_POLICY,
+  RECORD_ENDED_USER_SESSIONS,
+  recordSessionsWithoutMfaStatement,
   SESSION_BY_ID,
   SESSION_WINDOW_END,
   TOUCH_SESSION,
@@ -37,11 +41,16 @@ export function sqliteSessions(db: Database.Database, write: Write, reads: RunRo
   const touch = statement(db, TOUCH_SESSION);
   const del = statement(db, DELETE_SESSION);
   const endForUser = statement(db, END_USER_SESSIONS);
+  const recordEnded = statement(db, RECORD_ENDED_USER_SESSIONS);
+  const endedReason = statement<{ reason: SessionEndReason }>(db, ENDED_SESSION_REASON);
   const getPolicy = statement<{ value: string }>(db, POLICY);
   const putPolicy = statement(db, PUT_POLICY);
   const sessionWindowEnd = statement<{ id: string }>(db, SESSION_WINDOW_END);
   const endWithoutMfa = [false, true].map((bounded) =>
     statement(db, endSessionsWithoutMfaStatement(bounded)),
+  );
+  const recordWithoutMfa = [false, true].map((bounded) =>
+    statement(db, recordSessionsWithoutMfaStatement(bounded)),
   );
   const insertAudit = statement(db, INSERT_AUDIT);
   const prune = [
@@ -50,6 +59,7 @@ export function sqliteSessions(db: Database.Database, write: Write, reads: RunRo
     PRUNE_EXPIRED_SESSIONS_BATCH,
     PRUNE_IDLE_SESSIONS_BATCH,
     PRUNE_LOGIN_FAILURES_BATCH,
+    PRUNE_ENDED_SESSIONS_BATCH,
   ].map((text) => statement(db, text));
   const pruneSaml = [PRUNE_SAML_REQUESTS, PRUNE_SAML_ASSERTIONS].map((text) => statement(db, text));
 
@@ -67,8 +77,17 @@ export function sqliteSessions(db: Database.Database, write: Write, reads: RunRo
     async deleteSession(id) {
       await write(() => del.run(id));
     },
-    async endUserSessions(userId, exceptSessionId) {
-      return write(() => endForUser.run(userId, exceptSessionId ?? null).changes);
+    async endUserSessions(userId, exceptSessionId, reason) {
+      return write(
+        () => {
+          if (reason) recordEnded.run(userId, exceptSessionId ?? null, reason);
+          return endForUser.run(userId, exceptSessionId ?? null).changes;
+        },
+        { atomic: true },
+      );
+    },
+    async endedSessionReason(id, now) {
+      return endedReason.get(id, now)?.reason ?? null;
     },
     async getPolicy() {
       return toPolicy(getPolicy.get());
@@ -78,15 +97,17 @@ export function sqliteSessions(db: Database.Database, write: Write, reads: RunRo
       if (!policy.requireMfaForNonSsoUsers) return { endedSessions: 0 };
       let endedSessions = 0;
       for (let after = ''; ; ) {
-        const { ended, end } = await write(() => {
-          const end = sessionWindowEnd.get(after, HOUSEKEEPING_BATCH - 1)?.id ?? null;
-          const except = exceptSessionId ?? null;
-          const ended =
-            end === null
-              ? endWithoutMfa[0]!.run(after, except).changes
-              : endWithoutMfa[1]!.run(after, except, end).changes;
-          return { ended, end };
-        });
+        const { ended, end } = await write(
+          () => {
+            const end = sessionWindowEnd.get(after, HOUSEKEEPING_BATCH - 1)?.id ?? null;
+            const except = exceptSessionId ?? null;
+            const args = end === null ? [after, except] : [after, except, end];
+            const bounded = end === null ? 0 : 1;
+            recordWithoutMfa[bounded]!.run(...args);
+            return { ended: endWithoutMfa[bounded]!.run(...args).changes, end };
+          },
+          { atomic: true },
+        );
         endedSessions += ended;
         if (end === null) return { endedSessions };
         after = end;
@@ -104,7 +125,7 @@ export function sqliteSessions(db: Database.Database, write: Write, reads: RunRo
       return listAuditPage(query, reads);
     },
     async pruneExpired(now, sessionIdleMs) {
-      const limits = [now, now, now, now - sessionIdleMs, now];
+      const limits = [now, now, now, now - sessionIdleMs, now, now];
       for (const [i, batch] of prune.entries()) {
         const limit = limits[i];
         while (

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { UserStore } from '../contract.ts';
 import { toUser, type UserRow } from '../rows.ts';
 import {
+  COUNT_PASSWORD_USERS_WITHOUT_MFA,
   COUNT_USERS,
   INSERT_USER,
   SET_PASSWORD_HASH,
@@ -54,6 +55,10 @@ export function sqliteUsers(db: Database.Database, write: Write, reads: RunRows)
     },
     async countUserMatches(filters, cap) {
       return countUserMatches('sqlite', filters, cap, reads);
+    },
+    async countPasswordUsersWithoutMfa(cap) {
+      const rows = await reads<{ n: number }>(COUNT_PASSWORD_USERS_WITHOUT_MFA, [cap]);
+      return rows[0]?.n ?? 0;
     },
   };
 }

@@ -69,7 +69,7 @@ export async function startBmsServer(options: {
     DATA_DIR: dataDir,
     MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     SEED_DEMO: '0',
-    MFA_ISSUER: 'Acme BMS',
+    COMPANY_NAME: 'Acme BMS',
     ...(options.pwaDir ? { PWA_DIR: options.pwaDir } : { PWA_DIR: join(dataDir, 'no-pwa') }),
   });
   const config: Config = {
