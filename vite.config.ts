@@ -37,7 +37,8 @@ export default defineConfig({
       includeAssets: ['icons/*.svg', 'icons/*.png'],
       injectManifest: {
         rollupFormat: 'iife',
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // wasm: the QR decoder (loaded by the scanning worker), so scanning works offline too.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
       },
       manifest: {
         id: '/app/',

@@ -256,7 +256,7 @@ function plan(category: Category, random: () => number, n: number): Plan {
 }
 
 /** A grey PNG (8-bit, one channel) of RGBA pixels whose channels are equal. */
-function greyPng(pixels: RgbaPixels): Buffer {
+export function greyPng(pixels: RgbaPixels): Buffer {
   const { width, height, data } = pixels;
   const rows = Buffer.alloc((width + 1) * height);
   for (let y = 0; y < height; y++)

@@ -20,7 +20,7 @@ const messages: Record<Phase, string> = {
 /**
  * `<qr-image-input>`: reads a QR code from a picture chosen with a file picker, dropped on the
  * drop zone, or pasted from the clipboard anywhere on the page while the element is connected.
- * Decoding runs in a Web Worker (jsqr) loaded on first use.
+ * Decoding runs in a Web Worker (zxing-wasm) loaded on first use.
  *
  * @fires qr-detected - `CustomEvent<{ text }>`, bubbles and composed: the QR's text, uninterpreted
  * @fires qr-not-found - `CustomEvent<{ code: 'NO_QR_FOUND' | 'NOT_AN_IMAGE' }>`, bubbles and composed
