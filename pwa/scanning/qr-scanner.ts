@@ -24,7 +24,9 @@ export interface QrDetectedDetail {
  * @csspart guide - the framing square
  * @csspart status - the live status line
  * @csspart error - the failure message (role=alert)
- * @csspart button - the Cancel / Try again / Scan again buttons
+ * @csspart button - the Cancel / Try again / Scan again / Torch / Switch camera buttons
+ * @csspart torch - the Torch toggle (`aria-pressed`), only where the camera has a torch
+ * @csspart switch-camera - the Switch camera button, only where the device has several cameras
  * @cssprop --qr-scanner-guide-color - colour of the framing guide (white)
  * @cssprop --qr-scanner-background - behind the preview (black)
  * @cssprop --qr-scanner-radius - corner radius of the viewport (12px)
@@ -177,8 +179,26 @@ export class QrScanner extends LitElement {
       <p role="status" part="status">${this.#statusText()}</p>
       <div class="actions">
         ${active ? this.#button('Cancel', this.#cancel) : this.#button('Scan again', this.#restart)}
+        ${this.#cameraControls()}
       </div>
     `;
+  }
+
+  /** Torch and camera switch, rendered only where the live camera offers them. */
+  #cameraControls() {
+    if (this.#camera.state !== 'live') return nothing;
+    const { features, torchOn } = this.#camera;
+    return html`${
+      features.torch
+        ? html`<button type="button" part="button torch" aria-pressed=${torchOn ? 'true' : 'false'}
+            @click=${() => void this.#camera.setTorch(!torchOn)}>Torch</button>`
+        : nothing
+    }${
+      features.switchCamera
+        ? html`<button type="button" part="button switch-camera"
+            @click=${() => void this.#camera.switchCamera()}>Switch camera</button>`
+        : nothing
+    }`;
   }
 
   #button(label: string, action: () => void) {
