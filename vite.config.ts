@@ -62,6 +62,14 @@ export default defineConfig({
           },
           { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
         ],
+        // Sharing a QR screenshot or an otpauth:// link to the installed app opens the add screen;
+        // the service worker answers the POST (pwa/sw/share-target.ts), no server involved.
+        share_target: {
+          action: '/app/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { text: 'text', url: 'url', files: [{ name: 'image', accept: ['image/*'] }] },
+        },
         shortcuts: [
           {
             name: 'Add an account',

@@ -15,6 +15,7 @@ import {
   readKeyText,
   readManualFields,
 } from '../add/read-key-text.ts';
+import { takeSharedItem } from '../add/shared-item.ts';
 import '../components/account-preview.ts';
 import '../components/manual-entry-form.ts';
 import { accountsModel } from '../state/app-model.ts';
@@ -32,6 +33,9 @@ type Tab = (typeof TABS)[number]['id'];
 
 /** Words for a QR code that holds something else: it is reported, never opened. */
 const NOT_A_KEY_QR = 'This QR code is not an authenticator key, so it was not opened or stored.';
+/** Words for shared text that holds no key. */
+const NOT_A_KEY_SHARED =
+  'The shared text is not an authenticator key, so it was not opened or stored.';
 
 /**
  * The add screen: camera, QR image, pasted link, typed key, or a deep link
@@ -78,11 +82,35 @@ export class AddPage extends LitElement {
       history.replaceState(history.state, '', '#/add');
       void this.accept(readKeyText(uri));
     }
+    if (this.params.get('shared') !== null) {
+      history.replaceState(history.state, '', '#/add');
+      void this.openShared();
+    }
   }
 
-  protected override updated(): void {
-    if ((this.tab === 'scan' || this.tab === 'image') && !this.candidates)
-      void this.loadScanning(this.tab);
+  /** An item shared to the app (Web Share Target): a link goes to the preview, an image is read. */
+  private async openShared(): Promise<void> {
+    const item = await takeSharedItem();
+    const fromText = item?.text === undefined ? null : readKeyText(item.text);
+    if (fromText && (fromText.ok || !item?.file)) {
+      if (!fromText.ok && fromText.code === ADD_ERROR_CODES.NOT_A_KEY) {
+        this.error = { code: fromText.code, message: NOT_A_KEY_SHARED };
+      } else {
+        void this.accept(fromText);
+      }
+      return;
+    }
+    if (item?.file) {
+      this.tab = 'image';
+      await this.loadScanning('image');
+      await this.updateComplete;
+      await this.renderRoot.querySelector('qr-image-input')?.read(item.file);
+      return;
+    }
+    this.error = {
+      code: 'NOTHING_SHARED',
+      message: 'Nothing was shared to the app. Choose a way to add below.',
+    };
   }
 
   private async loadScanning(tab: 'scan' | 'image'): Promise<void> {
