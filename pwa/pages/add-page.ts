@@ -88,6 +88,11 @@ export class AddPage extends LitElement {
     }
   }
 
+  protected override updated(): void {
+    if ((this.tab === 'scan' || this.tab === 'image') && !this.candidates)
+      void this.loadScanning(this.tab);
+  }
+
   /** An item shared to the app (Web Share Target): a link goes to the preview, an image is read. */
   private async openShared(): Promise<void> {
     const item = await takeSharedItem();
