@@ -13,6 +13,8 @@ import jsQR from 'jsqr';
 import { prepareZXingModule } from 'zxing-wasm/reader';
 import { fitWidth, imageDecodeSizes } from '../pwa/scanning/frame-geometry.ts';
 import { READER_OPTIONS, readQrPixels, readQrThoroughly } from '../pwa/scanning/read-qr-pixels.ts';
+import { openHarness, startHarness } from '../test/pwa-scanning/harness-server.ts';
+import { browserAvailable, launchChromium } from '../test/support/browser.ts';
 import { type RgbaPixels, resize } from './support/qr-photo.ts';
 import {
   CATEGORIES,
@@ -76,6 +78,8 @@ const dir = process.env.SCAN_BENCH_FIXTURES ?? DEFAULT_FIXTURE_DIR;
 const fixtures = await makeScanFixtures(dir);
 const debug = process.env.BENCH_DEBUG === '1';
 
+/** Grey ≤ 640 px camera frames of every fixture, for the in-browser worker timing below. */
+const frames: { width: number; height: number; grey: string }[] = [];
 const hits = DECODERS.map(() => new Map<Category, number>());
 const frameMs = DECODERS.map(() => [] as number[]);
 const negativesAsKeys = DECODERS.map(() => 0);
@@ -83,6 +87,9 @@ for (const fixture of fixtures) {
   const pixels = await readFixturePixels(dir, fixture);
   const frameSize = fitWidth(pixels, 640);
   const frame = resize(pixels, frameSize.width, frameSize.height);
+  const grey = Buffer.alloc(frame.width * frame.height);
+  for (let p = 0; p < grey.length; p++) grey[p] = frame.data[p * 4]!;
+  frames.push({ width: frame.width, height: frame.height, grey: grey.toString('base64') });
   for (const [i, decoder] of DECODERS.entries()) {
     // Decoders transfer nothing here, but copy anyway so none can see another's changes.
     const text = await decoder.decode({ ...pixels, data: pixels.data.slice() });
@@ -137,4 +144,38 @@ for (const [label, q] of [
     pad(label, 18) +
       frameMs.map((ms) => pad(ms.length ? quantile(ms, q).toFixed(1) : '–', 28)).join(''),
   );
+}
+
+// The same frames through the shipped worker in Chromium (what <qr-scanner> does without a
+// BarcodeDetector): page → worker → zxing-wasm → page, timed in the page.
+if (browserAvailable) {
+  const harness = await startHarness();
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await openHarness(page, harness.url);
+    const ms: number[] = [];
+    for (const frame of frames) {
+      const result = await page.evaluate(
+        ([width, height, grey]) =>
+          window.harness.timeFrame(
+            width,
+            height,
+            Uint8Array.from(atob(grey), (c) => c.charCodeAt(0)),
+          ),
+        [frame.width, frame.height, frame.grey] as const,
+      );
+      ms.push(result.ms);
+    }
+    // The first frames pay for fetching and compiling the wasm: report it apart.
+    console.log(
+      `\nChromium worker, ${ms.length} frames ≤ 640 px: first ${ms[0]!.toFixed(0)} ms (loads the wasm), ` +
+        `then p50 ${quantile(ms.slice(1), 0.5).toFixed(1)} ms, p90 ${quantile(ms.slice(1), 0.9).toFixed(1)} ms`,
+    );
+  } finally {
+    await browser.close();
+    await harness.close();
+  }
+} else {
+  console.log('\nChromium not found: the in-worker frame time was not measured');
 }
