@@ -43,7 +43,7 @@ export default defineConfig({
       manifest: {
         id: '/app/',
         name: 'MFA Companion',
-        short_name: 'Codes',
+        short_name: 'MFA Companion',
         description:
           'Offline authenticator: one-time codes from an encrypted vault on this device.',
         start_url: '/app/',

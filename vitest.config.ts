@@ -16,10 +16,13 @@ const slow = [
   'test/sdk/mfa-enroll.test.ts',
   'test/store/postgres.test.ts',
   'test/store/postgres-scale.test.ts',
+  'test/server/saml-postgres.test.ts',
+  'test/server/sso-rules-postgres.test.ts',
   'server/store/open-store.test.ts',
   'test/server/main.test.ts',
   'test/server/admin-cli.test.ts',
   'test/sdk-package/**/*.test.ts',
+  'test/types/**/*.test.ts',
 ];
 
 const shared = {

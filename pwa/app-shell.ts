@@ -38,13 +38,17 @@ export class AppShell extends LitElement {
     tokens,
     css`
       :host { display: block; min-height: 100vh; background: var(--bg); }
-      header { position: sticky; top: 0; z-index: 5; background: var(--surface); border-bottom: 1px solid var(--border); }
+      /* Installed with viewport-fit=cover, the page runs under the status bar and notch. */
+      header { position: sticky; top: 0; z-index: 5; background: var(--surface); border-bottom: 1px solid var(--border);
+        padding-top: env(safe-area-inset-top, 0px); }
       .bar, main { max-width: 640px; margin: 0 auto; padding: 0 12px; box-sizing: border-box; }
       .bar { display: flex; flex-wrap: wrap; align-items: center; column-gap: 8px; min-height: 56px; }
-      /* With large text the title and the links wrap rather than push the page sideways. */
-      h1 { font-size: 1.15rem; margin: 0; flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
-      nav { display: flex; flex-wrap: wrap; gap: 4px; }
-      nav a { display: inline-flex; align-items: center; min-height: 44px; padding: 0 10px; border-radius: 10px;
+      /* A title too long to share the row with the links (Backup and import at 360 px) takes the
+         row above them, whole: it breaks between words only, never inside one. With large text
+         the words and the links wrap rather than push the page sideways. */
+      h1 { font-size: 1.15rem; line-height: 1.25; margin: 0; padding: 6px 0; flex: 1 0 auto; max-width: 100%; }
+      nav { display: flex; flex-wrap: wrap; gap: 2px; margin-left: auto; }
+      nav a { display: inline-flex; align-items: center; min-height: 44px; padding: 0 8px; border-radius: 10px;
         color: var(--fg); text-decoration: none; font-weight: 600; }
       nav a[aria-current='page'] { background: var(--accent); color: var(--accent-fg); }
       /* Room below the last card for the toast (toast-host sets --toast-height while one shows). */

@@ -4,6 +4,9 @@
  */
 import './app-shell.ts';
 import { sharedClock } from './clock/shared-clock.ts';
+import { listenForInstallOffer } from './install/install-prompt.ts';
+
+listenForInstallOffer();
 
 document.addEventListener('visibilitychange', () => {
   // Hidden pages get throttled timers: catch up at once on return.

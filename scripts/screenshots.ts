@@ -1,9 +1,9 @@
 /**
- * `npm run screenshots`: builds the BMS pages bundle (dist/bms), starts the real server
- * (`server/main.ts`) as a child process on a temporary DATA_DIR with the demo seed, gives two
- * demo people MFA through the API, then screenshots every BMS page and step at 360 px and
- * 1280 px, and at 320 and 360 px with 200 % browser text (`*-text200.png`), into `screenshots/`
- * (git-ignored), printing each path.
+ * `npm run screenshots`: builds the BMS pages bundle (dist/bms) and the PWA (dist/pwa), starts
+ * the real server (`server/main.ts`) as a child process on a temporary DATA_DIR with the demo
+ * seed, gives two demo people MFA through the API, then screenshots every BMS page and step and
+ * every PWA screen (served at /app/, `pwa-*`) at 360 px and 1280 px, and at 320 and 360 px with
+ * 200 % browser text (`*-text200.png`), into `screenshots/` (git-ignored), printing each path.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -40,14 +40,42 @@ function freePort(): Promise<number> {
   });
 }
 
-function buildBundle(): void {
+function buildBundles(): void {
   const vite = join(repo, 'node_modules/vite/bin/vite.js');
-  const run = spawnSync(
-    process.execPath,
-    [vite, 'build', '--config', 'server/pages/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: repo, stdio: 'inherit' },
-  );
-  if (run.status !== 0) throw new Error('the BMS bundle did not build');
+  for (const [what, config] of [
+    ['the BMS bundle', ['--config', 'server/pages/vite.config.ts']],
+    ['the PWA', []],
+  ] as const) {
+    const run = spawnSync(process.execPath, [vite, 'build', ...config, '--logLevel', 'warn'], {
+      cwd: repo,
+      stdio: 'inherit',
+    });
+    if (run.status !== 0) throw new Error(`${what} did not build`);
+  }
+}
+
+/** Accounts for the PWA's screens, as a person with a few services would have. */
+const PWA_ACCOUNTS = [
+  ['Demo Company', 'alice@demo.test'],
+  ['GitHub', 'alice-codes'],
+  ['Google', 'alice@gmail.example'],
+  ['Microsoft', 'alice@outlook.example'],
+  ['AWS', 'root-account'],
+  ['Dropbox', 'alice@demo.test'],
+  ['Slack', 'alice@demo-team.example'],
+  ['A very long issuer name, Incorporated', 'an.unusually.long.account.name@example.test'],
+].map(
+  ([issuer, account], i) =>
+    `otpauth://totp/${encodeURIComponent(`${issuer}:${account}`)}?secret=${`${'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.slice(i)}ABCDEFGHIJ`.slice(0, 32)}&issuer=${encodeURIComponent(issuer!)}`,
+);
+
+/** The PWA with the accounts above stored, on its codes screen. */
+async function pwaWithAccounts(page: Page, app: string) {
+  await page.goto(`${app}#/add?tab=paste`);
+  await page.getByLabel('Key link').fill(PWA_ACCOUNTS.join('\n'));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('account-preview button.primary').click();
+  await page.locator('codes-page account-card').first().waitFor();
 }
 
 async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
@@ -109,19 +137,33 @@ async function passwordStep(page: Page, origin: string, username: string, passwo
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+async function pwaReady(page: Page, url: string) {
+  await page.goto(url);
+  await page.locator('app-shell').waitFor();
+  await page.waitForLoadState('networkidle');
+}
+
 async function ready(page: Page, url: string) {
   await page.goto(url);
   await page.locator('body[data-ready="true"]').waitFor();
 }
 
+/** Sign in with SSO on the login page: the built-in test IdP's first page. */
+async function toTestIdp(page: Page, origin: string) {
+  await ready(page, `${origin}/login`);
+  await page.getByRole('link', { name: 'Sign in with SSO' }).click();
+  await page.getByRole('button', { name: 'Sign in as this user' }).waitFor();
+}
+
 type Shot = [name: string, as: string | undefined, prepare: (page: Page) => Promise<void>];
 
 async function main(): Promise<void> {
-  buildBundle();
+  buildBundles();
   mkdirSync(outDir, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'bms-screens-'));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
+  const app = `${origin}/app/`;
   const server = await startServer(dataDir, port);
   let browser: Browser | undefined;
   try {
@@ -177,6 +219,71 @@ async function main(): Promise<void> {
         },
       ],
       ['10-audit-log', admin, (p) => ready(p, `${origin}/admin/audit`)],
+      // SSO through the demo's built-in test IdP (issue 19).
+      ['sso-01-test-idp', undefined, (p) => toTestIdp(p, origin)],
+      [
+        'sso-02-test-idp-signed',
+        undefined,
+        async (p) => {
+          await toTestIdp(p, origin);
+          await p.getByRole('button', { name: 'Sign in as this user' }).click();
+          await p.getByRole('button', { name: 'Continue to MFA Companion' }).waitFor();
+        },
+      ],
+      [
+        'sso-03-profile',
+        undefined,
+        async (p) => {
+          await toTestIdp(p, origin);
+          await p.getByRole('button', { name: 'Sign in as this user' }).click();
+          await p.getByRole('button', { name: 'Continue to MFA Companion' }).click();
+          await p.waitForURL(/\/profile$/);
+          await p.locator('body[data-ready="true"]').waitFor();
+        },
+      ],
+      [
+        'sso-04-login-refused',
+        undefined,
+        (p) => ready(p, `${origin}/login?sso_error=not_sso_user`),
+      ],
+      ['pwa-01-empty', undefined, (p) => pwaReady(p, app)],
+      ['pwa-02-add-paste', undefined, (p) => pwaReady(p, `${app}#/add?tab=paste`)],
+      [
+        'pwa-03-add-key-advanced',
+        undefined,
+        async (p) => {
+          await pwaReady(p, `${app}#/add?tab=manual`);
+          await p.getByText('Advanced').click();
+        },
+      ],
+      ['pwa-04-codes', undefined, (p) => pwaWithAccounts(p, app)],
+      [
+        'pwa-05-codes-reorder',
+        undefined,
+        async (p) => {
+          await pwaWithAccounts(p, app);
+          await p.getByRole('button', { name: 'Reorder' }).click();
+        },
+      ],
+      [
+        'pwa-06-account-qr',
+        undefined,
+        async (p) => {
+          await pwaWithAccounts(p, app);
+          await p.locator('account-card a[data-focus="details"]').first().click();
+          await p.getByRole('button', { name: 'Show QR code' }).click();
+        },
+      ],
+      ['pwa-07-settings', undefined, (p) => pwaReady(p, `${app}#/settings`)],
+      [
+        'pwa-08-backup',
+        undefined,
+        async (p) => {
+          await pwaWithAccounts(p, app);
+          await p.goto(`${app}#/backup`);
+          await p.locator('backup-page').waitFor();
+        },
+      ],
     ];
     const take = async (
       name: string,

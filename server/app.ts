@@ -20,6 +20,8 @@ import { apiRoutes } from './routes/api.ts';
 import { API_BASE } from './routes/guards.ts';
 import type { Clock, Deps } from './services/deps.ts';
 import { systemClock } from './services/deps.ts';
+import { SAML_RESPONSE_MAX_BYTES } from './sso/saml-validate.ts';
+import { SAML_PATHS } from './sso/sp-urls.ts';
 import type { Store } from './store/contract.ts';
 
 export interface AppOptions {
@@ -93,16 +95,27 @@ export function createApp(options: AppOptions) {
     await next();
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
   });
-  app.use(
-    `${API_BASE}/*`,
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: config.limits.bodyLimitBytes,
+      maxSize,
       onError: () => {
         throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
       },
+    });
+  const apiLimit = limit(config.limits.bodyLimitBytes);
+  // A signed SAML response with its certificate is larger than any JSON body (form-encoded base64).
+  const acsLimit = limit(SAML_RESPONSE_MAX_BYTES * 2);
+  // So is an IdP's metadata (several certificates, often over 16 KiB).
+  const large = new Set<string>([SAML_PATHS.acs, `${API_BASE}/admin/sso/saml`]);
+  app.use(`${API_BASE}/*`, (c, next) => (large.has(c.req.path) ? acsLimit : apiLimit)(c, next));
+  app.use(
+    '*',
+    sameOriginOnly({
+      trustProxy: config.trustProxy,
+      allowed: config.publicOrigins,
+      exempt: [SAML_PATHS.acs],
     }),
   );
-  app.use('*', sameOriginOnly({ trustProxy: config.trustProxy, allowed: config.publicOrigins }));
   // Rate limits and sessions are each route's own middleware (routes/guards.ts).
   app.route(API_BASE, apiRoutes(deps));
   app.doc31(`${API_BASE}/openapi.json`, {

@@ -14,6 +14,7 @@ import { createLogger } from './logger.ts';
 import { bmsPages } from './pages/index.tsx';
 import { seedDemo } from './seed.ts';
 import { serveApp } from './serve.ts';
+import { enableTestIdp } from './sso/test-idp.ts';
 import { openStore } from './store/open-store.ts';
 
 const PRUNE_EVERY_MS = 60_000;
@@ -47,8 +48,19 @@ if (config.seedDemo && (await store.countUsers()) === 0) {
   console.log(`Seeded the demo company. Log in with password ${password}:\n${lines.join('\n')}`);
 }
 
+// The demo's built-in test IdP (only with the seeded demo company; its key in DATA_DIR).
+const testIdpKeys = config.seedDemo ? await enableTestIdp(store, config.dataDir, Date.now()) : null;
+if (testIdpKeys) console.log('Built-in TEST IdP on at /test-idp/ (SSO sign-in of erin@demo.test)');
+
 const { server } = serveApp(
-  { store, config, keyring, hasher, logger, pages: bmsPages({ assetsDir: config.bmsDir }) },
+  {
+    store,
+    config,
+    keyring,
+    hasher,
+    logger,
+    pages: bmsPages({ assetsDir: config.bmsDir, testIdpKeys }),
+  },
   { port: config.port, hostname: config.host },
   (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;

@@ -73,3 +73,16 @@ export function stepKeyframes(
 export function drainKeyframes(steps: number): Keyframe[] {
   return [{ transform: 'scaleX(1)', easing: `steps(${steps})` }, { transform: 'scaleX(0)' }];
 }
+
+/**
+ * Moves a column of the numbers `steps` … 1 (one a line, in a box one line tall) up one line a
+ * step, so the box shows the whole seconds left, drawn by the compositor like the bar.
+ *
+ * @example countdownKeyframes(30) // shows 30, 29 … 1, a second each
+ */
+export function countdownKeyframes(steps: number): Keyframe[] {
+  return [
+    { transform: 'translateY(0)', easing: `steps(${steps})` },
+    { transform: 'translateY(-100%)' },
+  ];
+}

@@ -17,12 +17,18 @@ let firstCodeMarked = false;
 export interface MoveRequest {
   id: string;
   delta: number;
+  /** The control that had focus, to focus again once the card is re-inserted. */
+  focus: FocusTarget;
 }
 
+/** Controls of a card that can take focus back after a move. */
+export type FocusTarget = 'up' | 'down' | 'code' | 'details';
+
 /**
- * One account on the codes list: its code (tap to copy), a countdown, the next code in the last
- * seconds, HOTP's "next code" button and reorder controls (buttons, or Alt+↑/↓ anywhere on it).
- * Driven by the shared clock; while off screen it computes nothing.
+ * One account on the codes list, one compact row: its names, its code (tap to copy), the seconds
+ * left as a number and a bar, the next code in the last seconds, HOTP's "next code" button and a
+ * link to its details. In edit mode ↑/↓ buttons take the code's place; Alt+↑/↓ moves it in
+ * either mode. Driven by the shared clock; while off screen it computes nothing.
  *
  * @fires move-account - MoveRequest
  * @fires advance-counter - { id }
@@ -33,38 +39,61 @@ export class AccountCard extends LitElement {
   static override styles = [
     tokens,
     css`
-      :host { display: block; height: 100%; content-visibility: auto; contain-intrinsic-size: auto 190px; }
-      /* Block layout with fixed-size, contained boxes for everything that changes with the clock
-         (code, countdown, next code): an update re-lays out those boxes, never the list. */
-      /* Fills the list's fixed-height row whatever the account type, so rows never differ. */
-      article { container-type: inline-size; box-sizing: border-box; height: 100%; position: relative; overflow: hidden; background: var(--surface); border: 1px solid var(--border);
-        border-radius: var(--radius); padding: 12px 14px 16px; }
-      .names { min-width: 0; min-height: 2.4em; }
+      :host { display: block; height: 100%; content-visibility: auto; contain-intrinsic-size: auto 72px; }
+      /* Compact, like a native authenticator's row: names on one line, the code with the seconds
+         left beside it, the details link at the end; seven rows fit a 360×740 phone.
+         Fixed-size, contained boxes hold everything that changes with the clock (code, seconds,
+         next code, countdown): an update re-lays out those boxes, never the list. The article
+         fills the list's fixed-height row whatever the account type, so rows never differ. */
+      article { box-sizing: border-box; height: 100%; position: relative; overflow: hidden; background: var(--surface);
+        border: 1px solid var(--border); border-radius: var(--radius); padding: 4px 4px 8px 12px;
+        display: grid; grid-template-columns: minmax(0, 1fr) auto auto; grid-template-rows: auto 1fr;
+        column-gap: 8px; align-items: center; container-type: inline-size; }
+      .names { grid-area: 1 / 1 / 2 / 3; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+        line-height: 1.2; padding-top: 2px; }
       .issuer { font-weight: 700; }
-      .issuer, .label { display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-      .label { color: var(--muted); }
-      .code { display: block; position: relative; border: none; background: none; padding: 0 4px; margin: 4px 0 0 -4px;
+      .label { color: var(--muted); margin-left: 0.4em; }
+      .issuer + .label::before { content: '· '; }
+      .main { grid-area: 2 / 1 / 3 / 3; min-width: 0; container-type: inline-size; display: flex; align-items: center; gap: 10px; }
+      /* As wide as the code (digits and the space between groups) plus a little room. */
+      .code { --chars: 10; display: block; position: relative; border: none; background: none; padding: 0 4px; margin: 0 0 0 -4px;
         font: 600 2rem/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace; letter-spacing: 0.04em; color: var(--accent);
-        contain: strict; width: 10.5ch; height: 1.3em; text-align: left; }
-      /* With large text the 2rem code would be wider than the card: shrink it to the card's width
-         (10.5ch of a monospace font is about 6.3em, plus the button's padding). */
-      .code { font-size: min(2rem, (100cqi - 8px) / 6.4); max-width: 100%; }
+        contain: strict; width: calc(var(--chars) * 1ch); height: 1.2em; min-height: 0; text-align: left; flex: none; }
+      .code.d6 { --chars: 8; }
+      .code.d7 { --chars: 9; }
+      /* With large text the 2rem code would be wider than its cell: shrink it to the cell's width
+         less the seconds box. */
+      .code { font-size: min(2rem, (100cqi - 8px - 2.6rem) / (var(--chars) * 0.61)); max-width: 100%; }
       /* A TOTP code has two slots on top of each other, one for even and one for odd time steps;
          a compositor animation shows the slot of the current step (see live-code.ts). */
       /* Centred in the button's box, where a button puts its own text. */
       .slot { position: absolute; inset: 0 4px; display: flex; align-items: center; }
+      /* The seconds left: a column of every number, moved one line a second by the compositor. */
+      .secs { flex: none; contain: strict; overflow: hidden; width: 3ch; height: 1.2em;
+        font: 600 1rem/1.2 ui-monospace, Menlo, monospace; color: var(--muted); text-align: right; }
+      .strip { display: block; white-space: pre; }
       .bar { position: absolute; left: 0; right: 0; bottom: 0; height: 5px; background: var(--border); contain: strict; }
       /* The countdown drains on the compositor; its calm colour covers the ending one and fades out
          (also on the compositor) when the next code appears. */
       .fill, .calm { display: block; height: 100%; }
       .fill { position: relative; background: var(--danger); transform-origin: left center; }
       .calm { position: absolute; inset: 0; background: var(--accent); }
-      .next { display: block; margin: 4px 0 0; height: 1.4em; contain: strict; color: var(--muted);
+      /* The next code, in the last seconds, over the end of the names line. */
+      .next { position: absolute; top: 4px; right: 56px; margin: 0; height: 1.2em; line-height: 1.2; width: 9.5em;
+        contain: strict; color: var(--muted); background: var(--surface); text-align: right;
         font-family: ui-monospace, Menlo, monospace; }
-      .actions .hotp { margin-right: auto; }
-      .actions { display: flex; gap: 6px; justify-content: flex-end; margin-top: 4px; }
+      .actions { grid-area: 1 / 3 / 3 / 4; display: flex; gap: 6px; align-items: center; }
       .actions a { display: inline-flex; align-items: center; justify-content: center; min-width: 44px; min-height: 44px;
-        color: var(--fg); border-radius: 10px; border: 1px solid var(--border); text-decoration: none; }
+        color: var(--fg); border-radius: 10px; text-decoration: none; font-size: 1.25rem; }
+      .reorder { display: flex; gap: 6px; }
+      /* Large text on a narrow phone: the details link moves up beside the names, so the code has
+         the whole width of its line. */
+      @container (max-width: 16em) {
+        .actions { grid-area: 1 / 3 / 2 / 4; }
+        .main { grid-column: 1 / 4; }
+      }
+      .hotp { grid-area: 2 / 2 / 3 / 3; }
+      .main:has(+ .hotp) { grid-column: 1 / 2; }
     `,
   ];
 
@@ -73,6 +102,8 @@ export class AccountCard extends LitElement {
   @property({ type: Boolean }) eager = false;
   @property({ type: Boolean }) first = false;
   @property({ type: Boolean }) last = false;
+  /** Edit mode: ↑/↓ buttons in place of the code. */
+  @property({ type: Boolean }) editing = false;
   @state() private visible = false;
 
   // A clock change writes the code's nodes directly (LiveCode.show), not through a Lit update.
@@ -110,8 +141,12 @@ export class AccountCard extends LitElement {
   }
 
   /** Focuses the given control, e.g. after a keyboard move re-inserted the card. */
-  focusControl(which: 'up' | 'down' | 'code'): void {
-    this.renderRoot.querySelector<HTMLElement>(`[data-focus="${which}"]`)?.focus();
+  focusControl(which: FocusTarget): void {
+    const root = this.renderRoot;
+    (
+      root.querySelector<HTMLElement>(`[data-focus="${which}"]`) ??
+      root.querySelector<HTMLElement>('[data-focus="details"]')
+    )?.focus();
   }
 
   private clockKey(now: number): unknown {
@@ -151,11 +186,13 @@ export class AccountCard extends LitElement {
   private readonly onKeyDown = (event: KeyboardEvent): void => {
     if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
     event.preventDefault();
-    this.move(event.key === 'ArrowUp' ? -1 : 1);
+    const focused = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
+    const focus = (focused?.dataset.focus ?? 'code') as FocusTarget;
+    this.move(event.key === 'ArrowUp' ? -1 : 1, focus);
   };
 
-  private move(delta: number): void {
-    const detail: MoveRequest = { id: this.entry.id, delta };
+  private move(delta: number, focus: FocusTarget): void {
+    const detail: MoveRequest = { id: this.entry.id, delta, focus };
     this.dispatchEvent(new CustomEvent('move-account', { detail, bubbles: true, composed: true }));
   }
 
@@ -192,20 +229,53 @@ export class AccountCard extends LitElement {
   override render() {
     const { account, id } = this.entry;
     const showIssuer = account.issuer && account.issuer !== account.label;
-    return html`<article aria-label=${this.displayName}>
+    const name = this.displayName;
+    return html`<article aria-label=${name}>
       <div class="names">
-        ${showIssuer ? html`<span class="issuer">${account.issuer}</span>` : nothing}
-        <span class=${showIssuer ? 'label' : 'issuer'}>${account.label}</span>
+        ${showIssuer ? html`<span class="issuer">${account.issuer}</span>` : nothing}<span
+          class=${showIssuer ? 'label' : 'issuer'}>${account.label}</span>
       </div>
-      ${this.visible ? this.renderCode() : html`<span class="code" aria-hidden="true">••• •••</span><p class="next" aria-hidden="true"></p>`}
+      ${this.editing ? this.renderReorder(name) : this.renderMain()}
       <div class="actions">
-        ${this.visible && account.type === 'hotp' ? this.renderNextButton() : nothing}
-        <button data-focus="up" ?disabled=${this.first} aria-label="Move ${this.displayName} up" title="Move up (Alt+↑)"
-          @click=${() => this.move(-1)}>↑</button>
-        <button data-focus="down" ?disabled=${this.last} aria-label="Move ${this.displayName} down" title="Move down (Alt+↓)"
-          @click=${() => this.move(1)}>↓</button>
-        <a href="#/account/${encodeURIComponent(id)}" aria-label="Details of ${this.displayName}" title="Details">⋯</a>
-      </div>`;
+        <a data-focus="details" href="#/account/${encodeURIComponent(id)}" aria-label="Details of ${name}"
+          title="Details">⋯</a>
+      </div>
+    </article>`;
+  }
+
+  /** The code and what goes with it; off screen, a placeholder of the same size. */
+  private renderMain() {
+    const { account } = this.entry;
+    if (!this.visible) {
+      return html`<div class="main"><span class="code" aria-hidden="true">••• •••</span></div>`;
+    }
+    try {
+      // An account whose secret cannot make codes fails here, once, not at every tick.
+      this.codeAt(this.currentStep());
+    } catch {
+      return html`<div class="main"><p class="error code-error">This account cannot make codes; edit or delete it.</p></div>`;
+    }
+    const codeClass = `code d${account.digits}`;
+    if (account.type === 'hotp') {
+      return html`<div class="main"><button class=${codeClass} data-focus="code" @click=${this.onCopy}><span class="slot"
+        aria-hidden="true"></span></button></div>${this.renderNextButton()}`;
+    }
+    // The code is announced through the button's label (LiveCode), so its slots, the seconds,
+    // the next-code line and the bar are hidden from assistive technology.
+    return html`<div class="main"><button class=${codeClass} data-focus="code" @click=${this.onCopy}><span class="slot"
+        aria-hidden="true"></span><span class="slot" aria-hidden="true"></span></button><span class="secs"
+        aria-hidden="true"><span class="strip">${secondsColumn(account.period)}</span></span></div>
+      <p class="next" aria-hidden="true"></p>
+      <div class="bar" aria-hidden="true"><span class="fill"><span class="calm"></span></span></div>`;
+  }
+
+  private renderReorder(name: string) {
+    return html`<div class="main reorder">
+      <button data-focus="up" ?disabled=${this.first} aria-label="Move ${name} up" title="Move up (Alt+↑)"
+        @click=${() => this.move(-1, 'up')}>↑</button>
+      <button data-focus="down" ?disabled=${this.last} aria-label="Move ${name} down" title="Move down (Alt+↓)"
+        @click=${() => this.move(1, 'down')}>↓</button>
+    </div>`;
   }
 
   private renderNextButton() {
@@ -218,27 +288,11 @@ export class AccountCard extends LitElement {
         }),
       )}>Next code</button>`;
   }
+}
 
-  private renderCode() {
-    const { account } = this.entry;
-    try {
-      // An account whose secret cannot make codes fails here, once, not at every tick.
-      this.codeAt(this.currentStep());
-    } catch {
-      return html`<p class="error code-error">This account cannot make codes; edit or delete it.</p>`;
-    }
-    // HOTP's "next code" button sits in the actions row, so every card has the same height.
-    if (account.type === 'hotp') {
-      return html`<button class="code" data-focus="code" @click=${this.onCopy}><span class="slot" aria-hidden="true"></span></button>
-        <p class="next" aria-hidden="true"></p>`;
-    }
-    // The code is announced through the button's label (LiveCode), so its slots, the next-code
-    // line and the bar are hidden from assistive technology.
-    return html`<button class="code" data-focus="code" @click=${this.onCopy}><span class="slot" aria-hidden="true"></span><span
-        class="slot" aria-hidden="true"></span></button>
-      <p class="next" aria-hidden="true"></p>
-      <div class="bar" aria-hidden="true"><span class="fill"><span class="calm"></span></span></div>`;
-  }
+/** "30\n29\n…\n1": the seconds a period shows, one a line, top to bottom. */
+function secondsColumn(period: number): string {
+  return Array.from({ length: period }, (_, i) => String(period - i)).join('\n');
 }
 
 declare global {

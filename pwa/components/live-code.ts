@@ -1,6 +1,7 @@
 import type { OtpAccount } from '../../sdk/otp/index.ts';
 import {
   animateInStep,
+  countdownKeyframes,
   drainKeyframes,
   retime,
   type SteppedAnimation,
@@ -37,7 +38,7 @@ export interface LiveClock {
  *
  * A TOTP code has two slots on top of each other, for even and odd time steps; compositor
  * animations in step with the wall clock show the slot of the current step, show the next-code
- * line in the last seconds and turn the countdown to its ending colour. The main thread writes:
+ * line in the last seconds, step the seconds left and turn the countdown to its ending colour. The main thread writes:
  * - `PREPARE_AHEAD` s before the next code shows: that code into the hidden slot and into the
  *   next-code line (one small frame, while both are still invisible);
  * - when it shows: the button's label (which announces both codes) and `data-next`;
@@ -60,7 +61,7 @@ export class LiveCode {
     private readonly codeAt: (step: number) => string,
     private readonly clock: LiveClock,
   ) {
-    const card = button.parentElement;
+    const card = button.closest('article') ?? button.parentElement;
     this.slots = [...button.querySelectorAll<HTMLElement>('.slot')];
     this.nextLine = card?.querySelector<HTMLElement>('.next') ?? null;
     this.timedShifts = clock.shifts;
@@ -77,6 +78,7 @@ export class LiveCode {
     start(this.slots[1], stepKeyframes('opacity', 0, 1, 0.5), 2 * period);
     start(this.nextLine, stepKeyframes('opacity', 0, 1, ending), period);
     start(card?.querySelector('.fill'), drainKeyframes(account.period), period);
+    start(card?.querySelector('.strip'), countdownKeyframes(account.period), period);
     start(card?.querySelector('.calm'), stepKeyframes('opacity', 1, 0, ending), period);
   }
 

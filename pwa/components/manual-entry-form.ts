@@ -4,7 +4,7 @@ import type { ManualFields } from '../add/read-key-text.ts';
 import { tokens } from '../styles/tokens.ts';
 
 /**
- * Manual entry of a key: issuer, account and the secret as a BMS shows it under "Show secret key
+ * Manual entry of a key: issuer, account and the secret as a service shows it under "Show secret key
  * for manual configuration" (spaces, dashes and lower case are fine), plus an "Advanced" section
  * for type, algorithm, digits, period and counter. Checks nothing itself: the add screen does,
  * with sdk/otp.
@@ -20,7 +20,14 @@ export class ManualEntryForm extends LitElement {
       :host { display: block; }
       form { display: grid; gap: 14px; }
       details { border: 1px solid var(--border); border-radius: var(--radius); padding: 8px 12px; }
-      summary { cursor: pointer; min-height: 32px; display: flex; align-items: center; font-weight: 600; }
+      /* display: flex drops the browser's triangle: draw a chevron that turns when open, so the
+         row reads as something that expands. */
+      summary { cursor: pointer; min-height: 44px; display: flex; flex-wrap: wrap; align-items: center; column-gap: 8px; font-weight: 600; list-style: none; }
+      summary::-webkit-details-marker { display: none; }
+      .chevron { display: inline-block; width: 0.5em; height: 0.5em; border: solid currentColor; border-width: 0 2px 2px 0;
+        transform: rotate(-45deg); transition: transform 0.15s; flex: none; margin: 0 4px; }
+      details[open] .chevron { transform: rotate(45deg); }
+      .more { color: var(--muted); font-weight: 400; font-size: 0.9rem; }
       .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 12px; margin-top: 8px; }
       .hint { color: var(--muted); font-size: 0.9rem; margin: 4px 0 0; }
     `,
@@ -51,7 +58,7 @@ export class ManualEntryForm extends LitElement {
     return html`<form @submit=${this.submit} novalidate>
       <div>
         <label for="issuer">Service (issuer)</label>
-        <input id="issuer" name="issuer" autocomplete="off" placeholder="e.g. BMS" />
+        <input id="issuer" name="issuer" autocomplete="off" placeholder="e.g. your company" />
       </div>
       <div>
         <label for="label">Account name</label>
@@ -64,7 +71,8 @@ export class ManualEntryForm extends LitElement {
         <p id="secret-hint" class="hint">Type it as shown; spaces, dashes and lower case are fine.</p>
       </div>
       <details>
-        <summary>Advanced</summary>
+        <summary><span class="chevron" aria-hidden="true"></span>Advanced
+          <span class="more">type, algorithm, digits, period</span></summary>
         <div class="grid">
           <div>
             <label for="type">Type</label>

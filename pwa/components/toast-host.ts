@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { tokens } from '../styles/tokens.ts';
-import { TOAST_EVENT, type ToastRequest } from './toast.ts';
+import { TOAST_EVENT, TOAST_HOLD_EVENT, type ToastRequest } from './toast.ts';
 
 /** How long a toast stays, long enough to reach its Undo. */
 const SHOW_MS = 6000;
@@ -26,33 +26,49 @@ export class ToastHost extends LitElement {
   ];
 
   @state() private current: ToastRequest | null = null;
-  /** Background news waiting while a toast with an action (Undo) is up: it never pushes that away. */
+  /** Toasts waiting: background news while another toast is up, anything while a dialog is open. */
   private waiting: ToastRequest[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** A modal dialog is open: nothing shows until it closes (see holdToasts). */
+  private held = false;
 
   private readonly onToast = (event: Event): void => {
     const request = (event as CustomEvent<ToastRequest>).detail;
-    if (this.current?.action && request.background) {
+    // Background news never takes the place of a toast on screen (an Undo, or the "Code copied"
+    // the person is looking for): it waits its turn.
+    if (this.held || (this.current && request.background)) {
       this.waiting.push(request);
       return;
     }
     this.show(request);
   };
 
+  private readonly onHold = (event: Event): void => {
+    this.held = (event as CustomEvent<boolean>).detail;
+    if (this.held) this.show(null);
+    else if (!this.current) this.show(this.waiting.shift() ?? null);
+  };
+
   private show(request: ToastRequest | null): void {
     this.current = request;
     clearTimeout(this.timer);
-    if (request) this.timer = setTimeout(() => this.show(this.waiting.shift() ?? null), SHOW_MS);
+    if (request)
+      this.timer = setTimeout(
+        () => this.show(this.held ? null : (this.waiting.shift() ?? null)),
+        SHOW_MS,
+      );
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener(TOAST_EVENT, this.onToast);
+    window.addEventListener(TOAST_HOLD_EVENT, this.onHold);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener(TOAST_EVENT, this.onToast);
+    window.removeEventListener(TOAST_HOLD_EVENT, this.onHold);
     clearTimeout(this.timer);
   }
 

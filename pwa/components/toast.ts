@@ -2,7 +2,7 @@
 export interface ToastRequest {
   message: string;
   action?: { label: string; run: () => void | Promise<void> };
-  /** News nobody asked for just now (offline ready): waits while a toast with an action is up. */
+  /** News nobody asked for just now (offline ready): waits while another toast is up. */
   background?: boolean;
 }
 
@@ -16,4 +16,17 @@ export const TOAST_EVENT = 'app-toast';
  */
 export function showToast(request: ToastRequest): void {
   window.dispatchEvent(new CustomEvent<ToastRequest>(TOAST_EVENT, { detail: request }));
+}
+
+/** Name of the window event that holds toasts back while a dialog is open, or lets them go. */
+export const TOAST_HOLD_EVENT = 'app-toast-hold';
+
+/**
+ * While held (a modal dialog is open), the toast on screen goes (it would stay dimmed behind the
+ * backdrop, about something else) and new ones wait until released.
+ *
+ * @example holdToasts(true); dialog.showModal(); dialog.onclose = () => holdToasts(false);
+ */
+export function holdToasts(held: boolean): void {
+  window.dispatchEvent(new CustomEvent<boolean>(TOAST_HOLD_EVENT, { detail: held }));
 }

@@ -1,6 +1,8 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { showToast } from '../components/toast.ts';
+import { formatKeyUri } from '../../sdk/otp/index.ts';
+import '../components/qr-code.ts';
+import { holdToasts, showToast } from '../components/toast.ts';
 import { accountsModel, ModelController } from '../state/app-model.ts';
 import { tokens } from '../styles/tokens.ts';
 
@@ -26,13 +28,22 @@ export class AccountPage extends LitElement {
         max-width: min(92vw, 420px); }
       dialog::backdrop { background: rgb(0 0 0 / 0.5); }
       .buttons { display: flex; gap: 8px; flex-wrap: wrap; }
+      .qr { margin: 0 0 24px; }
+      .qr qr-code { margin-top: 12px; }
     `,
   ];
 
   @property({ attribute: false }) accountId = '';
   @state() private error = '';
+  /** The account's QR code is on screen (it holds the secret: only on request). */
+  @state() private showQr = false;
   @query('dialog') private dialog!: HTMLDialogElement | null;
   private readonly model = new ModelController(this);
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Another account: its QR code waits to be asked for too.
+    if (changed.has('accountId')) this.showQr = false;
+  }
 
   private async save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
@@ -56,6 +67,19 @@ export class AccountPage extends LitElement {
     } catch {
       this.error = 'The change could not be stored.';
     }
+  }
+
+  private readonly confirmDelete = (): void => {
+    // A toast from before (Saved, accounts added) would stay dimmed behind the backdrop, beside
+    // a question it has nothing to do with.
+    holdToasts(true);
+    this.dialog?.showModal();
+  };
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Gone with its dialog open (Back): a removed dialog fires no close event.
+    holdToasts(false);
   }
 
   private async deleteAccount(): Promise<void> {
@@ -87,10 +111,18 @@ export class AccountPage extends LitElement {
         <div><label for="issuer">Service (issuer)</label><input id="issuer" name="issuer" .value=${a.issuer ?? ''} autocomplete="off" /></div>
         <div><label for="label">Account name</label><input id="label" name="label" .value=${a.label} autocomplete="off" /></div>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        <div class="buttons"><button class="primary" type="submit">Save</button><a href="#/">Cancel</a></div>
+        <div class="buttons"><button class="primary" type="submit">Save</button><a class="button" href="#/">Cancel</a></div>
       </form>
-      <button class="danger" @click=${() => this.dialog?.showModal()}>Delete account</button>
-      <dialog aria-labelledby="confirm-title">
+      <section class="qr" aria-labelledby="qr-title">
+        <h3 id="qr-title">Add it to another app</h3>
+        <p id="qr-warning">A QR code of this account, for another authenticator app or phone to scan. It holds the
+          secret key: anyone who sees or photographs it can make your codes.</p>
+        <button aria-describedby="qr-warning" aria-expanded=${this.showQr ? 'true' : 'false'}
+          @click=${() => (this.showQr = !this.showQr)}>${this.showQr ? 'Hide QR code' : 'Show QR code'}</button>
+        ${this.showQr ? html`<qr-code .text=${formatKeyUri(a)} label="QR code of ${a.issuer ? `${a.issuer} (${a.label})` : a.label}"></qr-code>` : nothing}
+      </section>
+      <button class="danger" @click=${this.confirmDelete}>Delete account</button>
+      <dialog aria-labelledby="confirm-title" @close=${() => holdToasts(false)}>
         <h3 id="confirm-title">Delete ${a.issuer ?? a.label}?</h3>
         <p>Sign-in with this account needs its codes. Only delete it after turning two-factor sign-in off
           there, or when you have another way in.</p>

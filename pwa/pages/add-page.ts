@@ -24,9 +24,10 @@ import { tokens } from '../styles/tokens.ts';
 
 /** The ways of adding, in tab order. */
 const TABS = [
-  { id: 'scan', label: 'Scan QR' },
-  { id: 'image', label: 'QR image' },
-  { id: 'paste', label: 'Paste link' },
+  // Short enough that all four fit on one line of a 360 px phone.
+  { id: 'scan', label: 'Scan' },
+  { id: 'image', label: 'Image' },
+  { id: 'paste', label: 'Paste' },
   { id: 'manual', label: 'Enter key' },
 ] as const;
 type Tab = (typeof TABS)[number]['id'];
@@ -50,9 +51,9 @@ export class AddPage extends LitElement {
     tokens,
     css`
       :host { display: block; }
-      /* Four in a row, wrapping to two or one when large text does not fit. */
-      [role='tablist'] { display: grid; grid-template-columns: repeat(auto-fit, minmax(max(22%, 6.5em), 1fr)); gap: 4px; margin-bottom: 14px; }
-      [role='tab'] { padding: 0 6px; overflow-wrap: anywhere; }
+      /* Four in a row, each as wide as its word, wrapping only when large text does not fit. */
+      [role='tablist'] { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 14px; }
+      [role='tab'] { flex: 1 1 auto; padding: 0 8px; overflow-wrap: anywhere; }
       [role='tab'][aria-selected='true'] { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); }
       .error { border-left: 4px solid var(--danger); padding: 6px 10px; margin: 0 0 12px; }
       .alternatives { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }

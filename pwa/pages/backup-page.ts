@@ -6,8 +6,10 @@ import { SOURCE_NAMES, type UnsupportedEntry } from '../backup/import-result.ts'
 import { MIN_PASSPHRASE, passphraseStrength } from '../backup/passphrase-strength.ts';
 import { detectImport, type ImportKind, readImport } from '../backup/read-import.ts';
 import { canShareFile, dateStamp, downloadFile } from '../backup/save-file.ts';
+import { type TransferExport, transferExport } from '../backup/transfer-export.ts';
 import { writeUriList } from '../backup/uri-list.ts';
 import '../components/account-preview.ts';
+import '../components/qr-code.ts';
 import { accountsModel, ModelController } from '../state/app-model.ts';
 import { lastBackupWords, recordBackup } from '../state/backup-status.ts';
 import { storeAddPlan } from '../state/store-plan.ts';
@@ -31,6 +33,8 @@ export class BackupPage extends LitElement {
     tokens,
     css`
       :host { display: block; }
+      /* "Authenticator" in a heading at 200 % text is wider than a 320 px phone: break it there. */
+      h2 { overflow-wrap: break-word; }
       section { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius);
         padding: 4px 14px 14px; margin-bottom: 12px; }
       form { display: grid; gap: 10px; }
@@ -48,6 +52,10 @@ export class BackupPage extends LitElement {
   @state() private exportError = '';
   @state() private saved: File | null = null;
   @state() private understood = false;
+  @state() private transferUnderstood = false;
+  /** The transfer QR codes while shown, and which one is on screen. */
+  @state() private transfer: TransferExport | null = null;
+  @state() private transferIndex = 0;
   @state() private pending: PendingImport | null = null;
   @state() private importError: { code: string; message: string } | null = null;
   @state() private preview: {
@@ -178,7 +186,7 @@ export class BackupPage extends LitElement {
         @confirm-add=${this.store} @cancel-add=${() => (this.preview = null)}></account-preview>`;
     }
     const count = this.model.model.entries.length;
-    return html`${this.renderBackup(count)}${this.renderPlain(count)}${this.renderImport()}`;
+    return html`${this.renderBackup(count)}${this.renderPlain(count)}${this.renderTransfer(count)}${this.renderImport()}`;
   }
 
   private renderBackup(count: number) {
@@ -222,6 +230,61 @@ export class BackupPage extends LitElement {
       <div class="buttons"><button ?disabled=${!this.understood || count === 0} @click=${this.savePlain}
         aria-describedby="plain-warning">Save plain list</button></div>
     </section>`;
+  }
+
+  private async showTransfer(): Promise<void> {
+    await accountsModel.load();
+    this.transfer = transferExport(this.accounts());
+    this.transferIndex = 0;
+  }
+
+  private hideTransfer(): void {
+    this.transfer = null;
+    this.transferUnderstood = false;
+  }
+
+  private renderTransfer(count: number) {
+    const t = this.transfer;
+    return html`<section aria-labelledby="transfer-h">
+      <h2 id="transfer-h">Google Authenticator transfer</h2>
+      <p>QR codes that Google Authenticator (Transfer accounts › Import accounts) and most authenticator apps read,
+        at most 10 accounts a code: scan them in turn with the phone you move to.</p>
+      <p class="warning" id="transfer-warning"><strong>Not encrypted.</strong> Each QR code holds secret keys in clear:
+        anyone who sees or photographs it can make your codes. Show them where nobody else can see the screen.</p>
+      ${
+        t
+          ? this.renderTransferCodes(t)
+          : html`<label class="check"><input type="checkbox" .checked=${this.transferUnderstood}
+              @change=${(e: Event) => (this.transferUnderstood = (e.target as HTMLInputElement).checked)} />
+              I understand that these QR codes show my keys in clear.</label>
+            <div class="buttons"><button ?disabled=${!this.transferUnderstood || count === 0} @click=${this.showTransfer}
+              aria-describedby="transfer-warning">Show transfer QR codes</button></div>`
+      }
+    </section>`;
+  }
+
+  private renderTransferCodes(t: TransferExport) {
+    const leftOut = t.leftOut.length
+      ? html`<p data-testid="transfer-left-out">Left out (Google Authenticator's format cannot carry them):
+          ${t.leftOut.map(({ account, why }, i) => html`${i ? ', ' : ''}${account.issuer ? `${account.issuer} (${account.label})` : account.label}: ${why}`)}.</p>`
+      : nothing;
+    const hide = html`<button @click=${this.hideTransfer}>Hide the QR codes</button>`;
+    if (!t.ok) {
+      return html`<p class="error" role="alert">${t.message}</p>${leftOut}<div class="buttons">${hide}</div>`;
+    }
+    const i = this.transferIndex;
+    const n = t.uris.length;
+    const carried = this.accounts().length - t.leftOut.length;
+    const first = i * t.perCode + 1;
+    const last = Math.min(carried, (i + 1) * t.perCode);
+    return html`<p role="status" data-testid="transfer-position">QR code ${i + 1} of ${n}: accounts ${first}–${last} of ${carried}.</p>
+      <qr-code .text=${t.uris[i] ?? ''} label="Transfer QR code ${i + 1} of ${n}"></qr-code>
+      ${leftOut}
+      <div class="buttons">
+        <button ?disabled=${i === 0} @click=${() => this.transferIndex--}>Previous QR code</button>
+        <button class="primary" ?disabled=${i === n - 1} @click=${() => this.transferIndex++}>Next QR code</button>
+        ${hide}
+      </div>`;
   }
 
   private renderImportError() {

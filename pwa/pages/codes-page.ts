@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import '../components/account-card.ts';
+import '../components/install-button.ts';
 import type { MoveRequest } from '../components/account-card.ts';
 import { showToast } from '../components/toast.ts';
 import { accountsModel, ModelController } from '../state/app-model.ts';
@@ -25,8 +26,9 @@ function matches(entry: VaultEntry, query: string): boolean {
 }
 
 /**
- * The home screen: every account's code, a search field, reordering (buttons, Alt+↑/↓, drag and
- * drop), and the records that could not be read. New users get an empty state that explains how
+ * The home screen: every account's code, a search field, reordering (Alt+↑/↓ on a card; in the
+ * edit mode that "Reorder" turns on, ↑/↓ buttons and drag and drop), and the records that could
+ * not be read. New users get an empty state that explains how
  * to add a first account.
  *
  * The list is windowed: only the rows in and near the viewport are in the DOM, the rest is padding
@@ -45,22 +47,29 @@ export class CodesPage extends LitElement {
       /* Block, not grid: a grid re-measures every item whenever one card changes. */
       ul { list-style: none; margin: 0; padding: 0; display: block; }
       /* One fixed height for every row (gap included): the window maths depends on it. */
-      li { box-sizing: border-box; height: max(200px, 12.5rem); padding-bottom: 10px; }
+      /* Compact: names line, code line, and the gap; seven fit a 360×740 phone below the header. */
+      li { box-sizing: border-box; height: max(78px, 4.875rem); padding-bottom: 6px; }
       li[draggable='true'] { cursor: grab; }
       li.drop-target { outline: 2px dashed var(--accent); border-radius: var(--radius); }
-      .search { margin: 4px 0 12px; }
+      .search { display: flex; flex-wrap: wrap; gap: 8px; margin: 0 0 8px; }
+      .search input { flex: 1 1 10em; min-width: 0; }
+      .search button { flex: none; }
+      .editing { color: var(--muted); margin: 0 0 8px; }
       .empty { text-align: center; padding: 32px 12px; }
+      .empty .install { margin-top: 24px; }
       .empty a { display: inline-block; margin-top: 12px; padding: 12px 20px; border-radius: 10px;
         background: var(--accent); color: var(--accent-fg); text-decoration: none; font-weight: 600; }
       .warning { border: 1px solid var(--danger); border-radius: var(--radius); padding: 8px 12px; margin-bottom: 12px; }
       .warning ul { display: block; }
-      .reminder { border-left: 4px solid var(--accent); padding: 6px 10px; margin: 0 0 12px; }
+      .reminder { border-left: 4px solid var(--accent); padding: 4px 10px; margin: 0 0 8px; }
     `,
   ];
 
   private readonly model = new ModelController(this);
   @state() private query = '';
   @state() private dropTarget: string | null = null;
+  /** Edit mode: ↑/↓ on every card and drag and drop, in place of the codes. */
+  @state() private editing = false;
   private dragged: string | null = null;
   /** Row height in px (0 until measured) and the list's top edge relative to the viewport. */
   private rowHeight = 0;
@@ -129,8 +138,12 @@ export class CodesPage extends LitElement {
       `account-card[data-id="${CSS.escape(id)}"]`,
     );
     await card?.updateComplete;
-    card?.focusControl(delta < 0 ? 'up' : 'down');
+    card?.focusControl(event.detail.focus);
   }
+
+  private readonly toggleEditing = (): void => {
+    this.editing = !this.editing;
+  };
 
   private async onDrop(target: VaultEntry): Promise<void> {
     const from = accountsModel.entries.findIndex((e) => e.id === this.dragged);
@@ -159,9 +172,11 @@ export class CodesPage extends LitElement {
   private renderEmpty() {
     return html`<section class="empty" aria-labelledby="empty-title">
       <h2 id="empty-title">No accounts yet</h2>
-      <p>Turn on two-factor sign-in at a service (for the BMS: My Profile › Enable MFA), then scan
-        the QR code it shows, or type the secret key it gives you.</p>
+      <p>When a website or app you sign in to turns on two-step sign-in, it shows a QR code. Tap
+        the button below and point this phone's camera at that code, or type the key shown
+        beside it. The codes then appear here, even offline.</p>
       <a href="#/add">Add your first account</a>
+      <install-button class="install"></install-button>
     </section>`;
   }
 
@@ -182,6 +197,7 @@ export class CodesPage extends LitElement {
     const shown = query ? entries.filter((e) => matches(e, query)) : entries;
     // Reordering a filtered list would be ambiguous; it is offered on the full list only.
     const reorder = !query;
+    const editing = this.editing && reorder;
     this.rowCount = shown.length;
     this.range = this.windowFor(shown.length);
     const { start, end } = this.range;
@@ -191,10 +207,16 @@ export class CodesPage extends LitElement {
           <a href="#/backup">Make a backup</a></p>`
       : nothing;
     return html`${reminder}<div class="search">
-        <label for="search">Search accounts</label>
-        <input id="search" type="search" autocomplete="off" placeholder="Issuer or account"
+        <label class="visually-hidden" for="search">Search accounts</label>
+        <input id="search" type="search" autocomplete="off" placeholder="Search accounts"
           .value=${this.query} @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
+        ${
+          reorder && shown.length > 1
+            ? html`<button data-testid="reorder" @click=${this.toggleEditing}>${this.editing ? 'Done' : 'Reorder'}</button>`
+            : nothing
+        }
       </div>
+      ${editing ? html`<p class="editing" role="status">Move accounts with ↑ and ↓ (or Alt+↑ and Alt+↓), or drag them.</p>` : nothing}
       ${shown.length === 0 ? html`<p>No account matches “${this.query}”.</p>` : nothing}
       <ul class="accounts" aria-label="Accounts" style=${`padding: ${start * this.rowHeight}px 0 ${(shown.length - end) * this.rowHeight}px`}
         @move-account=${this.onMove}
@@ -204,7 +226,7 @@ export class CodesPage extends LitElement {
           (e) => e.id,
           (e, offset) => {
             const i = start + offset;
-            return html`<li draggable=${reorder ? 'true' : 'false'} class=${this.dropTarget === e.id ? 'drop-target' : ''}
+            return html`<li draggable=${editing ? 'true' : 'false'} class=${this.dropTarget === e.id ? 'drop-target' : ''}
               aria-setsize=${shown.length} aria-posinset=${i + 1}
               @dragstart=${(ev: DragEvent) => {
                 this.dragged = e.id;
@@ -219,7 +241,7 @@ export class CodesPage extends LitElement {
                 ev.preventDefault();
                 void this.onDrop(e);
               }}>
-            <account-card data-id=${e.id} .entry=${e} ?eager=${i < EAGER_CARDS}
+            <account-card data-id=${e.id} .entry=${e} ?eager=${i < EAGER_CARDS} ?editing=${editing}
               ?first=${!reorder || i === 0} ?last=${!reorder || i === shown.length - 1}></account-card>
           </li>`;
           },

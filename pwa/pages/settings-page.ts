@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import '../components/install-button.ts';
 import { ModelController } from '../state/app-model.ts';
 import { lastBackupWords } from '../state/backup-status.ts';
 import {
@@ -22,13 +23,18 @@ export class SettingsPage extends LitElement {
     tokens,
     css`
       :host { display: block; }
+      .answer { border-left: 4px solid var(--danger); padding: 6px 10px; }
+      .answer.kept { border-left-color: var(--ok); }
+      .answer:focus { outline: none; }
+      .answer:focus-visible { outline: 3px solid var(--focus); }
       section { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius);
         padding: 4px 14px 14px; margin-bottom: 12px; }
     `,
   ];
 
   @state() private persisted: PersistenceAnswer | null = null;
-  @state() private asked = false;
+  /** 'asking' while the browser answers (Firefox may show a prompt), then 'answered'. */
+  @state() private asked: 'no' | 'asking' | 'answered' = 'no';
   private readonly model = new ModelController(this);
 
   override connectedCallback(): void {
@@ -37,8 +43,40 @@ export class SettingsPage extends LitElement {
   }
 
   private async persist(): Promise<void> {
+    this.asked = 'asking';
     this.persisted = await requestPersistence();
-    this.asked = true;
+    this.asked = 'answered';
+    // The answer replaces what was said before and, when kept, the button that had focus: take
+    // focus there so the answer is seen and heard, whatever it is.
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[data-testid="storage-answer"]')?.focus();
+  }
+
+  private renderStorage() {
+    const answer = this.persisted;
+    if (answer === null) return nothing;
+    const answered = this.asked === 'answered';
+    const words = !answered
+      ? PERSISTENCE_WORDS[answer]
+      : answer === 'kept'
+        ? `Done. ${PERSISTENCE_WORDS.kept}`
+        : answer === 'may-clear'
+          ? `The browser said no. It keeps storage only for sites that are used a lot or installed, and decides by itself without asking you. Your accounts are still here, but it may clear them when space runs low: make a backup.`
+          : `The browser said no: it cannot promise to keep storage at all. Your accounts are still here, but make a backup.`;
+    return html`<p data-testid="storage-answer" role="status" tabindex="-1"
+        class=${answered ? (answer === 'kept' ? 'answer kept' : 'answer refused') : ''}>${words}</p>
+      ${answered && answer !== 'kept' ? html`<p><a href="#/backup">Make a backup</a></p>` : nothing}
+      ${
+        answer === 'kept'
+          ? nothing
+          : html`<button @click=${this.persist} ?disabled=${this.asked === 'asking'}>${
+              this.asked === 'asking'
+                ? 'Asking the browser…'
+                : answered
+                  ? 'Ask again'
+                  : 'Keep my accounts stored'
+            }</button>`
+      }`;
   }
 
   override render() {
@@ -47,12 +85,7 @@ export class SettingsPage extends LitElement {
         <h2 id="vault-h">Vault</h2>
         <p>${count} ${count === 1 ? 'account' : 'accounts'} on this device. Keys are encrypted (AES-GCM) with a key
           the browser keeps and never lets any script read; they never leave this device.</p>
-        ${
-          this.persisted === null
-            ? nothing
-            : html`<p data-testid="storage-answer" role="status">${this.asked && this.persisted !== 'kept' ? 'The browser said no. ' : ''}${PERSISTENCE_WORDS[this.persisted]}</p>
-              ${this.persisted === 'kept' ? nothing : html`<button @click=${this.persist}>Keep my accounts stored</button>`}`
-        }
+        ${this.renderStorage()}
       </section>
       <section aria-labelledby="backup-h">
         <h2 id="backup-h">Backup</h2>
@@ -62,6 +95,7 @@ export class SettingsPage extends LitElement {
       <section aria-labelledby="about-h">
         <h2 id="about-h">About</h2>
         <p>MFA Companion ${__APP_VERSION__}. Works offline once opened. Updates wait for your consent.</p>
+        <install-button></install-button>
         <p><a href="#/">Back to your codes</a></p>
       </section>`;
   }

@@ -61,6 +61,26 @@ export const tokens = css`
     color: var(--danger);
     border-color: var(--danger);
   }
+  /* Links in the product's colour, visited or not (no browser blue and purple); zero
+     specificity, so every component's own link style wins. */
+  :where(a:any-link) {
+    color: var(--accent);
+  }
+  /* A link that does what a button next to it would (Cancel beside Save): looks like one. */
+  a.button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    box-sizing: border-box;
+    min-height: 44px;
+    min-width: 44px;
+    padding: 0 14px;
+    border-radius: 10px;
+    border: 1px solid var(--border);
+    background: var(--surface);
+    color: var(--fg);
+    text-decoration: none;
+  }
   button:disabled {
     opacity: 0.5;
     cursor: default;

@@ -6,7 +6,7 @@ export const EXIT = {
   FAILED: 1,
   /** Unknown command or option, a missing or malformed argument. */
   USAGE: 2,
-  /** The URI, secret, file or image cannot be read (missing file, not PNG/SVG, no QR code). */
+  /** The URI, secret, file or image cannot be read (missing file, not PNG/JPEG/SVG, no QR code). */
   UNREADABLE: 3,
 } as const;
 

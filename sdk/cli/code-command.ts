@@ -10,7 +10,7 @@ Prints the current code of each account, the seconds it has left and the account
 
   <otpauth-uri>   otpauth://totp/… or otpauth://hotp/…, or an otpauth-migration:// export
   <secret>        a base32 secret (TOTP, SHA1, 6 digits, 30 s)
-  <qr-image>      a PNG or SVG file of a QR code holding one of the URIs
+  <qr-image>      a PNG, JPEG (baseline) or SVG file of a QR code holding one of the URIs
   --at <time>     the code at another time: ISO 8601 (2025-03-04T05:06:07Z) or Unix seconds
   --next          also print the code of the next time step
 

@@ -10,7 +10,7 @@ Prints the otpauth:// URI a QR code holds. For a Google Authenticator export
 (otpauth-migration://) prints one otpauth:// URI per account, and on stderr which
 part of a multi-QR export this is and any entries that could not be used.
 
-  <qr-image>   a PNG or SVG file of a QR code
+  <qr-image>   a PNG, JPEG (baseline) or SVG file of a QR code
   <uri>        an otpauth-migration:// (or otpauth://) URI, to decode without an image
 
 Example: mfa-companion decode export.png > accounts.txt`;

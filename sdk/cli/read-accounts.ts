@@ -6,18 +6,20 @@ import {
   OtpError,
   parseKeyUri,
 } from '../otp/index.ts';
+import { decodeJpeg } from '../testing/decode-jpeg.ts';
 import { decodePng } from '../testing/decode-png.ts';
 import { rasterizeQrSvg, readQr } from '../testing/read-qr.ts';
 import { TestingError } from '../testing/testing-error.ts';
 import { CliError, EXIT } from './cli-error.ts';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
+const JPEG = [0xff, 0xd8, 0xff];
 
 /**
- * The text of the QR code in a PNG or SVG file, as a phone's scanner reads it.
+ * The text of the QR code in a PNG, JPEG (baseline) or SVG file, as a phone's scanner reads it.
  *
- * @param path - a PNG or SVG file
- * @throws CliError UNREADABLE: missing file, not a PNG or SVG, corrupt, or no QR code in it
+ * @param path - a PNG, JPEG or SVG file
+ * @throws CliError UNREADABLE: missing file, not a PNG, JPEG or SVG, corrupt, or no QR code in it
  */
 export function readQrFile(path: string): string {
   let bytes: Buffer;
@@ -30,6 +32,7 @@ export function readQrFile(path: string): string {
   }
   try {
     if (PNG.every((b, i) => bytes[i] === b)) return readQr(decodePng(bytes));
+    if (JPEG.every((b, i) => bytes[i] === b)) return readQr(decodeJpeg(bytes));
     const text = bytes.toString('utf8');
     if (/<svg[\s>]/i.test(text)) return readQr(rasterizeQrSvg(text));
   } catch (error) {
@@ -37,7 +40,7 @@ export function readQrFile(path: string): string {
     const what = error.code === 'NO_QR_FOUND' ? 'no QR code found in the image' : error.message;
     throw new CliError(EXIT.UNREADABLE, `${path}: ${what}`);
   }
-  throw new CliError(EXIT.UNREADABLE, `${path}: not a PNG or SVG image`);
+  throw new CliError(EXIT.UNREADABLE, `${path}: not a PNG, JPEG or SVG image`);
 }
 
 /** Whether `input` is an otpauth URI (key or migration) rather than a file or a secret. */
@@ -46,7 +49,7 @@ const isUri = (input: string) => /^otpauth(-migration)?:\/\//i.test(input.trim()
 /**
  * The text an argument stands for: a URI as given, else the QR content of the file it names.
  *
- * @param input - `otpauth://…`, `otpauth-migration://…`, or a PNG/SVG path
+ * @param input - `otpauth://…`, `otpauth-migration://…`, or a PNG/JPEG/SVG path
  */
 export function readUriOrImage(input: string): string {
   return isUri(input) ? input.trim() : readQrFile(input);
@@ -54,7 +57,7 @@ export function readUriOrImage(input: string): string {
 
 /**
  * Every account an argument holds: an `otpauth://` URI, a Google Authenticator export
- * (`otpauth-migration://`), a bare base32 secret (TOTP, SHA1, 6 digits, 30 s), or a PNG/SVG
+ * (`otpauth-migration://`), a bare base32 secret (TOTP, SHA1, 6 digits, 30 s), or a PNG/JPEG/SVG
  * image of a QR code holding either URI.
  *
  * @param input - the command-line argument

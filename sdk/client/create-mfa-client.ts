@@ -4,6 +4,7 @@ import type {
   AuditPage,
   AuditQuery,
   BatchDisableResult,
+  CountUsersQuery,
   Health,
   ListUsersQuery,
   LoginRequest,
@@ -15,7 +16,10 @@ import type {
   Policy,
   PolicyResult,
   RecoveryCodes,
+  SamlIdpInput,
+  SamlSettings,
   User,
+  UserCount,
   UserPage,
 } from './types.ts';
 
@@ -62,8 +66,22 @@ export interface MfaClient {
   getPolicy(): Promise<Policy>;
   /** `PUT /api/admin/policy`. */
   setPolicy(policy: Policy): Promise<PolicyResult>;
+  /** `GET /api/admin/sso/saml`: the SAML IdP and the SP's values. */
+  getSamlSettings(): Promise<SamlSettings>;
+  /** `PUT /api/admin/sso/saml`: configure the IdP (metadata XML, or entity id + SSO URL + cert). */
+  setSamlIdp(idp: SamlIdpInput): Promise<SamlSettings>;
+  /** `DELETE /api/admin/sso/saml`: SSO sign-in off. */
+  removeSamlIdp(): Promise<void>;
   /** `GET /api/admin/users`: filtered, paged listing. */
   listUsers(query?: ListUsersQuery): Promise<UserPage>;
+  /**
+   * `GET /api/admin/users/count`: how many users a listing matches, up to 10 000.
+   *
+   * @example
+   * const { count, capped } = await client.countUsers({ kind: 'contact' });
+   * label.textContent = count === null ? '' : `${count}${capped ? '+' : ''} contacts`;
+   */
+  countUsers(query?: CountUsersQuery): Promise<UserCount>;
   /** `POST /api/admin/users/:id/mfa/reset`: the user sets MFA up at the next login. */
   resetUserMfa(userId: number): Promise<void>;
   /** `POST /api/admin/users/mfa/disable`: batch action with a per-item result. */
@@ -119,7 +137,11 @@ export function createMfaClient({
     disableMfa: (body) => post('/api/me/mfa/disable', body),
     getPolicy: () => get('/api/admin/policy'),
     setPolicy: (policy) => send({ method: 'PUT', path: '/api/admin/policy', body: policy }),
+    getSamlSettings: () => get('/api/admin/sso/saml'),
+    setSamlIdp: (idp) => send({ method: 'PUT', path: '/api/admin/sso/saml', body: idp }),
+    removeSamlIdp: () => send({ method: 'DELETE', path: '/api/admin/sso/saml' }),
     listUsers: (query = {}) => get('/api/admin/users', { ...query }),
+    countUsers: (query = {}) => get('/api/admin/users/count', { ...query }),
     resetUserMfa: (userId) =>
       post(`/api/admin/users/${encodeURIComponent(String(userId))}/mfa/reset`),
     batchDisableMfa: (userIds) => post('/api/admin/users/mfa/disable', { userIds }),

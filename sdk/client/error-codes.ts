@@ -8,7 +8,7 @@
  * if (body.error.code === ErrorCode.CHALLENGE_EXPIRED) restartLogin();
  */
 export const ErrorCode = {
-  /** Unknown user, wrong password, or an SSO-only account tried a password login (401). */
+  /** Unknown user or wrong password: one answer for both (401). */
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   /** The TOTP or recovery code was wrong or out of the ±1 step window (401). */
   INVALID_CODE: 'INVALID_CODE',
@@ -46,6 +46,12 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** The body's Content-Type is not application/json (415). */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** SSO sign-in was asked for, but no SAML identity provider is configured (404). */
+  SSO_NOT_CONFIGURED: 'SSO_NOT_CONFIGURED',
+  /** The SAML response was refused (signature, audience, time, replay, unknown or password user…); the message says which (401). */
+  SSO_REFUSED: 'SSO_REFUSED',
+  /** The account signs in with SSO and has no password: use "Sign in with SSO" (401). */
+  SSO_REQUIRED: 'SSO_REQUIRED',
   /** No such route (404). */
   NOT_FOUND: 'NOT_FOUND',
   /** The path exists but not with this method; `Allow` lists the ones it answers (405). */

@@ -14,7 +14,7 @@ export interface TransportOptions {
 
 /** One API call: method, path under the base URL, optional JSON body and query. */
 export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: unknown;
   query?: Record<string, string | number | undefined>;

@@ -84,6 +84,23 @@ export interface PolicyResult extends Policy {
   adminMustSetUp?: boolean;
 }
 
+/** The SAML IdP as an admin gives it: its metadata XML, or its three values. */
+export type SamlIdpInput =
+  | { metadataXml: string; jitKind?: UserKind | null }
+  | { entityId: string; ssoUrl: string; certificate: string; jitKind?: UserKind | null };
+
+/** Answer of `GET|PUT /api/admin/sso/saml`: the IdP (null while SSO is off) and the SP's values. */
+export interface SamlSettings {
+  idp: {
+    entityId: string;
+    ssoUrl: string;
+    certificate: string;
+    jitKind: UserKind | null;
+    updatedAt: string;
+  } | null;
+  sp: { entityId: string; acsUrl: string; metadataUrl: string };
+}
+
 /** Filters and paging of `GET /api/admin/users`. */
 export interface ListUsersQuery {
   kind?: UserKind;
@@ -113,11 +130,20 @@ export interface UserPage {
   nextCursor: number | null;
 }
 
+/** Filters of `GET /api/admin/users/count`: those of the listing. */
+export type CountUsersQuery = Pick<ListUsersQuery, 'kind' | 'mfa' | 'q'>;
+
+/** A count of listed users, up to 10 000 (`capped` beyond); null for a search no index serves. */
+export interface UserCount {
+  count: number | null;
+  capped: boolean;
+}
+
 /** Per-item result of the batch "Disable MFA" action. */
 export interface BatchDisableResult {
   disabled: number[];
-  /** Why an id was not disabled: `USER_NOT_FOUND` or `MFA_NOT_ENABLED`. */
-  skipped: { id: number; reason: string }[];
+  /** Why an id was not disabled. */
+  skipped: { id: number; reason: 'USER_NOT_FOUND' | 'MFA_NOT_ENABLED' }[];
 }
 
 /** Paging of `GET /api/admin/audit`. */

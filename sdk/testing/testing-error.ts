@@ -4,6 +4,10 @@ export const TestingErrorCodes = {
   INVALID_PNG: 'INVALID_PNG',
   /** A valid PNG this small decoder does not read (interlaced). */
   UNSUPPORTED_PNG: 'UNSUPPORTED_PNG',
+  /** The bytes are not a JPEG, or it is truncated or corrupt. */
+  INVALID_JPEG: 'INVALID_JPEG',
+  /** A valid JPEG this small decoder does not read (progressive, lossless, arithmetic-coded). */
+  UNSUPPORTED_JPEG: 'UNSUPPORTED_JPEG',
   /** The SVG holds no QR modules this reader understands. */
   INVALID_SVG: 'INVALID_SVG',
   /** No QR code could be read from the image. */

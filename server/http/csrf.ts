@@ -38,19 +38,26 @@ function crossSite(c: Context, trustProxy: number, allowed: string[]): boolean {
 
 /**
  * CSRF protection for cookie-authenticated JSON (see {@link crossSite}): 403 `CSRF_FAILED`.
+ * `exempt` paths are meant to be posted from another site and authenticate by what they are
+ * sent, never by the cookie: the SAML assertion consumer service, which the IdP's page posts to
+ * and which accepts only a response signed by the configured IdP that answers a request this
+ * server made (services/sso-login.ts).
  *
- * @example app.use('/api/*', sameOriginOnly({ trustProxy: 0, allowed: [] }));
+ * @example app.use('/api/*', sameOriginOnly({ trustProxy: 0, allowed: [], exempt: [SAML_PATHS.acs] }));
  */
 export function sameOriginOnly({
   trustProxy = 0,
   allowed = [] as string[],
+  exempt = [] as readonly string[],
 }: {
   /** Proxies in front of the server (TRUST_PROXY); 0 ignores X-Forwarded-* headers. */
   trustProxy?: number;
   allowed?: string[];
+  /** Exact paths the check skips. */
+  exempt?: readonly string[];
 } = {}): MiddlewareHandler {
   return async (c, next) => {
-    if (crossSite(c, trustProxy, allowed)) {
+    if (!exempt.includes(c.req.path) && crossSite(c, trustProxy, allowed)) {
       throw new AppError(
         ErrorCode.CSRF_FAILED,
         'Cross-site request refused: the Origin is not this server.',

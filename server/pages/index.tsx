@@ -5,15 +5,20 @@ import { html } from 'hono/html';
 import type { AppEnv } from '../http/app-env.ts';
 import { session } from '../routes/guards.ts';
 import type { Deps } from '../services/deps.ts';
+import { isSamlRefusal, SamlRefusal } from '../sso/saml-refusals.ts';
+import type { SigningKeys } from '../sso/test-idp-keys.ts';
 import { ASSETS_BASE, readBundleAssets } from './assets.ts';
 import { Shell, type ShellProps } from './layout.tsx';
 import { NAV, safeNext } from './nav.ts';
 import { Forbidden, Loading, LoginForm } from './shells.tsx';
+import { testIdpPages } from './test-idp.tsx';
 
 /** Options of {@link bmsPages}. */
 export interface BmsPagesOptions {
   /** The built bundle (`npm run build:bms`); default `dist/bms` of this checkout. */
   assetsDir?: string;
+  /** The built-in test IdP's keys: mounts its pages at `/test-idp/` (demo only: sso/test-idp.ts). */
+  testIdpKeys?: SigningKeys | null;
 }
 
 const defaultAssetsDir = fileURLToPath(new URL('../../dist/bms/', import.meta.url));
@@ -58,14 +63,23 @@ export function bmsPages(options: BmsPagesOptions = {}) {
       );
     };
 
+    if (options.testIdpKeys) app.route('/test-idp', testIdpPages(deps, options.testIdpKeys));
+
     app.use('*', session(deps));
 
     app.get('/', (c) => c.redirect(c.get('auth') ? '/profile' : '/login'));
 
-    app.get('/login', (c) => {
+    app.get('/login', async (c) => {
       const next = safeNext(c.req.query('next'));
       if (c.get('auth')) return c.redirect(next);
-      return page(c, { title: 'Sign in', page: 'login', children: <LoginForm next={next} /> });
+      const sso = (await deps.store.getSamlIdp()) !== null;
+      const reason = c.req.query('sso_error');
+      const ssoError = isSamlRefusal(reason) ? SamlRefusal[reason] : undefined;
+      return page(c, {
+        title: 'Sign in',
+        page: 'login',
+        children: <LoginForm next={next} sso={sso} {...(ssoError ? { ssoError } : {})} />,
+      });
     });
 
     // Only reached when the bundle did not run: the password never goes into a URL (method=post).
@@ -111,7 +125,15 @@ export function bmsPages(options: BmsPagesOptions = {}) {
           trail: item.trail,
           page: spec.page,
           ...(spec.data ? { data: spec.data } : {}),
-          children: <Loading />,
+          children:
+            item.path === '/admin/auth' ? (
+              <>
+                <Loading />
+                <Loading id="sso-settings" />
+              </>
+            ) : (
+              <Loading />
+            ),
         });
       });
     }

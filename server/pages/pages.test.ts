@@ -83,6 +83,33 @@ describe('BMS page shells', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('offers "Sign in with SSO" only with an IdP configured, and says why an SSO sign-in was refused', async () => {
+    expect(await (await app.request('/login')).text()).not.toContain('Sign in with SSO');
+    await store.setSamlIdp(
+      {
+        entityId: 'https://idp.test',
+        ssoUrl: 'https://idp.test/sso',
+        certificate: 'unused here',
+        jitKind: null,
+      },
+      Date.now(),
+    );
+    try {
+      const html = await (await app.request('/login?next=/admin/audit')).text();
+      expect(html).toContain('href="/api/sso/saml/login?next=%2Fadmin%2Faudit"');
+      expect(html).toContain('Sign in with SSO');
+      const refused = await (await app.request('/login?sso_error=not_sso_user')).text();
+      expect(refused).toContain(
+        'SSO sign-in did not work: This name belongs to an account that signs in with a password',
+      );
+      // An unknown reason is not echoed.
+      const made = await (await app.request('/login?sso_error=%3Cb%3Ehi')).text();
+      expect(made).not.toContain('SSO sign-in did not work');
+    } finally {
+      await store.setSamlIdp(null, Date.now());
+    }
+  });
+
   it('serves the bundle with a long cache and 404s what is not in it', async () => {
     const res = await app.request('/assets/bms/assets/main-1.js');
     expect(res.status).toBe(200);

@@ -7,6 +7,8 @@ import * as s from './schemas.ts';
 
 const tags = ['admin'];
 const denied = s.errors(401, 403);
+/** Users a count reads at most: beyond it the listing says "10 000+", never a full count. */
+const USER_COUNT_CAP = 10_000;
 
 /** Admin > My Company > Auth and Provision, HR > Employees, CRM > Contacts, and the audit log. */
 export function adminRoutes(deps: Deps) {
@@ -40,6 +42,17 @@ export function adminRoutes(deps: Deps) {
       summary: 'Employees and contacts with their MFA column',
       request: { query: s.UsersQuery },
       responses: { ...s.ok(s.UserList, 'a page of users'), ...s.errors(400, 401, 403) },
+    },
+    { access: 'admin' },
+  );
+  const countUsers = route(
+    {
+      method: 'get',
+      path: '/admin/users/count',
+      tags,
+      summary: 'How many users a listing matches, counted up to 10 000',
+      request: { query: s.UserCountQuery },
+      responses: { ...s.ok(s.UserCount, 'a capped count'), ...s.errors(400, 401, 403) },
     },
     { access: 'admin' },
   );
@@ -88,6 +101,10 @@ export function adminRoutes(deps: Deps) {
 
   app.openapi(listUsers, async (c) =>
     c.json(await deps.store.listUsers(c.req.valid('query')), 200),
+  );
+
+  app.openapi(countUsers, async (c) =>
+    c.json(await deps.store.countUserMatches(c.req.valid('query'), USER_COUNT_CAP), 200),
   );
 
   app.openapi(reset, async (c) => {

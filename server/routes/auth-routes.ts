@@ -12,6 +12,7 @@ import {
   passwordLogin,
 } from '../services/login.ts';
 import { startSession } from '../services/sessions.ts';
+import { refuseSsoOnlyPassword } from '../services/sso-login.ts';
 import { userView } from '../services/user-view.ts';
 import type { UserRecord } from '../store/contract.ts';
 import {
@@ -110,6 +111,7 @@ export function authRoutes(deps: Deps) {
 
   app.openapi(login, async (c) => {
     const { username, password } = c.req.valid('json');
+    await refuseSsoOnlyPassword(deps, username, password, c.get('ip'));
     const result = await passwordLogin(deps, username, password, c.get('ip'));
     if (result.status === 'authenticated') {
       return c.json({ status: 'authenticated' as const, user: await signIn(c, result.user) }, 200);

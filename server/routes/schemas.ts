@@ -101,6 +101,12 @@ export const UserList = z.object({
   nextCursor: z.number().int().nullable(),
 });
 
+export const UserCountQuery = UsersQuery.pick({ kind: true, mfa: true, q: true });
+export const UserCount = z.object({
+  count: z.number().int().nullable(),
+  capped: z.boolean(),
+});
+
 export const UserIdParam = z.object({ id: z.coerce.number().int().min(1) });
 export const BatchBody = z.strictObject({
   userIds: z.array(z.number().int().min(1)).min(1).max(1000),

@@ -41,7 +41,7 @@ export async function updatePolicy(
 
 /**
  * An admin's reset of a user's MFA: removes the factor and recovery codes, marks the user to set
- * MFA up at the next login and ends their sessions (all but the acting admin's current one).
+ * MFA up at the next password login (not an SSO-only user: SSO sign-ins are not asked) and ends their sessions (all but the acting admin's current one).
  */
 export async function resetUserMfa(
   deps: Deps,
@@ -51,10 +51,14 @@ export async function resetUserMfa(
 ): Promise<void> {
   const target = await deps.store.getUserById(targetId);
   if (!target) throw new AppError(ErrorCode.USER_NOT_FOUND, 'No such user.');
-  await deps.store.removeFactor(target.id, { mustSetupMfa: true });
+  // An SSO-only user has no password sign-in that could ask for the set-up: MFA is just removed.
+  await deps.store.removeFactor(target.id, { mustSetupMfa: target.passwordHash !== null });
   await deps.store.endUserSessions(target.id, currentSessionId);
   await audit(deps, actor, AuditAction.MFA_RESET, target.username);
 }
+
+/** Users one transaction of a batch disable takes at most. */
+export const BATCH_DISABLE_CHUNK = 100;
 
 /**
  * Batch disable (contacts or employees): each distinct id is reported as disabled or skipped with
@@ -67,10 +71,18 @@ export async function batchDisableMfa(
   currentSessionId: string,
 ): Promise<BatchDisableResult> {
   const policy = await deps.store.getPolicy();
-  const result = await deps.store.disableFactorsForUsers(userIds, {
-    markPasswordUsersForSetup: policy.requireMfaForNonSsoUsers,
-    exceptSessionId: currentSessionId,
-  });
+  const result: BatchDisableResult = { disabled: [], skipped: [] };
+  const ids = [...new Set(userIds)];
+  // Each chunk is its own transaction, so sign-ins run between them instead of waiting behind
+  // a thousand users' writes (and, on PostgreSQL, their row locks).
+  for (let i = 0; i < ids.length; i += BATCH_DISABLE_CHUNK) {
+    const chunk = await deps.store.disableFactorsForUsers(ids.slice(i, i + BATCH_DISABLE_CHUNK), {
+      markPasswordUsersForSetup: policy.requireMfaForNonSsoUsers,
+      exceptSessionId: currentSessionId,
+    });
+    result.disabled.push(...chunk.disabled);
+    result.skipped.push(...chunk.skipped);
+  }
   const names = await Promise.all(
     result.disabled.map(async (id) => (await deps.store.getUserById(id))?.username ?? String(id)),
   );

@@ -18,6 +18,13 @@ export const AuditAction = {
   POLICY_CHANGED: 'policy.changed',
   BATCH_MFA_DISABLED: 'batch.mfa_disabled',
   LOGOUT: 'logout',
+  /** A SAML sign-in: a session without a code (SSO users). */
+  SSO_SUCCEEDED: 'sso.succeeded',
+  /** A SAML response refused; the target is the reason (`saml-refusals.ts`), with the NameID once it is signed. */
+  SSO_REFUSED: 'sso.refused',
+  /** Just-in-time creation of an SSO user at their first sign-in (when the IdP configuration allows it). */
+  SSO_USER_CREATED: 'sso.user_created',
+  SSO_CONFIGURED: 'sso.configured',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -41,7 +41,9 @@ export async function passwordLogin(
   const { store, hasher } = deps;
   const attempt = await reservePasswordAttempt(deps, username, ip);
   const user = await store.getUserByUsername(username);
-  const hash = user?.authType === 'password' ? user.passwordHash : null;
+  // An SSO user given a password signs in with it like everyone else (SSO-only users were
+  // told to use SSO before this step: sso-login.ts).
+  const hash = user?.passwordHash ?? null;
   let right = false;
   if (hash) right = await hasher.verify(hash, password);
   else await hasher.burn(password);

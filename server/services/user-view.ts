@@ -1,16 +1,9 @@
+import type { User } from '../../sdk/client/types.ts';
 import type { FactorRecord, UserRecord } from '../store/contract.ts';
 import type { Deps } from './deps.ts';
 
-/** The user as the API shows it (`GET /api/me`, login answers). */
-export interface UserView {
-  id: number;
-  username: string;
-  name: string;
-  kind: UserRecord['kind'];
-  role: UserRecord['role'];
-  authType: UserRecord['authType'];
-  mfa: { enabled: boolean; enrolledAt: string | null; recoveryCodesLeft: number };
-}
+/** The user as the API shows it (`GET /api/me`, login answers): the client's `User`, one shape. */
+export type UserView = User;
 
 /**
  * Builds the API view of a user, with the state of their factor (`known`: the factor the caller

@@ -26,6 +26,8 @@ import type {
   SamlIdpConfig,
   SamlIdpRecord,
   SessionRecord,
+  UserCount,
+  UserFilters,
   UserPage,
   UserQuery,
   UserRecord,
@@ -68,6 +70,11 @@ export interface UserStore {
    * name (see {@link UserQuery.q}); the cost follows the page, not the table.
    */
   listUsers(query: UserQuery): Promise<UserPage>;
+  /**
+   * How many users `listUsers` would show with these filters, counted up to `cap`: its cost
+   * follows the cap, not the table. A search no index serves is not counted (`count` null).
+   */
+  countUserMatches(filters: UserFilters, cap: number): Promise<UserCount>;
 }
 
 /** The TOTP factor (one per user), its recovery codes, batch disable and the login's code step. */
@@ -110,7 +117,8 @@ export interface FactorStore {
    */
   removeFactor(userId: number, opts: { mustSetupMfa: boolean }): Promise<boolean>;
   /**
-   * Batch disable in one transaction: for each distinct id, removes an active factor and the
+   * Batch disable of a chunk in one transaction (the service sends at most 100 ids a call, so
+   * sign-ins run between chunks): for each distinct id, removes an active factor and the
    * recovery codes, ends the user's sessions except `exceptSessionId`, and marks password users to
    * set MFA up again when `markPasswordUsersForSetup`. Unknown ids and users without an active
    * factor are skipped with a reason; ids are reported in first-seen order.
@@ -283,7 +291,8 @@ export interface SessionStore {
    */
   listAudit(query: AuditQuery): Promise<AuditPage>;
   /**
-   * Deletes expired challenges, pending factors, sessions and rate-limit windows, by their
+   * Deletes expired challenges, pending factors, sessions, forgotten password counters and
+   * rate-limit windows, by their
    * expiry indexes in bounded batches, each its own commit (sign-ins run between them).
    */
   pruneExpired(now: number, sessionIdleMs: number): Promise<void>;

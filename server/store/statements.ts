@@ -203,6 +203,23 @@ const ACTIVE_FACTOR =
  * are planned with their values).
  */
 export function userPageStatement(dialect: 'sqlite' | 'postgres', shape: UserPageShape): string {
+  return `
+  SELECT p.*, EXISTS (SELECT 1 FROM factors f WHERE f.user_id = p.id AND f.status = 'active') AS mfa
+  FROM (${userMatches(dialect, shape, true)}) p
+  ORDER BY p.id`;
+}
+
+/**
+ * How many users a listing's filters match, counting at most `$2` of them (the cap, so the cost
+ * is bounded by it, never by the table): the page's filters and parameters with `$1` 0, in no
+ * particular order.
+ */
+export function userCountStatement(dialect: 'sqlite' | 'postgres', shape: UserPageShape): string {
+  return `SELECT count(*) AS n FROM (${userMatches(dialect, shape, false)}) m`;
+}
+
+/** The users a listing's filters match after `$1`, at most `$2` (in id order when `ordered`). */
+function userMatches(dialect: 'sqlite' | 'postgres', shape: UserPageShape, ordered: boolean) {
   const fts = dialect === 'sqlite' && shape.search === 'index';
   const id = fts ? 's.rowid' : 'u.id';
   const where = [`${id} > $1`];
@@ -219,11 +236,8 @@ export function userPageStatement(dialect: 'sqlite' | 'postgres', shape: UserPag
   }
   if (shape.search === 'scan' && shape.windowEnd) where.push(`u.id <= $${++n}`);
   const from = fts ? 'users_search s JOIN users u ON u.id = s.rowid' : 'users u';
-  return `
-  SELECT p.*, EXISTS (SELECT 1 FROM factors f WHERE f.user_id = p.id AND f.status = 'active') AS mfa
-  FROM (SELECT ${id} AS id, u.username, u.name, u.kind, u.role, u.auth_type FROM ${from}
-    WHERE ${where.join(' AND ')} ORDER BY ${id} LIMIT $2) p
-  ORDER BY p.id`;
+  return `SELECT ${id} AS id, u.username, u.name, u.kind, u.role, u.auth_type FROM ${from}
+    WHERE ${where.join(' AND ')} ${ordered ? `ORDER BY ${id} ` : ''}LIMIT $2`;
 }
 /** The last id of a search's scan window (`$2` users after `$1`), or no row near the end. */
 export const USER_SCAN_WINDOW_END =

@@ -21,6 +21,16 @@ export interface UserRecord extends NewUser {
   createdAt: number;
 }
 
+/** The filters of the admin listing (see {@link UserQuery}). */
+export type UserFilters = Pick<UserQuery, 'kind' | 'mfa' | 'q'>;
+
+/** A capped count of the users a listing matches; null when the search cannot be counted. */
+export interface UserCount {
+  count: number | null;
+  /** More users match than the cap: `count` is the cap ("10 000+"). */
+  capped: boolean;
+}
+
 export interface UserQuery {
   kind?: UserKind;
   mfa?: 'enabled' | 'disabled';

@@ -162,6 +162,16 @@ describe.skipIf(!browserAvailable)('BMS admin listings', () => {
     });
   });
 
+  it('offers no set-up promise for an SSO user: no Reset MFA, and the batch says SSO users are not asked', async () => {
+    await openContacts('?q=sam');
+    expect(await page.getByRole('button', { name: 'Reset MFA for Sam Saml' }).count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'Select Sam Saml' }).check();
+    await page.getByRole('button', { name: 'Disable MFA', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Disable MFA for 1 contact?' });
+    expect(await dialog.textContent()).toContain('SAML SSO users are not asked to');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('lists employees without batch checkboxes, and the audit log shows the admin actions', async () => {
     await page.goto(`${server.origin}/admin/employees`);
     await page.locator('table.listing[aria-busy="false"]').waitFor();

@@ -53,8 +53,10 @@ describe.skipIf(!browserAvailable)('PWA: codes over time', { timeout: 90_000 }, 
   it('keeps accounts, a keyboard reorder and an edit across a reload', async () => {
     const start = BOUNDARY - 20_000;
     const { context, page, errors } = await withAccounts(start);
-    // Alt+↑ on the last card moves it up; focus stays on it so the user can keep moving it.
-    await page.locator('account-card').nth(2).locator('button[data-focus="up"]').focus();
+    // In edit mode, Alt+↑ on the last card moves it up; focus stays on it so the user can keep
+    // moving it.
+    await page.getByRole('button', { name: 'Reorder' }).click();
+    await page.getByRole('button', { name: 'Move Initech (carl) up' }).focus();
     await page.keyboard.press('Alt+ArrowUp');
     await expect
       .poll(() => shownNames(page))
@@ -63,6 +65,7 @@ describe.skipIf(!browserAvailable)('PWA: codes over time', { timeout: 90_000 }, 
     await expect
       .poll(() => shownNames(page))
       .toEqual(['Initech (carl)', 'ACME (ann@example.com)', 'Globex (bob)']);
+    await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('link', { name: 'Details of Globex (bob)' }).click();
     await page.getByLabel('Service (issuer)').fill('Globex Corp');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -14,6 +14,8 @@ interface Frame {
   calmOpacity: string;
   /** The countdown's horizontal scale. */
   barScale: number;
+  /** The number the seconds box shows: the line of its column inside the box. */
+  seconds: string;
 }
 
 // A 10 s period, so the real clock crosses a boundary within the test.
@@ -30,7 +32,7 @@ const SLACK = 120;
 describe.skipIf(!browserAvailable)('PWA: codes as drawn, real clock', { timeout: 90_000 }, () => {
   const env = useAppBrowser();
 
-  it('draws the current code, the next-code line, the countdown and its ending colour in step with the wall clock', async () => {
+  it('draws the current code, the next-code line, the countdown, the seconds left and the ending colour in step with the wall clock', async () => {
     const { context, page, errors } = await openContext(env.browser);
     await pasteKey(page, env.app.url, uri);
     await confirmAdd(page);
@@ -63,6 +65,15 @@ describe.skipIf(!browserAvailable)('PWA: codes as drawn, real clock', { timeout:
               barScale: new DOMMatrix(
                 getComputedStyle(root?.querySelector('.fill') ?? document.body).transform,
               ).a,
+              seconds: (() => {
+                const strip = root?.querySelector<HTMLElement>('.strip');
+                const box = strip?.parentElement;
+                if (!strip || !box) return 'missing';
+                const lines = (strip.textContent ?? '').split('\n');
+                const lineHeight = strip.offsetHeight / lines.length;
+                const moved = -new DOMMatrix(getComputedStyle(strip).transform).f;
+                return lines[Math.round(moved / lineHeight)] ?? 'outside';
+              })(),
             });
             if (performance.now() < end) requestAnimationFrame(sample);
             else resolve(out);
@@ -95,6 +106,8 @@ describe.skipIf(!browserAvailable)('PWA: codes as drawn, real clock', { timeout:
         at: f.at,
         scale: expect.closeTo(secondsLeft / 10, 5),
       });
+      // And the number beside the code says it.
+      expect({ at: f.at, seconds: f.seconds }).toEqual({ at: f.at, seconds: String(secondsLeft) });
     }
     // The line under the code holds the next code whenever it is shown.
     const next = await page.locator('account-card .next').textContent();

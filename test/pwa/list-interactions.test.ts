@@ -35,10 +35,14 @@ describe.skipIf(!browserAvailable)('PWA: using the codes list', { timeout: 90_00
     await context.close();
   });
 
-  it('reorders by drag and drop and keeps the order after a reload', async () => {
+  it('reorders by drag and drop in edit mode and keeps the order after a reload', async () => {
     const { context, page } = await openContext(env.browser);
     await pasteKey(page, env.app.url, uris.join('\n'));
     await confirmAdd(page);
+    // Rows are dragged in edit mode only, so a stray drag never reorders.
+    expect(await page.locator('codes-page li[draggable="true"]').count()).toBe(0);
+    await page.getByRole('button', { name: 'Reorder' }).click();
+    await page.locator('codes-page li[draggable="true"]').nth(1).waitFor();
     await page.locator('codes-page li').nth(1).dragTo(page.locator('codes-page li').nth(0));
     await expect
       .poll(() => shownNames(page))

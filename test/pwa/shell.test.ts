@@ -20,10 +20,11 @@ function pngSize(png: Buffer): [number, number] {
 }
 
 describe('PWA build: manifest and icons', () => {
-  it('has what installers need: name, standalone, theme, scope /app/, an Add shortcut, real icons', async () => {
+  it('has what installers need: name, the product as short name, standalone, theme, scope /app/, an Add shortcut, real icons', async () => {
     const dist = await buildApp();
     const manifest = JSON.parse(await readFile(join(dist, 'manifest.webmanifest'), 'utf8')) as {
       name: string;
+      short_name: string;
       display: string;
       theme_color: string;
       scope: string;
@@ -33,6 +34,8 @@ describe('PWA build: manifest and icons', () => {
     };
     expect(manifest).toMatchObject({
       name: 'MFA Companion',
+      // The home-screen label: the product's name, not a generic word like "Codes".
+      short_name: 'MFA Companion',
       display: 'standalone',
       scope: '/app/',
       start_url: '/app/',
@@ -68,10 +71,15 @@ describe.skipIf(!browserAvailable)('PWA shell in Chromium', { timeout: 90_000 },
     await context.close();
   });
 
-  it('tells a new user how to add the first account, fits 360 px, and is keyboard operable', async () => {
+  it('tells a phone user how to add the first account, fits 360 px, and is keyboard operable', async () => {
     const { context, page, errors } = await openContext(env.browser);
     await page.goto(env.app.url);
     await page.getByRole('heading', { name: 'No accounts yet' }).waitFor();
+    // Words for someone holding a phone, not for the BMS.
+    const empty = (await page.locator('codes-page section.empty').textContent()) ?? '';
+    expect(empty).not.toMatch(/BMS/);
+    expect(empty).toMatch(/this phone's camera/);
+    expect(empty).toMatch(/QR code/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       360,
     );
@@ -88,6 +96,11 @@ describe.skipIf(!browserAvailable)('PWA shell in Chromium', { timeout: 90_000 },
     await page.keyboard.press('Enter');
     await page.getByRole('tablist', { name: 'Ways to add an account' }).waitFor();
     expect(page.url()).toMatch(/#\/add$/);
+    // The typed-key form's example issuer is not the BMS either.
+    await page.getByRole('tab', { name: 'Enter key' }).click();
+    expect(await page.getByLabel('Service (issuer)').getAttribute('placeholder')).not.toMatch(
+      /BMS/,
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -180,8 +180,9 @@ describe('help and errors', () => {
       [join(dir, 'missing.png'), 'no such file'],
       [
         file('photo.jpg', new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70])),
-        'not a PNG or SVG image',
+        'not a readable JPEG',
       ],
+      [file('notes.txt', 'just some text'), 'not a PNG, JPEG or SVG image'],
       [
         file('broken.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2])),
         'missing or invalid IHDR',

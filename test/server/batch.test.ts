@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OtpAccount } from '../../sdk/otp/index.ts';
+import type { Store } from '../../server/store/contract.ts';
+import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
 import { type Client, errorCode, type Harness, makeHarness, PASSWORD } from './harness.ts';
 
 describe('batch disable (CRM > Contacts)', () => {
@@ -93,5 +95,39 @@ describe('batch disable (CRM > Contacts)', () => {
   it('is for admins only', async () => {
     const frank = await h.signIn('frank@client.test');
     expect((await disable([ids['carol@client.test']], frank)).status).toBe(403);
+  });
+});
+
+describe('batch disable in chunks', () => {
+  it('writes at most 100 users per transaction, and reports every id in order', async () => {
+    const inner = openSqliteStore({ path: ':memory:' });
+    const chunks: number[] = [];
+    const store: Store = new Proxy(inner, {
+      get(target, key) {
+        if (key === 'disableFactorsForUsers') {
+          return (ids: number[], opts: Parameters<Store['disableFactorsForUsers']>[1]) => {
+            chunks.push(ids.length);
+            return target.disableFactorsForUsers(ids, opts);
+          };
+        }
+        const value = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const h = await makeHarness({ store });
+    await h.user('admin@demo.test', { role: 'admin' });
+    const admin = await h.signIn('admin@demo.test');
+    const carol = (await h.user('carol@client.test', { kind: 'contact' })).id;
+    await h.enableMfa(await h.signIn('carol@client.test'));
+    const dave = (await h.user('dave@client.test', { kind: 'contact' })).id;
+    await h.enableMfa(await h.signIn('dave@client.test'));
+    const unknown = Array.from({ length: 228 }, (_, i) => 10_000 + i);
+    const ids = [carol, ...unknown.slice(0, 150), dave, ...unknown.slice(150), carol];
+    const res = await admin.post('/api/admin/users/mfa/disable', { userIds: ids });
+    expect(res.status).toBe(200);
+    expect(chunks).toEqual([100, 100, 30]);
+    const body = (await res.json()) as { disabled: number[]; skipped: { id: number }[] };
+    expect(body.disabled).toEqual([carol, dave]);
+    expect(body.skipped.map((s) => s.id)).toEqual(unknown);
   });
 });

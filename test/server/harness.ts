@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateCode, type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
-import { type App, createApp } from '../../server/app.ts';
+import { type App, type AppOptions, createApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config/config.ts';
 import { type Keyring, keyringOf } from '../../server/crypto/keyring.ts';
 import { createPasswordHasher } from '../../server/crypto/passwords.ts';
@@ -32,6 +32,8 @@ export interface HarnessOptions {
   keyring?: Keyring;
   config?: Partial<Config>;
   dataDir?: string;
+  /** Pages mounted beside the API (the BMS pages). */
+  pages?: AppOptions['pages'];
 }
 
 export type Harness = Awaited<ReturnType<typeof makeHarness>>;
@@ -67,6 +69,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     keyring,
     hasher,
     logger: createLogger((l) => logLines.push(l)),
+    ...(options.pages ? { pages: options.pages } : {}),
   };
   let app: App;
   let send: Send;
@@ -146,8 +149,8 @@ export async function makeHarness(options: HarnessOptions = {}) {
       return client;
     },
     /**
-     * A client holding a session made directly in the store: stands in for an SSO login, whose
-     * routes are not part of this server yet.
+     * A client holding a session made directly in the store: stands in for an SSO login where
+     * the SAML round trip is beside the point (saml-steps.ts signs in through the real routes).
      */
     ssoClient: async (user: UserRecord) => {
       const client = harness.client();

@@ -80,6 +80,19 @@ describe('employee and contact listings with the MFA column', () => {
     },
   );
 
+  it('counts what a listing matches, with its filters', async () => {
+    const count = async (query: string) =>
+      (await admin.get(`/api/admin/users/count${query}`)).json();
+    expect(await count('')).toEqual({ count: 6, capped: false });
+    expect(await count('?kind=contact&mfa=enabled')).toEqual({ count: 1, capped: false });
+    expect(await count('?q=EMPLOYEE')).toEqual({ count: 2, capped: false });
+    expect(await count('?q=bo')).toEqual({ count: null, capped: false });
+    const bad = await admin.get('/api/admin/users/count?kind=robot');
+    expect(bad.status).toBe(400);
+    const alice = await h.signIn('bob@demo.test');
+    expect((await alice.get('/api/admin/users/count')).status).toBe(403);
+  });
+
   it('is for admins only', async () => {
     const bob = await h.signIn('bob@demo.test');
     expect((await bob.get('/api/admin/users')).status).toBe(403);

@@ -213,11 +213,15 @@ describe('per-address rate limits', async () => {
     expect(named).toContain('POST /api/login/mfa');
   });
 
-  it.each(limited.map((o) => o.path))('limits %s', async (path) => {
+  it.each(limited.map((o) => [o.method, o.path] as const))('limits %s %s', async (method, path) => {
     const h = await makeHarness({ config: { rateLimitPerMinute: 2 } });
     const client = h.client();
-    for (let i = 0; i < 2; i++) await client.post(path, { challengeId: 'x', code: '1' });
-    const res = await client.post(path, { challengeId: 'x', code: '1' });
+    const send = () =>
+      method.toLowerCase() === 'get'
+        ? client.get(path)
+        : client.post(path, { challengeId: 'x', code: '1' });
+    for (let i = 0; i < 2; i++) await send();
+    const res = await send();
     expect(res.status).toBe(429);
     expect(await errorCode(res)).toBe('RATE_LIMITED');
   });

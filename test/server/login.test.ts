@@ -42,11 +42,19 @@ describe('login with password and code', () => {
   it.each([
     ['a wrong password', 'alice@demo.test', 'wrong password'],
     ['an unknown user', 'nobody@demo.test', PASSWORD],
-    ['an SSO-only user', 'erin@demo.test', PASSWORD],
   ])('answers %s with INVALID_CREDENTIALS and no cookie', async (_, username, password) => {
     const res = await h.client().post('/api/login', { username, password });
     expect(res.status).toBe(401);
     expect(await errorCode(res)).toBe('INVALID_CREDENTIALS');
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('mfa_session='))).toBe(false);
+  });
+
+  it('tells an SSO-only user to use SSO (SSO_REQUIRED), with no cookie', async () => {
+    const res = await h
+      .client()
+      .post('/api/login', { username: 'erin@demo.test', password: PASSWORD });
+    expect(res.status).toBe(401);
+    expect(await errorCode(res)).toBe('SSO_REQUIRED');
     expect(res.headers.getSetCookie().some((c) => c.startsWith('mfa_session='))).toBe(false);
   });
 

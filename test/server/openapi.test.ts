@@ -33,10 +33,17 @@ describe('GET /api/openapi.json', () => {
         'GET /api/admin/policy',
         'PUT /api/admin/policy',
         'GET /api/admin/users',
+        'GET /api/admin/users/count',
         'POST /api/admin/users/{id}/mfa/reset',
         'POST /api/admin/users/mfa/disable',
         'GET /api/admin/audit',
         'GET /api/health',
+        'GET /api/admin/sso/saml',
+        'PUT /api/admin/sso/saml',
+        'DELETE /api/admin/sso/saml',
+        'GET /api/sso/saml/metadata',
+        'GET /api/sso/saml/login',
+        'POST /api/sso/saml/acs',
       ].sort(),
     );
     const batch =

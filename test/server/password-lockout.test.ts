@@ -36,7 +36,7 @@ describe('password lockout by name and address (issue 25)', () => {
     expect((await login('198.51.100.4', 'alice@demo.test', PASSWORD)).status).toBe(200);
   });
 
-  it('answers an unknown name, an SSO name and an existing one alike, lock included', async () => {
+  it('answers an unknown name and an existing one alike, lock included; an SSO-only name is sent to SSO', async () => {
     const sequence = async (username: string, ip: string) => {
       const answers = [];
       for (let i = 0; i < 12; i++) answers.push(await answerOf(await login(ip, username)));
@@ -47,7 +47,8 @@ describe('password lockout by name and address (issue 25)', () => {
     const existing = await sequence('alice@demo.test', '192.0.2.10');
     expect(existing.map((a) => a.status)).toEqual([...Array(10).fill(401), 429, 429, 401]);
     expect(await sequence('nobody@demo.test', '192.0.2.11')).toEqual(existing);
-    expect(await sequence('erin@demo.test', '192.0.2.12')).toEqual(existing);
+    const sso = await sequence('erin@demo.test', '192.0.2.12');
+    expect(sso.map((a) => `${a.status} ${a.code}`)).toEqual(Array(13).fill('401 SSO_REQUIRED'));
   });
 
   it('answers 30 concurrent wrong passwords alike for an unknown name and an existing one', async () => {

@@ -128,6 +128,24 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         const second = await store.listUsers({ limit: 2, cursor: first.nextCursor! });
         expect(second).toMatchObject({ nextCursor: null });
         expect(second.users.map((u) => u.username)).toEqual(['dave@client.test']);
+        // The optional count, capped.
+        expect(await store.countUserMatches({ kind: 'contact' }, 10)).toEqual({
+          count: 2,
+          capped: false,
+        });
+        expect(await store.countUserMatches({}, 2)).toEqual({ count: 2, capped: true });
+        expect(await store.countUserMatches({ mfa: 'enabled' }, 10)).toEqual({
+          count: 1,
+          capped: false,
+        });
+        expect(await store.countUserMatches({ q: 'CAROL', kind: 'contact' }, 10)).toEqual({
+          count: 1,
+          capped: false,
+        });
+        expect(await store.countUserMatches({ q: '50' }, 10)).toEqual({
+          count: null,
+          capped: false,
+        });
       });
     });
 

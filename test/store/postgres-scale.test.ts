@@ -22,11 +22,18 @@ import {
   PRUNE_EXPIRED_SESSIONS_BATCH,
   PRUNE_IDLE_SESSIONS_BATCH,
   PRUNE_PENDING_FACTORS_BATCH,
+  userCountStatement,
   userPageStatement,
 } from '../../server/store/statements.ts';
 import { seedPostgresPopulation } from '../support/population.ts';
 import { connect, createTestDatabase, postgresAvailable } from '../support/postgres.ts';
-import { expectedSearch, searchAll, searchCases, specialPeople } from './search-cases.ts';
+import {
+  expectedCount,
+  expectedSearch,
+  searchAll,
+  searchCases,
+  specialPeople,
+} from './search-cases.ts';
 
 const available = await postgresAvailable();
 const USERS = 50_000;
@@ -99,6 +106,13 @@ describe.skipIf(!available)('postgres at scale', () => {
     expect(found).toEqual(expectedSearch(q, USERS, added));
   });
 
+  it.each(searchCases)('counts what the search finds, up to the cap: %s', async (q) => {
+    const found = await searchAll(store, q);
+    for (const cap of [3, 10_000]) {
+      expect(await store.countUserMatches({ q }, cap)).toEqual(expectedCount(q, found, cap));
+    }
+  });
+
   const plan = async (text: string, values: unknown[]) => {
     const { rows } = await query<{ 'QUERY PLAN': string }>(pool, `EXPLAIN ${text}`, values);
     return rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -142,6 +156,21 @@ describe.skipIf(!available)('postgres at scale', () => {
       /^Subquery Scan on p[\s\S]*Limit[\s\S]*SubPlan 1\n\s+->\s+Index Scan using factors_user_id_key/,
     );
     expect(shown).not.toMatch(noScan);
+  });
+
+  it('counts by the same indexes, stopping at the cap', async () => {
+    const shown = await plan(
+      userCountStatement('postgres', { kind: true, search: 'index', windowEnd: false }),
+      [0, 10_001, 'contact', '%smith%'],
+    );
+    expect(shown).toMatch(/Limit[\s\S]*Bitmap Index Scan on users_username_trgm/);
+    expect(shown).not.toMatch(noScan);
+    const all = await plan(userCountStatement('postgres', { kind: true, windowEnd: false }), [
+      0,
+      10_001,
+      'contact',
+    ]);
+    expect(all).toMatch(/^Aggregate[\s\S]*Limit/);
   });
 
   it('serves a kind whatever its share, by index', async () => {

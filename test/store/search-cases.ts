@@ -70,3 +70,10 @@ export async function searchAll(store: Store, q: string): Promise<number[]> {
   }
   return found;
 }
+
+/** What `countUserMatches` must answer for `q` with `cap`, given every id the search finds. */
+export function expectedCount(q: string, found: number[], cap: number) {
+  // No three letters or digits in a row: no index serves it, so it is not counted.
+  if (!/[\p{L}\p{N}]{3}/u.test(q)) return { count: null, capped: false };
+  return found.length > cap ? { count: cap, capped: true } : { count: found.length, capped: false };
+}

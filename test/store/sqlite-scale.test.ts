@@ -26,7 +26,13 @@ import {
 } from '../../server/store/statements.ts';
 import { SEARCH_SCAN_WINDOW } from '../../server/store/user-page.ts';
 import { seedSqlitePopulation } from '../support/population.ts';
-import { expectedSearch, searchAll, searchCases, specialPeople } from './search-cases.ts';
+import {
+  expectedCount,
+  expectedSearch,
+  searchAll,
+  searchCases,
+  specialPeople,
+} from './search-cases.ts';
 
 const USERS = 20_000;
 let dir: string;
@@ -69,6 +75,13 @@ describe('sqlite search', () => {
     const found = await searchAll(store, q);
     const users = (await store.listUsers({ limit: 200, cursor: USERS })).users;
     expect(found).toEqual(expectedSearch(q, USERS, users));
+  });
+
+  it.each(searchCases)('counts what the search finds, up to the cap: %s', async (q) => {
+    const found = await searchAll(store, q);
+    for (const cap of [3, 10_000]) {
+      expect(await store.countUserMatches({ q }, cap)).toEqual(expectedCount(q, found, cap));
+    }
   });
 
   it('reads at most one window of users per page for a query no index serves', async () => {

@@ -30,6 +30,8 @@ async function start(): Promise<void> {
   if (!root) return;
   try {
     await (await load()).mount(root);
+    // Auth and Provision also holds the SAML IdP settings (their own module).
+    if (root.querySelector('#sso-settings')) await (await import('./sso-settings.ts')).mount(root);
   } catch (error) {
     if (sessionEnded(error)) {
       flashNext('Your session has ended. Please sign in again.');

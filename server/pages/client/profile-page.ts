@@ -117,7 +117,7 @@ export async function mount(root: HTMLElement): Promise<void> {
 
   const disabledActions = () => html`<p>
       MFA asks for a code from an app on your phone after your password, so a stolen password
-      is not enough to sign in as you.${user.authType === 'saml' ? ' You sign in with SAML SSO: your identity provider vouches for you there, and MFA protects any other sign-in.' : ''}
+      is not enough to sign in as you.${user.authType === 'saml' ? ' You sign in with SAML SSO: your identity provider checks who you are, so SSO sign-ins do not ask for a code, before or after you enable MFA here. Enable it once; it protects any sign-in with a password.' : ''}
     </p>
     <div class="actions">
       <button class="button primary" type="button" @click=${() => set('enroll')}>Enable MFA</button>

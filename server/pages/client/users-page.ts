@@ -97,6 +97,22 @@ export async function mount(root: HTMLElement): Promise<void> {
     if (focus) box.querySelector<HTMLElement>(focus)?.focus();
   };
 
+  // An SSO user is never asked to set MFA up (SSO sign-ins take no code): a reset only removes it.
+  const askRemove = (user: UserListItem) => {
+    confirm = {
+      title: `Remove MFA for ${user.name}?`,
+      body: `${user.name} (${user.username}) signs in with SAML SSO. Their MFA is removed and their current sessions end now; they keep signing in through SSO, and can enable MFA again from My Profile.`,
+      action: 'Remove MFA',
+      run: () =>
+        run(async () => {
+          await client.resetUserMfa(user.id);
+          result = null;
+          flash(`MFA removed for ${user.name}.`);
+        }),
+    };
+    paint();
+  };
+
   const askReset = (user: UserListItem) => {
     confirm = {
       title: `Reset MFA for ${user.name}?`,
@@ -116,7 +132,7 @@ export async function mount(root: HTMLElement): Promise<void> {
     const chosen = users.filter((u) => selected.has(u.id));
     confirm = {
       title: `Disable MFA for ${chosen.length} ${chosen.length === 1 ? 'contact' : 'contacts'}?`,
-      body: `${chosen.map((u) => u.name).join(', ')}. Their current sessions end. When the company requires MFA, they set it up again at their next sign-in.`,
+      body: `${chosen.map((u) => u.name).join(', ')}. Their current sessions end. When the company requires MFA, they set it up again at their next sign-in.${chosen.some((u) => u.authType === 'saml') ? ' SAML SSO users are not asked to: they keep signing in through SSO.' : ''}`,
       action: 'Disable MFA',
       run: () =>
         run(async () => {
@@ -151,7 +167,13 @@ export async function mount(root: HTMLElement): Promise<void> {
     <td data-label="Username">${u.username}</td>
     <td data-label="Authentication">${u.authType === 'saml' ? 'SAML SSO' : 'Password'}</td>
     <td data-label="MFA"><span class=${`badge ${u.mfaEnabled ? 'on' : 'off'}`}>${u.mfaEnabled ? 'Enabled' : 'Disabled'}</span></td>
-    <td class="row-actions"><button class="button small" type="button" aria-label=${`Reset MFA for ${u.name}`} @click=${() => askReset(u)}>Reset MFA</button></td>
+    <td class="row-actions">${
+      u.authType !== 'saml'
+        ? html`<button class="button small" type="button" aria-label=${`Reset MFA for ${u.name}`} @click=${() => askReset(u)}>Reset MFA</button>`
+        : u.mfaEnabled
+          ? html`<button class="button small" type="button" aria-label=${`Remove MFA for ${u.name}`} @click=${() => askRemove(u)}>Remove MFA</button>`
+          : nothing
+    }</td>
   </tr>`;
 
   const table = () => {

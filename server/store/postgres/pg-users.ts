@@ -7,7 +7,7 @@ import {
   USER_BY_ID,
   USER_BY_USERNAME,
 } from '../statements.ts';
-import { listUserPage } from '../user-page.ts';
+import { countUserMatches, listUserPage } from '../user-page.ts';
 import { type Pool, query, rowsOn } from './pg-connection.ts';
 
 // Ids in the contract are JavaScript numbers; an id outside int4 can match nothing.
@@ -50,6 +50,9 @@ export function pgUsers(pool: Pool): UserStore {
     },
     async listUsers(q) {
       return listUserPage('postgres', q, rowsOn(pool));
+    },
+    async countUserMatches(filters, cap) {
+      return countUserMatches('postgres', filters, cap, rowsOn(pool));
     },
   };
 }

@@ -17,6 +17,7 @@ const readOnly = new Set([
   'getUserByUsername',
   'countUsers',
   'listUsers',
+  'countUserMatches',
   'getFactor',
   'countRecoveryCodesLeft',
   'getFailureState',

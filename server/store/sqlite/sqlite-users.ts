@@ -8,7 +8,7 @@ import {
   USER_BY_ID,
   USER_BY_USERNAME,
 } from '../statements.ts';
-import { listUserPage, type RunRows } from '../user-page.ts';
+import { countUserMatches, listUserPage, type RunRows } from '../user-page.ts';
 import { statement } from './statement.ts';
 import type { Write } from './write-batch.ts';
 
@@ -51,6 +51,9 @@ export function sqliteUsers(db: Database.Database, write: Write, reads: RunRows)
     },
     async listUsers(query) {
       return listUserPage('sqlite', query, reads);
+    },
+    async countUserMatches(filters, cap) {
+      return countUserMatches('sqlite', filters, cap, reads);
     },
   };
 }

@@ -8,6 +8,8 @@ import { type Config, loadConfig } from '../../../server/config/config.ts';
 import { createPasswordHasher } from '../../../server/crypto/passwords.ts';
 import { bmsPages } from '../../../server/pages/index.tsx';
 import { serveApp } from '../../../server/serve.ts';
+import { enableTestIdp } from '../../../server/sso/test-idp.ts';
+import type { SigningKeys } from '../../../server/sso/test-idp-keys.ts';
 import type { Store } from '../../../server/store/contract.ts';
 import { openSqliteStore } from '../../../server/store/sqlite/sqlite-store.ts';
 
@@ -52,6 +54,8 @@ export async function startBmsServer(options: {
   pwaDir?: string;
   start?: number;
   limits?: Partial<Config['limits']>;
+  /** The demo's SSO user erin@demo.test and the built-in test IdP (as `npm start` seeds them). */
+  ssoDemo?: boolean;
 }): Promise<BmsServer> {
   let time = options.start ?? Math.floor(Date.now() / 30_000) * 30_000 + 5_000;
   const clock: HandClock = {
@@ -77,10 +81,31 @@ export async function startBmsServer(options: {
   const store = openSqliteStore({ path: join(dataDir, 'mfa.sqlite') });
   await store.migrate();
   const hasher = createPasswordHasher(cheapArgon2);
+  let testIdpKeys: SigningKeys | null = null;
+  if (options.ssoDemo) {
+    await store.createUser(
+      {
+        username: 'erin@demo.test',
+        name: 'Erin SSO',
+        kind: 'employee',
+        role: 'user',
+        authType: 'saml',
+        passwordHash: null,
+      },
+      time,
+    );
+    testIdpKeys = await enableTestIdp(store, dataDir, time);
+  }
   // The production wiring, as server/main.ts serves it.
   const { server } = await new Promise<ReturnType<typeof serveApp>>((resolve) => {
     const served = serveApp(
-      { store, config, clock, hasher, pages: bmsPages({ assetsDir: options.assetsDir }) },
+      {
+        store,
+        config,
+        clock,
+        hasher,
+        pages: bmsPages({ assetsDir: options.assetsDir, testIdpKeys }),
+      },
       { port: 0, hostname: '127.0.0.1' },
       () => resolve(served),
     );

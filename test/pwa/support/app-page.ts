@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /**
  * A fresh browser context (own storage, own service worker) and page, 360 px wide like a phone.
@@ -109,4 +110,24 @@ export async function pasteKey(page: Page, appUrl: string, text: string): Promis
 export async function confirmAdd(page: Page): Promise<void> {
   await page.locator('account-preview button.primary').click();
   await page.locator('codes-page').waitFor();
+}
+
+/**
+ * Lets every toast go under an installed (paused) page clock: the "accounts added" one, then the
+ * "ready for offline use" one that waits behind it once the service worker has taken the page.
+ * Each run of 7 s is one toast's time; codes stay those of the same time step only if the test
+ * started far enough from a boundary.
+ */
+export async function letToastsGo(page: Page): Promise<void> {
+  const toasts = page.locator('toast-host .toast');
+  await expect
+    .poll(
+      async () => {
+        if ((await toasts.count()) > 0) await page.context().clock.runFor(7000);
+        const controlled = await page.evaluate(() => navigator.serviceWorker.controller !== null);
+        return controlled && (await toasts.count()) === 0;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 }
