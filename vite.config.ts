@@ -37,7 +37,8 @@ export default defineConfig({
       includeAssets: ['icons/*.svg', 'icons/*.png'],
       injectManifest: {
         rollupFormat: 'iife',
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // wasm: the QR decoder (loaded by the scanning worker), so scanning works offline too.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
       },
       manifest: {
         id: '/app/',
@@ -61,6 +62,14 @@ export default defineConfig({
           },
           { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
         ],
+        // Sharing a QR screenshot or an otpauth:// link to the installed app opens the add screen;
+        // the service worker answers the POST (pwa/sw/share-target.ts), no server involved.
+        share_target: {
+          action: '/app/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { text: 'text', url: 'url', files: [{ name: 'image', accept: ['image/*'] }] },
+        },
         shortcuts: [
           {
             name: 'Add an account',

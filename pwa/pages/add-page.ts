@@ -15,6 +15,7 @@ import {
   readKeyText,
   readManualFields,
 } from '../add/read-key-text.ts';
+import { takeSharedItem } from '../add/shared-item.ts';
 import '../components/account-preview.ts';
 import '../components/manual-entry-form.ts';
 import { accountsModel } from '../state/app-model.ts';
@@ -33,6 +34,9 @@ type Tab = (typeof TABS)[number]['id'];
 
 /** Words for a QR code that holds something else: it is reported, never opened. */
 const NOT_A_KEY_QR = 'This QR code is not an authenticator key, so it was not opened or stored.';
+/** Words for shared text that holds no key. */
+const NOT_A_KEY_SHARED =
+  'The shared text is not an authenticator key, so it was not opened or stored.';
 
 /**
  * The add screen: camera, QR image, pasted link, typed key, or a deep link
@@ -79,6 +83,10 @@ export class AddPage extends LitElement {
       history.replaceState(history.state, '', '#/add');
       void this.accept(readKeyText(uri));
     }
+    if (this.params.get('shared') !== null) {
+      history.replaceState(history.state, '', '#/add');
+      void this.openShared();
+    }
   }
 
   protected override updated(): void {
@@ -86,11 +94,36 @@ export class AddPage extends LitElement {
       void this.loadScanning(this.tab);
   }
 
+  /** An item shared to the app (Web Share Target): a link goes to the preview, an image is read. */
+  private async openShared(): Promise<void> {
+    const item = await takeSharedItem();
+    const fromText = item?.text === undefined ? null : readKeyText(item.text);
+    if (fromText && (fromText.ok || !item?.file)) {
+      if (!fromText.ok && fromText.code === ADD_ERROR_CODES.NOT_A_KEY) {
+        this.error = { code: fromText.code, message: NOT_A_KEY_SHARED };
+      } else {
+        void this.accept(fromText);
+      }
+      return;
+    }
+    if (item?.file) {
+      this.tab = 'image';
+      await this.loadScanning('image');
+      await this.updateComplete;
+      await this.renderRoot.querySelector('qr-image-input')?.read(item.file);
+      return;
+    }
+    this.error = {
+      code: 'NOTHING_SHARED',
+      message: 'Nothing was shared to the app. Choose a way to add below.',
+    };
+  }
+
   private async loadScanning(tab: 'scan' | 'image'): Promise<void> {
     if (this.scanningReady === tab || this.loadingScanning === tab) return;
     this.loadingScanning = tab;
     try {
-      // jsqr and the camera code load only now, never for the first paint.
+      // The decoder and the camera code load only now, never for the first paint.
       await (tab === 'scan'
         ? import('../scanning/qr-scanner.ts')
         : import('../scanning/qr-image-input.ts'));
@@ -107,9 +140,12 @@ export class AddPage extends LitElement {
 
   /**
    * A scanned QR code. One part of an export spread over several codes is collected until every
-   * part of that export is in; a part of another export is refused and the collection goes on.
+   * part of that export is in ("2 of 3 scanned"); a part already read is ignored, a part of
+   * another export is refused with a message and the collection goes on. A refused code cancels
+   * the event, so the scanner shows no "QR code read" beside the message.
    */
-  private onQrText(text: string): void {
+  private onQrText(event: CustomEvent<{ text: string }>): void {
+    const { text } = event.detail;
     const trimmed = text.trim();
     let payload: ReturnType<typeof decodeMigrationPayload> | null = null;
     if (/^otpauth-migration:/i.test(trimmed)) {
@@ -120,13 +156,14 @@ export class AddPage extends LitElement {
       }
     }
     if (!payload || payload.batch.size < 2) {
-      void this.accept(readKeyText(text), true);
+      const result = readKeyText(text);
+      if (!result.ok) event.preventDefault();
+      void this.accept(result, true);
       return;
     }
     this.parts ??= collectMigrationParts();
     const result = this.parts.add(payload);
     const { received, size } = result;
-    const next = `Show the next QR code: ${missingWords(this.parts.missing())} missing.`;
     if (result.status === 'complete') {
       this.parts = null;
       this.partsStatus = null;
@@ -134,16 +171,15 @@ export class AddPage extends LitElement {
       return;
     }
     if (result.status === 'foreign') {
+      event.preventDefault();
       this.error = {
         code: ADD_ERROR_CODES.FOREIGN_PART,
-        message: `This QR code belongs to another Google Authenticator export, so it was not used. ${received} of ${size} parts of the first export are read.`,
+        message: `This QR code belongs to another Google Authenticator export, so it was not used. ${received} of ${size} of the first export are scanned.`,
       };
     } else {
       this.error = null;
     }
-    this.partsStatus = `${received} of ${size} parts of the Google Authenticator export read. ${next}`;
-    // The camera stops at each code read: start it again for the next part.
-    if (this.tab === 'scan') this.scanAttempt++;
+    this.partsStatus = `Google Authenticator export: ${received} of ${size} scanned. Show the next QR code: ${missingWords(this.parts.missing())} missing.`;
   }
 
   private async accept(result: KeyTextResult, fromQr = false): Promise<void> {
@@ -221,7 +257,8 @@ export class AddPage extends LitElement {
         return keyed(
           this.scanAttempt,
           // The scanner shows its own camera failures; the slot offers the other ways to add.
-          html`<qr-scanner @qr-detected=${(e: CustomEvent<{ text: string }>) => this.onQrText(e.detail.text)}
+          // Continuous: the camera stays on from one part of an export to the next.
+          html`<qr-scanner continuous @qr-detected=${(e: CustomEvent<{ text: string }>) => this.onQrText(e)}
             @scan-cancel=${() => (window.location.hash = '#/')}>
             <div slot="alternatives" class="alternatives">
               <button @click=${() => this.select('image')}>Use a QR image</button>
@@ -232,7 +269,7 @@ export class AddPage extends LitElement {
         );
       case 'image':
         if (this.scanningReady !== 'image') return html`<p aria-busy="true">Loading…</p>`;
-        return html`<qr-image-input @qr-detected=${(e: CustomEvent<{ text: string }>) => this.onQrText(e.detail.text)}
+        return html`<qr-image-input @qr-detected=${(e: CustomEvent<{ text: string }>) => this.onQrText(e)}
           @qr-not-found=${() => (this.error = null)}></qr-image-input>`;
       case 'paste':
         return html`<form @submit=${(e: SubmitEvent) => {

@@ -10,6 +10,16 @@ import { cameraPrecondition, type ScanErrorDetail, scanErrorFrom } from './scan-
  */
 export type CameraState = 'idle' | 'starting' | 'live' | 'paused' | 'failed';
 
+/** What the live camera offers beyond a picture; each control is shown only when offered. */
+export interface CameraFeatures {
+  /** The track's capabilities include `torch` (most Android rear cameras). */
+  torch: boolean;
+  /** The device has more than one camera (front and rear), so the picture can switch. */
+  switchCamera: boolean;
+}
+
+const NO_FEATURES: CameraFeatures = { torch: false, switchCamera: false };
+
 /** Options of {@link CameraController}. */
 export interface CameraControllerOptions {
   /** Passed to `getUserMedia`; the rear camera by default. */
@@ -33,9 +43,13 @@ export class CameraController implements ReactiveController {
   state: CameraState = 'idle';
   stream: MediaStream | null = null;
   error: ScanErrorDetail | null = null;
+  /** Torch and camera switch, as the live track and the device offer them. */
+  features: CameraFeatures = NO_FEATURES;
+  /** Whether the torch is on (only while {@link features}.torch). */
+  torchOn = false;
 
   readonly #host: ReactiveControllerHost;
-  readonly #constraints: MediaStreamConstraints;
+  #constraints: MediaStreamConstraints;
   readonly #onError: ((error: ScanErrorDetail) => void) | undefined;
   /** Whether the host wants the camera on; survives a pause while the page is hidden. */
   #wanted = false;
@@ -83,7 +97,40 @@ export class CameraController implements ReactiveController {
     // Stopped, hidden or restarted while the person was answering the prompt: do not keep it.
     if (generation !== this.#generation) return stopTracks(stream);
     this.stream = stream;
+    this.torchOn = false;
     this.#set('live');
+    const features = await cameraFeatures(stream);
+    if (generation === this.#generation) {
+      this.features = features;
+      this.#host.requestUpdate();
+    }
+  }
+
+  /** Turns the torch on or off; resolves `false` when the camera refused. */
+  async setTorch(on: boolean): Promise<boolean> {
+    const track = this.stream?.getVideoTracks()[0];
+    if (!track || !this.features.torch) return false;
+    try {
+      // `torch` is in the Image Capture spec's constraints, not yet in TypeScript's DOM types.
+      await track.applyConstraints({ advanced: [{ torch: on } as MediaTrackConstraintSet] });
+    } catch {
+      return false;
+    }
+    this.torchOn = on;
+    this.#host.requestUpdate();
+    return true;
+  }
+
+  /** Opens the next camera of the device (rear → front → …), keeping the wish for a camera. */
+  async switchCamera(): Promise<void> {
+    const current = this.stream?.getVideoTracks()[0]?.getSettings().deviceId;
+    const cameras = await videoInputs();
+    if (cameras.length < 2) return;
+    const at = cameras.findIndex((camera) => camera.deviceId === current);
+    const next = cameras[(at + 1) % cameras.length]!;
+    this.#constraints = { video: { deviceId: { exact: next.deviceId } }, audio: false };
+    this.#release('idle');
+    await this.start();
   }
 
   /** Stops every track and forgets the wish for a camera: a hidden-then-visible page stays off. */
@@ -96,6 +143,8 @@ export class CameraController implements ReactiveController {
     this.#generation += 1;
     if (this.stream) stopTracks(this.stream);
     this.stream = null;
+    this.features = NO_FEATURES;
+    this.torchOn = false;
     if (this.state !== next) this.#set(next);
   }
 
@@ -118,6 +167,28 @@ export class CameraController implements ReactiveController {
     } else if (this.state === 'paused') {
       void this.start();
     }
+  };
+}
+
+async function videoInputs(): Promise<MediaDeviceInfo[]> {
+  try {
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    return devices.filter((device) => device.kind === 'videoinput' && device.deviceId !== '');
+  } catch {
+    return [];
+  }
+}
+
+async function cameraFeatures(stream: MediaStream): Promise<CameraFeatures> {
+  const track = stream.getVideoTracks()[0];
+  // getCapabilities is missing in some browsers (Firefox before 132): then nothing is offered.
+  const capabilities =
+    typeof track?.getCapabilities === 'function'
+      ? (track.getCapabilities() as MediaTrackCapabilities & { torch?: boolean })
+      : {};
+  return {
+    torch: capabilities.torch === true,
+    switchCamera: (await videoInputs()).length > 1,
   };
 }
 

@@ -28,7 +28,7 @@ export async function decodeQrFromImage(blob: Blob): Promise<string | null> {
   try {
     const read = createPixelReader();
     for (const size of imageDecodeSizes({ width: image.width, height: image.height })) {
-      const text = await decodeInWorker(read(image.source, size));
+      const text = await decodeInWorker(read(image.source, size), 'image');
       if (text !== null) return text;
     }
     return null;

@@ -5,7 +5,7 @@ import { SingleFlight } from './single-flight.ts';
 
 /** Decodes QR codes from live camera frames, one frame in flight at a time. */
 export interface FrameDecoder {
-  /** `native` uses the browser's BarcodeDetector, `worker` uses jsqr in a Web Worker. */
+  /** `native` uses the browser's BarcodeDetector, `worker` uses zxing-wasm in a Web Worker. */
   readonly kind: 'native' | 'worker';
   /**
    * Offers the video's current frame.
@@ -29,10 +29,10 @@ interface BarcodeDetectorClass {
 
 /**
  * Picks the best frame decoder the browser offers: the native `BarcodeDetector` when it reads
- * `qr_code` (Android Chrome, macOS, ChromeOS), else jsqr in the shared worker on frames shrunk
+ * `qr_code` (Android Chrome, macOS, ChromeOS), else zxing-wasm in the shared worker on frames shrunk
  * to at most `maxWidth` pixels wide. Either way a frame offered while one is in flight is dropped.
  *
- * @param options.maxWidth - widest frame handed to jsqr, 640 by default
+ * @param options.maxWidth - widest frame handed to the worker, 640 by default
  * @example
  * const decoder = await createFrameDecoder();
  * const pending = decoder.offer(video); // call once per animation frame

@@ -5,8 +5,8 @@ export interface Size {
 }
 
 /**
- * Size a camera frame is drawn at before jsqr sees it: at most `maxWidth` pixels wide, aspect
- * ratio kept, never enlarged. jsqr's cost grows with the pixel count, and a QR held in front of a
+ * Size a camera frame is drawn at before the decoder sees it: at most `maxWidth` pixels wide, aspect
+ * ratio kept, never enlarged. The decoder's cost grows with the pixel count, and a QR held in front of a
  * phone camera still has several pixels per module at 640 px.
  *
  * @param source - the frame's natural size (e.g. `video.videoWidth` / `videoHeight`)
@@ -28,7 +28,7 @@ export function fitWidth(source: Size, maxWidth = 640): Size {
 export const MAX_IMAGE_SIDE = 4096;
 
 /**
- * The sizes a still image is tried at, best bet first. jsqr finds a QR most reliably when a
+ * The sizes a still image is tried at, best bet first. A decoder finds a QR most reliably when a
  * module is a few pixels wide and the image is not huge, so a photo is first shrunk to about
  * 1024 px, then tried smaller (blurs sensor noise away) and larger (keeps tiny QRs in a big
  * photo), and a tiny image is enlarged so its modules become several pixels wide.

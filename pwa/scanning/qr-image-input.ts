@@ -20,7 +20,7 @@ const messages: Record<Phase, string> = {
 /**
  * `<qr-image-input>`: reads a QR code from a picture chosen with a file picker, dropped on the
  * drop zone, or pasted from the clipboard anywhere on the page while the element is connected.
- * Decoding runs in a Web Worker (jsqr) loaded on first use.
+ * Decoding runs in a Web Worker (zxing-wasm) loaded on first use.
  *
  * @fires qr-detected - `CustomEvent<{ text }>`, bubbles and composed: the QR's text, uninterpreted
  * @fires qr-not-found - `CustomEvent<{ code: 'NO_QR_FOUND' | 'NOT_AN_IMAGE' }>`, bubbles and composed
@@ -90,7 +90,9 @@ export class QrImageInput extends LitElement {
     if (attempt !== this.#attempt) return null;
     if (text === null) return this.#fail('NO_QR_FOUND');
     this.phase = 'found';
-    this.#emit<QrDetectedDetail>('qr-detected', { text });
+    // A host that refuses the text (not a key) cancels the event and shows its own message:
+    // "QR code read" beside it would read as success.
+    if (!this.#emit<QrDetectedDetail>('qr-detected', { text }, true)) this.phase = 'idle';
     return text;
   }
 
@@ -100,8 +102,10 @@ export class QrImageInput extends LitElement {
     return null;
   }
 
-  #emit<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  #emit<T>(type: string, detail: T, cancelable = false): boolean {
+    return this.dispatchEvent(
+      new CustomEvent<T>(type, { detail, bubbles: true, composed: true, cancelable }),
+    );
   }
 
   readonly #onPaste = (event: ClipboardEvent): void => {

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { CameraController } from './camera-controller.ts';
 import { createFrameDecoder, type FrameDecoder } from './frame-decoder.ts';
 import { isRetryable, type ScanErrorDetail } from './scan-errors.ts';
@@ -14,7 +14,8 @@ export interface QrDetectedDetail {
  * and reads QR codes from it off the main thread. The camera stops as soon as a code is read, on
  * Cancel, when the element is removed and while the page is hidden.
  *
- * @fires qr-detected - `CustomEvent<{ text }>`, bubbles and composed; the camera is already off
+ * @fires qr-detected - `CustomEvent<{ text }>`, bubbles and composed, cancelable; the camera is
+ *   already off unless `continuous`. A host that refuses the text cancels it (no "QR code read")
  * @fires scan-error - `CustomEvent<{ code, message }>`, bubbles and composed; the message is shown too
  * @fires scan-cancel - the Cancel button was pressed; the camera is already off
  * @slot alternatives - shown under a camera failure; the host puts its other ways to add here
@@ -23,7 +24,9 @@ export interface QrDetectedDetail {
  * @csspart guide - the framing square
  * @csspart status - the live status line
  * @csspart error - the failure message (role=alert)
- * @csspart button - the Cancel / Try again / Scan again buttons
+ * @csspart button - the Cancel / Try again / Scan again / Torch / Switch camera buttons
+ * @csspart torch - the Torch toggle (`aria-pressed`), only where the camera has a torch
+ * @csspart switch-camera - the Switch camera button, only where the device has several cameras
  * @cssprop --qr-scanner-guide-color - colour of the framing guide (white)
  * @cssprop --qr-scanner-background - behind the preview (black)
  * @cssprop --qr-scanner-radius - corner radius of the viewport (12px)
@@ -58,12 +61,20 @@ export class QrScanner extends LitElement {
     .error p { margin: 0.5rem 0; }
   `;
 
+  /**
+   * Keep the camera on after a read and report each new code (a code seen again in the next
+   * frames is not reported twice in a row): for a Google Authenticator export shown part by part.
+   * The host removes the element when it has what it needs.
+   */
+  @property({ type: Boolean }) continuous = false;
   @state() private detected = false;
   @query('video') private video!: HTMLVideoElement | null;
 
   readonly #camera = new CameraController(this, { onError: (error) => this.#emitError(error) });
   #decoder: Promise<FrameDecoder> | null = null;
   #frame = 0;
+  /** The last text reported in continuous mode, so one code held still is reported once. */
+  #lastText: string | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -108,15 +119,21 @@ export class QrScanner extends LitElement {
     }
     // A late answer for a stream that was since stopped or replaced must not fire twice.
     if (text === null || this.#camera.stream !== stream) return;
-    this.#camera.stop();
-    this.detected = true;
-    this.dispatchEvent(
+    if (this.continuous) {
+      if (text === this.#lastText) return;
+      this.#lastText = text;
+    } else {
+      this.#camera.stop();
+    }
+    const accepted = this.dispatchEvent(
       new CustomEvent<QrDetectedDetail>('qr-detected', {
         detail: { text },
         bubbles: true,
         composed: true,
+        cancelable: true,
       }),
     );
+    this.detected = accepted;
   }
 
   #stopLoop(): void {
@@ -135,6 +152,7 @@ export class QrScanner extends LitElement {
 
   #restart(): void {
     this.detected = false;
+    this.#lastText = null;
     void this.#camera.start();
   }
 
@@ -161,8 +179,26 @@ export class QrScanner extends LitElement {
       <p role="status" part="status">${this.#statusText()}</p>
       <div class="actions">
         ${active ? this.#button('Cancel', this.#cancel) : this.#button('Scan again', this.#restart)}
+        ${this.#cameraControls()}
       </div>
     `;
+  }
+
+  /** Torch and camera switch, rendered only where the live camera offers them. */
+  #cameraControls() {
+    if (this.#camera.state !== 'live') return nothing;
+    const { features, torchOn } = this.#camera;
+    return html`${
+      features.torch
+        ? html`<button type="button" part="button torch" aria-pressed=${torchOn ? 'true' : 'false'}
+            @click=${() => void this.#camera.setTorch(!torchOn)}>Torch</button>`
+        : nothing
+    }${
+      features.switchCamera
+        ? html`<button type="button" part="button switch-camera"
+            @click=${() => void this.#camera.switchCamera()}>Switch camera</button>`
+        : nothing
+    }`;
   }
 
   #button(label: string, action: () => void) {

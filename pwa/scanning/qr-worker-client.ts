@@ -4,7 +4,12 @@ export interface QrDecodeRequest {
   width: number;
   height: number;
   pixels: ArrayBuffer;
+  /** `frame`: one quick attempt (the camera offers the next frame); `image`: every binarizer. */
+  mode: QrDecodeMode;
 }
+
+/** How hard the worker tries; see {@link QrDecodeRequest.mode}. */
+export type QrDecodeMode = 'frame' | 'image';
 
 /** The worker's answer to the request with the same `id`. */
 export interface QrDecodeResponse {
@@ -17,7 +22,7 @@ let nextId = 1;
 const waiting = new Map<number, (text: string | null) => void>();
 
 function startWorker(): Worker {
-  // Vite recognises this exact shape and bundles the worker (and jsqr) as a separate chunk.
+  // Vite recognises this exact shape and bundles the worker (and the decoder) as a separate chunk.
   const created = new Worker(new URL('./qr-worker.ts', import.meta.url), { type: 'module' });
   created.addEventListener('message', (event: MessageEvent<QrDecodeResponse>) => {
     const resolve = waiting.get(event.data.id);
@@ -36,19 +41,23 @@ function startWorker(): Worker {
 }
 
 /**
- * Decodes a QR in RGBA pixels with jsqr in the shared worker (started on first use), trying
+ * Decodes a QR in RGBA pixels with zxing-wasm in the shared worker (started on first use), in
  * normal and inverted colours. The pixel buffer is transferred: `image` is unusable afterwards.
  *
  * @param image - pixels to search, e.g. from `context.getImageData(...)`
+ * @param mode - `frame` (one quick attempt, the default) or `image` (every binarizer)
  * @returns the QR's text, or `null` when no QR was found
  * @example const text = await decodeInWorker(context.getImageData(0, 0, width, height));
  */
-export function decodeInWorker(image: ImageData): Promise<string | null> {
+export function decodeInWorker(
+  image: ImageData,
+  mode: QrDecodeMode = 'frame',
+): Promise<string | null> {
   worker ??= startWorker();
   const id = nextId++;
   const { width, height } = image;
   const pixels = image.data.buffer as ArrayBuffer;
-  const request: QrDecodeRequest = { id, width, height, pixels };
+  const request: QrDecodeRequest = { id, width, height, pixels, mode };
   const answer = new Promise<string | null>((resolve) => waiting.set(id, resolve));
   worker.postMessage(request, [pixels]);
   return answer;

@@ -10,15 +10,23 @@ import {
   precacheAndRoute,
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { handleShareFetch, handleShareMessage, type ShareFetchEvent } from './share-target.ts';
 
 /** The parts of ServiceWorkerGlobalScope used here (the DOM lib of this project lacks the type). */
 interface ServiceWorkerScope {
   __WB_MANIFEST: Array<{ url: string; revision: string | null } | string>;
   skipWaiting(): Promise<void>;
+  registration: { scope: string };
   addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
+  addEventListener(type: 'fetch', listener: (event: ShareFetchEvent) => void): void;
 }
 
 const sw = self as unknown as ServiceWorkerScope;
+
+// Before Workbox's routes: a share is a POST, which no precache route answers.
+sw.addEventListener('fetch', (event) => {
+  handleShareFetch(event, sw.registration.scope);
+});
 
 // Written out as `self.__WB_MANIFEST`: the build replaces exactly that expression with the file list.
 precacheAndRoute((self as unknown as ServiceWorkerScope).__WB_MANIFEST);
@@ -32,6 +40,7 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 
 // A new version waits until the user accepts the update prompt; it never takes over by itself.
 sw.addEventListener('message', (event) => {
+  if (handleShareMessage(event.data, (message) => event.ports[0]?.postMessage(message))) return;
   const data = event.data as { type?: unknown } | null;
   if (data?.type === 'SKIP_WAITING') void sw.skipWaiting();
 });

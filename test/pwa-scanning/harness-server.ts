@@ -33,7 +33,7 @@ export async function startHarness(): Promise<Harness> {
     logLevel: 'silent',
     // Pre-bundled up front: discovering jsqr only when the worker asks for it would make Vite
     // re-optimise and reload the page mid-test.
-    optimizeDeps: { include: ['lit', 'lit/decorators.js', 'jsqr'] },
+    optimizeDeps: { include: ['lit', 'lit/decorators.js', 'zxing-wasm/reader'] },
     server: {
       host: '127.0.0.1',
       port: 0,

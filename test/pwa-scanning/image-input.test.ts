@@ -1,8 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeJpeg } from '../../bench/support/qr-photo.ts';
+import { decodePng } from '../../sdk/testing/decode-png.ts';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { noQrPng, qrPng } from '../support/qr-image.ts';
 import { type Harness, harnessEvents, openHarness, startHarness } from './harness-server.ts';
+import { photoQrPng } from './photo-qr.ts';
 
 const uri = 'otpauth://totp/Acme:ann%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Acme&period=30';
 
@@ -66,14 +69,14 @@ describe.skipIf(!browserAvailable)('reading a QR from an image, in Chromium', ()
     await harness?.close();
   });
 
-  it('loads the elements without fetching jsqr on the main thread', async () => {
+  it('loads the elements without fetching the decoder on the main thread', async () => {
     const fresh = await browser.newPage();
     await openHarness(fresh, harness.url);
     const scripts = await fresh.evaluate(() =>
       performance.getEntriesByType('resource').map((entry) => entry.name),
     );
     expect(scripts.some((name) => name.includes('pwa/scanning/qr-image-input.ts'))).toBe(true);
-    expect(scripts.filter((name) => /jsqr/i.test(name))).toEqual([]);
+    expect(scripts.filter((name) => /jsqr|zxing/i.test(name))).toEqual([]);
     await fresh.close();
   });
 
@@ -92,6 +95,27 @@ describe.skipIf(!browserAvailable)('reading a QR from an image, in Chromium', ()
       expect(await decodeInPage(page, await qrPng(text, { scale: 1, margin: 1 }))).toEqual({
         text,
       });
+    });
+
+    it('reads a tilted, blurred, low-contrast photo as a JPEG, where jsqr alone reads nothing', async () => {
+      const { png, jsqrReads } = photoQrPng(uri, 11);
+      expect(jsqrReads).toBe(false);
+      const { width, height, data } = decodePng(png);
+      const jpeg = Buffer.from(
+        encodeJpeg({ width, height, data: new Uint8ClampedArray(data) }, 40),
+      );
+      expect(await decodeInPage(page, jpeg, 'image/jpeg')).toEqual({ text: uri });
+    });
+
+    it('fetches the decoder and its wasm from our own origin only', async () => {
+      const fresh = await browser.newPage();
+      const requested: string[] = [];
+      fresh.on('request', (request) => requested.push(request.url()));
+      await openHarness(fresh, harness.url);
+      expect(await decodeInPage(fresh, await qrPng(uri))).toEqual({ text: uri });
+      expect(requested.filter((url) => !url.startsWith(harness.url))).toEqual([]);
+      expect(requested.some((url) => /zxing_reader[^/]*\.wasm/.test(url))).toBe(true);
+      await fresh.close();
     });
 
     it('returns null for a picture without a QR code', async () => {

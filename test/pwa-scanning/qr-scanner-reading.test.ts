@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { writeQrY4m } from '../support/qr-video.ts';
 import { harnessEvents, openHarness } from './harness-server.ts';
+import { photoQrPng } from './photo-qr.ts';
 import {
   allowCamera,
   fakeCamera,
@@ -27,7 +28,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> reading QR codes in Chromium', 
     let page: Page;
     beforeAll(async () => {
       const video = join(fixture.dir, 'qr.y4m');
-      // A 720p camera, so frames must be shrunk before jsqr sees them.
+      // A 720p camera, so frames must be shrunk before the decoder sees them.
       await writeQrY4m(uri, video, { width: 1280, height: 720 });
       browser = await launchChromium([
         ...fakeCamera,
@@ -40,7 +41,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> reading QR codes in Chromium', 
     });
     afterAll(() => browser?.close());
 
-    it('hands jsqr frames at most 640 px wide, aspect ratio kept', async () => {
+    it('hands the worker frames at most 640 px wide, aspect ratio kept', async () => {
       await mountScanner(page);
       await expect.poll(() => harnessEvents(page), { timeout: 20_000 }).toHaveLength(1);
       const sizes = (await frameLog(page)).workerFrames;
@@ -78,6 +79,29 @@ describe.skipIf(!browserAvailable)('<qr-scanner> reading QR codes in Chromium', 
     });
   });
 
+  describe('with a camera filming a tilted, blurred, low-contrast photo of the code', () => {
+    let browser: Browser;
+    afterAll(() => browser?.close());
+
+    it('reads it, where jsqr alone reads nothing', async () => {
+      const { png, jsqrReads } = photoQrPng(uri);
+      expect(jsqrReads).toBe(false);
+      const video = join(fixture.dir, 'photo.y4m');
+      await writeQrY4m(png, video);
+      browser = await launchChromium([
+        ...fakeCamera,
+        allowCamera,
+        `--use-file-for-fake-video-capture=${video}`,
+      ]);
+      const page = await browser.newPage();
+      await openHarness(page, fixture.harness.url);
+      await mountScanner(page);
+      await expect
+        .poll(() => harnessEvents(page), { timeout: 30_000 })
+        .toEqual([{ type: 'qr-detected', detail: { text: uri } }]);
+    });
+  });
+
   describe('where the browser has a BarcodeDetector', () => {
     let browser: Browser;
     beforeAll(async () => {
@@ -101,7 +125,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> reading QR codes in Chromium', 
       return page;
     }
 
-    it('uses it for qr_code, on live video frames, without starting the jsqr worker', async () => {
+    it('uses it for qr_code, on live video frames, without starting the decoder worker', async () => {
       const page = await pageWithDetector(['ean_13', 'qr_code']);
       await expect
         .poll(() => harnessEvents(page), { timeout: 20_000 })
@@ -113,7 +137,7 @@ describe.skipIf(!browserAvailable)('<qr-scanner> reading QR codes in Chromium', 
       await page.close();
     });
 
-    it('falls back to jsqr in the worker when it cannot read QR codes', async () => {
+    it('falls back to zxing-wasm in the worker when it cannot read QR codes', async () => {
       const page = await pageWithDetector(['ean_13']);
       await expect
         .poll(() => harnessEvents(page), { timeout: 20_000 })

@@ -43,6 +43,21 @@ describe.skipIf(!browserAvailable)('<qr-scanner> camera states and failures in C
       await expect.poll(() => status(page)).toBe('Point the camera at the QR code');
     });
 
+    it('shows no torch and no camera switch on a camera that offers neither', async () => {
+      const offered = await page.evaluate(async () => {
+        const track = window.harness.streams[0]?.getVideoTracks()[0];
+        const devices = await navigator.mediaDevices.enumerateDevices();
+        return {
+          torch: 'torch' in (track?.getCapabilities() ?? {}),
+          cameras: devices.filter((d) => d.kind === 'videoinput').length,
+        };
+      });
+      expect(offered).toEqual({ torch: false, cameras: 1 });
+      await expect.poll(() => page.getByRole('button', { name: 'Cancel' }).isVisible()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Torch' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Switch camera' }).count()).toBe(0);
+    });
+
     it('shows a live preview with a framing guide, a status line and a Cancel button', async () => {
       expect(await trackStates(page)).toEqual([['live']]);
       const preview = () =>
@@ -192,6 +207,61 @@ describe.skipIf(!browserAvailable)('<qr-scanner> camera states and failures in C
           { type: 'scan-error', detail: { code: 'INSECURE_CONTEXT', message: expect.any(String) } },
         ]);
       expect(await alert(page)).toContain('secure (https) connection');
+    });
+  });
+
+  describe('on a device with two cameras, one with a torch', () => {
+    let browser: Browser;
+    let page: Page;
+    beforeAll(async () => {
+      browser = await launchChromium([
+        '--use-fake-device-for-media-stream=device-count=2',
+        allowCamera,
+      ]);
+      page = await browser.newPage();
+      // The fake camera has no torch: report one, and record what the scanner asks of it.
+      await page.addInitScript(() => {
+        const asked: unknown[] = [];
+        (window as unknown as { torchAsked: unknown[] }).torchAsked = asked;
+        const capabilities = MediaStreamTrack.prototype.getCapabilities;
+        MediaStreamTrack.prototype.getCapabilities = function () {
+          return { ...capabilities.call(this), torch: true } as MediaTrackCapabilities;
+        };
+        MediaStreamTrack.prototype.applyConstraints = async (constraints) => {
+          asked.push(constraints);
+        };
+      });
+      await openHarness(page, fixture.harness.url);
+    });
+    afterAll(() => browser?.close());
+
+    it('toggles the torch through the track, announcing its state', async () => {
+      await mountScanner(page);
+      await expect.poll(() => status(page)).toBe('Point the camera at the QR code');
+      const torch = page.getByRole('button', { name: 'Torch' });
+      await torch.waitFor();
+      expect(await torch.getAttribute('aria-pressed')).toBe('false');
+      await torch.click();
+      await expect.poll(() => torch.getAttribute('aria-pressed')).toBe('true');
+      await torch.click();
+      await expect.poll(() => torch.getAttribute('aria-pressed')).toBe('false');
+      expect(
+        await page.evaluate(() => (window as unknown as { torchAsked: unknown[] }).torchAsked),
+      ).toEqual([{ advanced: [{ torch: true }] }, { advanced: [{ torch: false }] }]);
+    });
+
+    it('switches to the other camera and stops the first', async () => {
+      const deviceOf = (i: number) =>
+        page.evaluate(
+          (at) => window.harness.streams[at]?.getVideoTracks()[0]?.getSettings().deviceId ?? null,
+          i,
+        );
+      const first = await deviceOf(0);
+      await page.getByRole('button', { name: 'Switch camera' }).click();
+      await expect.poll(() => page.evaluate(() => window.harness.streams.length)).toBe(2);
+      await expect.poll(() => status(page)).toBe('Point the camera at the QR code');
+      expect(await deviceOf(1)).not.toBe(first);
+      expect((await trackStates(page))[0]).toEqual(['ended']);
     });
   });
 });

@@ -249,13 +249,13 @@ describe.skipIf(!browserAvailable)('PWA: backup and import', { timeout: 120_000 
     await openAddTab(page, env.app.url, 'image');
     const status = page.locator('add-page [data-testid="parts-status"]');
     await upload(second);
-    await expect.poll(() => status.textContent()).toContain('1 of 2 parts');
+    await expect.poll(() => status.textContent()).toContain('1 of 2 scanned');
     expect(await status.textContent()).toContain('part 1 is missing');
     await upload(foreign);
     await expect
       .poll(() => page.locator('add-page [role="alert"]').getAttribute('data-code'))
       .toBe('FOREIGN_PART');
-    expect(await status.textContent()).toContain('1 of 2 parts');
+    expect(await status.textContent()).toContain('1 of 2 scanned');
     expect(await vaultRecordCount(page)).toBe(0);
     await upload(first);
     await expect

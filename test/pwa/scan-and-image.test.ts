@@ -113,6 +113,10 @@ describe.skipIf(!browserAvailable)(
       expect(await alert.first().textContent()).toContain(
         'This QR code is not an authenticator key',
       );
+      // The camera stays on for the right code; no "QR code read" beside the refusal.
+      expect(await page.locator('qr-scanner [part="status"]').textContent()).toBe(
+        'Point the camera at the QR code',
+      );
       expect(page.url()).toMatch(/\/app\/#\/add$/);
       expect(popups).toEqual([]);
       expect(await vaultRecordCount(page)).toBe(0);
@@ -130,6 +134,9 @@ describe.skipIf(!browserAvailable)(
         .toContain('No QR code found');
       await upload(page, await qrPng('just some text'));
       await expect.poll(() => page.locator('add-page [data-code="NOT_A_KEY"]').count()).toBe(1);
+      expect(await page.locator('qr-image-input [part="message"]').textContent()).not.toContain(
+        'QR code read',
+      );
       await upload(page, await qrPng(uri, { inverted: true }));
       await page.locator('account-preview').waitFor();
       await context.clock.pauseAt(T);

@@ -4,6 +4,7 @@
  * The tests add and remove the elements themselves.
  */
 import { decodeQrFromImage } from '../../../pwa/scanning/decode-image.ts';
+import { decodeInWorker } from '../../../pwa/scanning/qr-worker-client.ts';
 import '../../../pwa/scanning/qr-image-input.ts';
 import '../../../pwa/scanning/qr-scanner.ts';
 
@@ -18,6 +19,7 @@ declare global {
       events: HarnessEvent[];
       streams: MediaStream[];
       decodeQrFromImage: typeof decodeQrFromImage;
+      timeFrame: typeof timeFrame;
       ready: true;
     };
   }
@@ -42,4 +44,23 @@ if (media?.getUserMedia) {
   };
 }
 
-window.harness = { events, streams, decodeQrFromImage, ready: true };
+/**
+ * Decodes one grey camera frame (one byte a pixel) in the worker as the scanner does, and says
+ * how long the round trip took, for bench/scan.bench.ts.
+ */
+async function timeFrame(
+  width: number,
+  height: number,
+  grey: Uint8Array,
+): Promise<{ ms: number; text: string | null }> {
+  const image = new ImageData(width, height);
+  for (let i = 0; i < grey.length; i++) {
+    image.data[i * 4] = image.data[i * 4 + 1] = image.data[i * 4 + 2] = grey[i] ?? 0;
+    image.data[i * 4 + 3] = 255;
+  }
+  const started = performance.now();
+  const text = await decodeInWorker(image, 'frame');
+  return { ms: performance.now() - started, text };
+}
+
+window.harness = { events, streams, decodeQrFromImage, timeFrame, ready: true };
