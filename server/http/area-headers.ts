@@ -14,10 +14,14 @@ const apiCsp: Csp = {
   formAction: ["'none'"],
 };
 
-/** The PWA at /app/: Lit styles inline, a QR-scanning worker from blob:, the camera. */
+/**
+ * The PWA at /app/: Lit styles inline, a QR-scanning worker from blob:, the camera, and the QR
+ * decoder's WebAssembly (compiling it needs `'wasm-unsafe-eval'`, which allows wasm only, not
+ * JavaScript `eval`).
+ */
 const pwaCsp: Csp = {
   defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
   workerSrc: ["'self'", 'blob:'],
   imgSrc: ["'self'", 'data:', 'blob:'],
   mediaSrc: ["'self'", 'blob:'],

@@ -84,7 +84,7 @@ describe('security headers', () => {
     expect(await index.text()).toContain('<title>PWA</title>');
     const csp = index.headers.get('content-security-policy')!;
     for (const part of [
-      "script-src 'self'",
+      "script-src 'self' 'wasm-unsafe-eval'",
       "worker-src 'self' blob:",
       "img-src 'self' data: blob:",
       "media-src 'self' blob:",
