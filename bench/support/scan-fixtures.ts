@@ -105,7 +105,26 @@ interface Plan {
 function plan(category: Category, random: () => number, n: number): Plan {
   const text = otpUri(random, n);
   const frame = { width: 800, height: 600 };
-  const side = (s: number) => ({ codeSide: s });
+  const sign = () => (random() < 0.5 ? -1 : 1);
+  /**
+   * A photo of `text`'s code, `min`–`max` px a side, with the everyday faults and `extra` (a
+   * function when it draws random numbers: they come after the base's, as the seed expects).
+   */
+  const photo = (
+    min: number,
+    max: number,
+    extra: Partial<PhotoOptions> | (() => Partial<PhotoOptions>) = {},
+    shown: string | null = text,
+  ): Plan => {
+    const base = photoBase(random);
+    const codeSide = between(random, min, max);
+    const own = typeof extra === 'function' ? extra() : extra;
+    return {
+      text: shown,
+      expected: shown,
+      options: { ...frame, ...base, codeSide, ...own },
+    };
+  };
   switch (category) {
     case 'sizes': {
       // From a thumbnail (2 px a module) to a 3000 px phone photo.
@@ -120,118 +139,44 @@ function plan(category: Category, random: () => number, n: number): Plan {
       return {
         text,
         expected: text,
-        options: { ...frame, ...side(between(random, 150, 300)), clutter: true },
+        options: { ...frame, codeSide: between(random, 150, 300), clutter: true },
       };
     case 'rotation':
-      return {
-        text,
-        expected: text,
-        options: {
-          ...frame,
-          ...photoBase(random),
-          ...side(between(random, 220, 380)),
-          rotate: (random() < 0.5 ? -1 : 1) * between(random, 5, 30),
-        },
-      };
+      return photo(220, 380, () => ({ rotate: sign() * between(random, 5, 30) }));
     case 'tilt':
-      return {
-        text,
-        expected: text,
-        options: {
-          ...frame,
-          ...photoBase(random),
-          ...side(between(random, 260, 400)),
-          tiltX: (random() < 0.5 ? -1 : 1) * between(random, 15, 40),
-          tiltY: (random() < 0.5 ? -1 : 1) * between(random, 10, 35),
-        },
-      };
+      return photo(260, 400, () => ({
+        tiltX: sign() * between(random, 15, 40),
+        tiltY: sign() * between(random, 10, 35),
+      }));
     case 'blur':
-      return {
-        text,
-        expected: text,
-        options: {
-          ...frame,
-          ...photoBase(random),
-          ...side(between(random, 250, 400)),
-          blur: between(random, 1.5, 3.2),
-        },
-      };
+      return photo(250, 400, () => ({ blur: between(random, 1.5, 3.2) }));
     case 'low-contrast': {
       const mid = between(random, 0.35, 0.65);
       const spread = between(random, 0.1, 0.2);
-      return {
-        text,
-        expected: text,
-        options: {
-          ...frame,
-          ...photoBase(random),
-          ...side(between(random, 250, 400)),
-          dark: mid - spread / 2,
-          light: mid + spread / 2,
-          noise: 0.01,
-        },
-      };
+      return photo(250, 400, { dark: mid - spread / 2, light: mid + spread / 2, noise: 0.01 });
     }
     case 'glare':
-      return {
-        text,
-        expected: text,
-        options: {
-          ...frame,
-          ...photoBase(random),
-          ...side(between(random, 260, 400)),
-          glare: {
-            x: between(random, 0.2, 0.8),
-            y: between(random, 0.2, 0.8),
-            radius: between(random, 0.12, 0.25),
-            strength: between(random, 0.6, 0.85),
-          },
+      return photo(260, 400, () => ({
+        glare: {
+          x: between(random, 0.2, 0.8),
+          y: between(random, 0.2, 0.8),
+          radius: between(random, 0.12, 0.25),
+          strength: between(random, 0.6, 0.85),
         },
-      };
+      }));
     case 'noise':
-      return {
-        text,
-        expected: text,
-        options: {
-          ...frame,
-          ...photoBase(random),
-          ...side(between(random, 260, 400)),
-          noise: between(random, 0.15, 0.3),
-        },
-      };
+      return photo(260, 400, () => ({ noise: between(random, 0.15, 0.3) }));
     case 'inverted':
-      return {
-        text,
-        expected: text,
-        options: {
-          ...frame,
-          ...photoBase(random),
-          ...side(between(random, 220, 380)),
-          inverted: true,
-          dark: 0.08,
-          light: 0.9,
-        },
-      };
-    case 'jpeg':
-      return {
-        text,
-        expected: text,
-        jpegQuality: Math.round(between(random, 8, 25)),
-        options: { ...frame, ...photoBase(random), ...side(between(random, 220, 360)) },
-      };
+      return photo(220, 380, { inverted: true, dark: 0.08, light: 0.9 });
+    case 'jpeg': {
+      const jpegQuality = Math.round(between(random, 8, 25));
+      return { ...photo(220, 360), jpegQuality };
+    }
     case 'dense-export': {
       const accounts = Array.from({ length: 10 }, (_, i) => randomAccount(random, n * 10 + i));
       const [uri] = encodeMigrationUris(accounts, { batchId: n + 1, batchSize: 10 });
-      return {
-        text: uri!,
-        expected: uri!,
-        options: {
-          width: 1024,
-          height: 768,
-          ...photoBase(random),
-          ...side(between(random, 450, 650)),
-        },
-      };
+      const shot = photo(450, 650, {}, uri!);
+      return { ...shot, options: { ...shot.options, width: 1024, height: 768 } };
     }
     case 'negative': {
       // A QR holding something else, or a picture with no code at all.
@@ -241,16 +186,8 @@ function plan(category: Category, random: () => number, n: number): Plan {
         `WIFI:T:WPA;S:Office-${n};P:correct horse battery;;`,
         'Just some text on a sticker',
       ][kind];
-      return {
-        text: other ?? null,
-        expected: null,
-        options: {
-          ...frame,
-          ...photoBase(random),
-          ...side(between(random, 220, 380)),
-          clutter: kind === 3,
-        },
-      };
+      const shot = photo(220, 380, { clutter: kind === 3 }, other ?? null);
+      return { ...shot, expected: null };
     }
   }
 }
