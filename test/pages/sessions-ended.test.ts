@@ -43,6 +43,9 @@ describe.skipIf(!browserAvailable)(
       server.clock.advance(30_000);
       await answerChallenge(page, phone.code());
       await page.waitForURL(`${server.origin}/profile`);
+      // The profile's own reads done first: one landing after the reset would meet the ended
+      // session itself and take the notice to /login before the reload below.
+      await page.locator('body[data-ready="true"]').waitFor();
 
       await admin.resetUserMfa(ids.rita!);
       await page.reload();
