@@ -10,6 +10,7 @@ import {
   isObject,
   type UnsupportedEntry,
 } from './import-result.ts';
+import { derivePassphraseKey as deriveKey, PBKDF2_ITERATIONS } from './passphrase-kdf.ts';
 
 /**
  * MFA Companion's encrypted backup (documented in pwa/README.md, "Backup file format"): JSON
@@ -18,8 +19,9 @@ import {
  */
 export const BACKUP_FORMAT = 'mfa-companion-backup';
 export const BACKUP_VERSION = 1;
-/** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; a file asking for fewer is refused. */
-export const PBKDF2_ITERATIONS = 600_000;
+/** A file asking for fewer than {@link PBKDF2_ITERATIONS} is refused. */
+export { PBKDF2_ITERATIONS };
+
 /** Reading refuses more, so a crafted file cannot keep the device busy for minutes. */
 const MAX_ITERATIONS = 10_000_000;
 
@@ -51,27 +53,6 @@ function additionalData(
   const { kdf, cipher } = file;
   return encoder.encode(
     `${BACKUP_FORMAT}|${file.version}|${kdf.name}|${kdf.iterations}|${kdf.salt}|${cipher.name}|${cipher.nonce}`,
-  );
-}
-
-async function deriveKey(
-  passphrase: string,
-  salt: Uint8Array<ArrayBuffer>,
-  iterations: number,
-): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(passphrase.normalize('NFC')),
-    'PBKDF2',
-    false,
-    ['deriveKey'],
-  );
-  return crypto.subtle.deriveKey(
-    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
-    material,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
   );
 }
 
