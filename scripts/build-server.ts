@@ -1,7 +1,8 @@
 /**
  * `npm run build:server`: compiles the server (and the sdk/ it imports) with tsc into
- * `dist/node/`, then copies what tsc does not emit — the per-dialect SQL migrations — beside the
- * compiled stores, where their `new URL('./migrations', import.meta.url)` looks.
+ * `dist/node/`, then copies what tsc does not emit — the per-dialect SQL migrations, and the
+ * SQLite read thread's plain-JavaScript worker — beside the compiled stores, where their
+ * `new URL('./migrations', import.meta.url)` and `new URL('./read-worker.js', …)` look.
  * `npm start` runs the result: `node dist/node/server/main.js`.
  */
 import { spawnSync } from 'node:child_process';
@@ -26,4 +27,6 @@ for (const dialect of ['sqlite', 'postgres']) {
   const migrations = `server/store/${dialect}/migrations`;
   cpSync(join(root, migrations), join(out, migrations), { recursive: true });
 }
+const readWorker = 'server/store/sqlite/read-worker.js';
+cpSync(join(root, readWorker), join(out, readWorker));
 console.log(`built ${out} (server/main.js, server/cli/admin.js)`);

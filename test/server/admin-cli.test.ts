@@ -1,16 +1,33 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
+import { buildServer } from '../support/build-once.ts';
 
 const root = join(import.meta.dirname, '../..');
 const dataDir = join(mkdtempSync(join(tmpdir(), 'mfa-cli-')), 'data');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/**
+ * What `npm run admin` runs after its build, from package.json: `node <flags>
+ * dist/node/server/cli/admin.js`, pointed at this run's build (`npm run build:server <folder>`).
+ */
+const scripts = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
+const adminCommand = (scripts.admin ?? '').split('&&').at(-1)!.trim().split(/\s+/);
+let adminArgs: string[] = [];
+beforeAll(async () => {
+  const built = await buildServer();
+  adminArgs = adminCommand.slice(1).map((arg) => arg.replace(/^dist\/node\//, `${built}/`));
+});
+
 const admin = (args: string[], input?: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', ...args], {
+  spawnSync(process.execPath, [...adminArgs, ...args], {
     cwd: root,
     env: { ...process.env, DATA_DIR: dataDir },
     input,
@@ -18,6 +35,12 @@ const admin = (args: string[], input?: string) =>
   });
 
 describe('admin CLI (npm run admin)', () => {
+  it('runs compiled JavaScript after building it, never through a TypeScript loader', () => {
+    expect(scripts.admin).toMatch(/^npm run build:server --silent >&2 && node /);
+    expect(adminCommand.at(-1)).toBe('dist/node/server/cli/admin.js');
+    expect(scripts.admin).not.toMatch(/tsx|ts-node|--loader|--experimental-strip-types/);
+  });
+
   it('creates an admin with a password from stdin, hashed with OWASP argon2id, and lists it', async () => {
     const created = admin(
       ['create-admin', 'Boss@Corp.test', '--name', 'The Boss', '--password-stdin'],

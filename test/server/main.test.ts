@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMfaClient } from '../../sdk/client/index.ts';
 import { buildServer } from '../support/build-once.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -107,6 +108,11 @@ describe('npm start (server/main.ts)', () => {
       body: JSON.stringify({ username: 'alice@demo.test', password: 'demo-password' }),
     });
     expect(relogin.status).toBe(200);
+    // Admin listings read on the SQLite read thread, whose worker file the build must carry.
+    const admin = createMfaClient({ baseUrl: again.url });
+    await admin.login({ username: 'admin@demo.test', password: 'demo-password' });
+    const page = await admin.listUsers({ q: 'alice' });
+    expect(page.users.map((u) => u.username)).toEqual(['alice@demo.test']);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
   });
