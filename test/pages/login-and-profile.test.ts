@@ -21,7 +21,7 @@ describe.skipIf(!browserAvailable)('BMS login and My Profile', { timeout: 60_000
       limits: { passwordMaxFailures: 3, mfaMaxFailures: 3 },
     });
     await server.addUser({ username: 'admin', name: 'Ada Admin', role: 'admin' });
-    for (const u of ['wanda', 'lee', 'max', 'exp', 'pia', 'rey', 'nia']) {
+    for (const u of ['wanda', 'lee', 'max', 'exp', 'pia', 'rey', 'nia', 'gus']) {
       await server.addUser({ username: u, name: `${u} person` });
     }
     browser = await launchChromium();
@@ -35,6 +35,23 @@ describe.skipIf(!browserAvailable)('BMS login and My Profile', { timeout: 60_000
     const context = await browser.newContext({ viewport: { width, height: 800 } });
     return context.newPage();
   }
+
+  it('shows when MFA was enabled in the format of the person’s own languages', async () => {
+    const { phone } = await enrolViaApi(server, 'gus');
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    // A browser in English whose person prefers German: the date follows navigator.languages.
+    await context.addInitScript(() =>
+      Object.defineProperty(navigator, 'languages', { get: () => ['de-DE', 'en'] }),
+    );
+    const page = await context.newPage();
+    await passwordStep(page, server.origin, 'gus');
+    server.clock.advance(30_000);
+    await answerChallenge(page, phone.code());
+    await page.waitForURL(`${server.origin}/profile`);
+    // German order and separators: 04.12.2026, 09:10:05 rather than 12/4/2026, 9:10:05 AM.
+    expect(await text(page, '#mfa-enabled-on')).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2}$/);
+    await context.close();
+  });
 
   it('serves shells with a strict CSP and no inline script, and sends visitors to the login', async () => {
     const res = await fetch(`${server.origin}/login`);

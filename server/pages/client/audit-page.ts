@@ -2,6 +2,7 @@ import { html, nothing, render } from 'lit';
 import type { AuditEvent, AuditQuery } from '../../../sdk/client/index.ts';
 import { client, errorText, sessionEnded, toLogin } from './api.ts';
 import { auditCsv } from './audit-csv.ts';
+import { localDateTime } from './dates.ts';
 
 const PAGE_SIZE = 25;
 /** The export reads pages of the API's largest size, up to this many events. */
@@ -56,10 +57,6 @@ function toQuery(f: Filters): AuditQuery {
     to: isDay(f.to) ? dayStart(f.to, 1) : undefined,
   };
 }
-
-/** A date and time in the person's own languages' format (not the page's `lang`). */
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(navigator.languages, { dateStyle: 'medium', timeStyle: 'medium' });
 
 /**
  * The audit log for admins: newest first, with Newer/Older paging, filters by user, action and
@@ -165,7 +162,7 @@ export async function mount(root: HTMLElement): Promise<void> {
   };
 
   const row = (e: AuditEvent) => html`<tr>
-    <td data-label="When"><time datetime=${e.at}>${when(e.at)}</time></td>
+    <td data-label="When"><time datetime=${e.at}>${localDateTime(e.at)}</time></td>
     <th scope="row" data-label="Action">${ACTIONS[e.action] ?? e.action}</th>
     <td data-label="By">${e.actor}</td>
     <td data-label="Target">${e.target ?? '—'}</td>

@@ -4,6 +4,7 @@ import '../../../sdk/elements/index.ts';
 import { isRecoveryCode } from '../../../sdk/elements/error-messages.ts';
 import { client, errorText, sessionEnded, toLogin } from './api.ts';
 import { codeForm } from './code-form.ts';
+import { localDateTime } from './dates.ts';
 import { flash } from './flash.ts';
 import { mountReplace } from './replace-authenticator.ts';
 
@@ -178,7 +179,7 @@ export async function mount(root: HTMLElement): Promise<void> {
           <dl class="facts" id="mfa-status">
             <dt>Status</dt>
             <dd><span class=${`badge ${user.mfa.enabled ? 'on' : 'off'}`}>${user.mfa.enabled ? 'Enabled' : 'Disabled'}</span></dd>
-            ${user.mfa.enabled && user.mfa.enrolledAt ? html`<dt>Enabled on</dt><dd>${new Date(user.mfa.enrolledAt).toLocaleString()}</dd>` : nothing}
+            ${user.mfa.enabled && user.mfa.enrolledAt ? html`<dt>Enabled on</dt><dd id="mfa-enabled-on">${localDateTime(user.mfa.enrolledAt)}</dd>` : nothing}
             ${user.mfa.enabled ? html`<dt>Recovery codes left</dt><dd>${user.mfa.recoveryCodesLeft}</dd>` : nothing}
           </dl>
           ${mfaPanel()}
