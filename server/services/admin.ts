@@ -1,6 +1,12 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { AppError } from '../errors.ts';
-import type { BatchDisableResult, Policy, UserRecord } from '../store/contract.ts';
+import type {
+  BatchDisableResult,
+  Policy,
+  UserCount,
+  UserFilters,
+  UserRecord,
+} from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 
@@ -39,19 +45,22 @@ export async function updatePolicy(
   };
 }
 
-/** Where the policy's count stops: past it the confirmation says "10 000 or more". */
-export const POLICY_IMPACT_CAP = 10_000;
+/**
+ * Where the admin pages' counts stop (the policy's impact, a listing's total): past it they say
+ * "10 000 or more", so a count costs the same on any number of users.
+ */
+export const COUNT_CAP = 10_000;
 
 /**
  * Whom turning "require MFA for non-SSO users" on would affect: the password users without an
  * active factor (their sessions end, their next login asks for the set-up), counted up to
- * {@link POLICY_IMPACT_CAP} so the count costs the same on any number of users.
+ * {@link COUNT_CAP} so the count costs the same on any number of users.
  */
 export async function policyImpact(
   deps: Deps,
 ): Promise<{ usersWithoutMfa: number; capped: boolean }> {
-  const usersWithoutMfa = await deps.store.countPasswordUsersWithoutMfa(POLICY_IMPACT_CAP);
-  return { usersWithoutMfa, capped: usersWithoutMfa >= POLICY_IMPACT_CAP };
+  const usersWithoutMfa = await deps.store.countPasswordUsersWithoutMfa(COUNT_CAP);
+  return { usersWithoutMfa, capped: usersWithoutMfa >= COUNT_CAP };
 }
 
 /**
@@ -74,6 +83,15 @@ export async function resetUserMfa(
 
 /** Users one transaction of a batch disable takes at most. */
 export const BATCH_DISABLE_CHUNK = 100;
+
+/**
+ * How many users a listing's filters match, up to {@link COUNT_CAP} (`capped` beyond).
+ *
+ * @example const { count, capped } = await countListedUsers(deps, { kind: 'contact' });
+ */
+export function countListedUsers(deps: Deps, filters: UserFilters): Promise<UserCount> {
+  return deps.store.countUserMatches(filters, COUNT_CAP);
+}
 
 /**
  * Batch disable (contacts or employees): each distinct id is reported as disabled or skipped with
