@@ -9,7 +9,7 @@ import { busy } from './second-factor.ts';
  * How long a name's counter outlives its last attempt: failures older than a day of quiet are
  * forgotten (housekeeping removes the row), so a few typos a month never add up to a lock.
  */
-export const LOGIN_FAILURES_FORGET_MS = 24 * 60 * 60_000;
+const LOGIN_FAILURES_FORGET_MS = 24 * 60 * 60_000;
 
 /** One password attempt, reserved on both counters: end it with `failed` or `succeeded`. */
 export interface PasswordAttempt {
