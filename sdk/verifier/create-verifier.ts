@@ -126,7 +126,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
 
   const accountOf = (row: FactorRow): OtpAccount => ({
     type: 'totp',
-    secret: openSecret(ring, row.secret, context(row.user_id)),
+    secret: openRow(ring, row),
     issuer: row.issuer,
     label: row.account,
     algorithm: 'SHA1',
@@ -161,6 +161,8 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
   return {
     async enrol(userId, { issuer, account }) {
       checkUserId(userId);
+      checkName(issuer, 'issuer');
+      checkName(account, 'account');
       const secret = generateSecret(20);
       let uri: string;
       try {
@@ -375,11 +377,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
         );
         for (const row of page) {
           if (sealedKeyId(row.secret) === ring.current.id) continue;
-          const box = sealSecret(
-            ring,
-            openSecret(ring, row.secret, context(row.user_id)),
-            context(row.user_id),
-          );
+          const box = sealSecret(ring, openRow(ring, row), context(row.user_id));
           // Only if unchanged meanwhile: a new set-up already sealed its secret with this key.
           resealed += await commit((tx) => tx.run(RESEAL, [row.user_id, box, row.secret]), '');
         }
@@ -423,6 +421,21 @@ function statusOf(row: StatusRow, at: number): FactorStatus {
     recoveryCodesLeft: Number(row.codes_left),
     lockedUntil: lockTimeLeft(lockedUntil, at) === null ? null : lockedUntil,
   };
+}
+
+/**
+ * A row's secret, decrypted in memory only. A secret that does not open (a key not configured, a
+ * row altered or copied from another user) is an operator's problem, named without the secret.
+ */
+function openRow(ring: Keyring, row: { user_id: string; secret: string }): string {
+  try {
+    return openSecret(ring, row.secret, context(row.user_id));
+  } catch {
+    throw new VerifierError(
+      'SECRET_UNREADABLE',
+      "This user's secret cannot be decrypted: its key is not configured, or the row was altered.",
+    );
+  }
 }
 
 /** The authenticated context of a user's sealed secret: a row copied to another user fails. */
@@ -478,6 +491,13 @@ function positive(value: number, name: string): number {
 function checkUserId(userId: unknown): asserts userId is string {
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID) {
     throw new VerifierError('INVALID_ARGUMENT', 'A user id is a string of 1 to 255 characters.');
+  }
+}
+
+/** An issuer or account name as authenticator apps show it: 1 to 255 characters, no controls. */
+function checkName(text: unknown, name: string): asserts text is string {
+  if (typeof text !== 'string' || text.trim() === '' || text.length > 255 || /\p{Cc}/u.test(text)) {
+    throw new VerifierError('INVALID_ARGUMENT', `${name} must be 1 to 255 printable characters.`);
   }
 }
 

@@ -6,6 +6,7 @@ export type VerifierErrorCode =
   | 'MFA_NOT_ENABLED'
   | 'INVALID_CODE'
   | 'MFA_LOCKED'
+  | 'SECRET_UNREADABLE'
   | 'VERIFIER_CLOSED';
 
 /**

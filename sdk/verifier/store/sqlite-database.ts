@@ -1,10 +1,14 @@
+import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlDatabase, Tx } from './sql-database.ts';
 
+const queues = new Map<string | symbol, Promise<unknown>>();
+
 /**
  * The verifier's SQLite connection: WAL with `synchronous = FULL`, so every commit is on disk
- * before it resolves, and `BEGIN IMMEDIATE` transactions, one at a time in this process (a queue)
- * and across processes (SQLite's write lock, waited for up to `busy_timeout`).
+ * before it resolves, and `BEGIN IMMEDIATE` transactions, one at a time in this process (a queue
+ * per file, shared by every verifier this process opens on it) and across processes (SQLite's
+ * write lock, waited for up to `busy_timeout`).
  *
  * @example const db = await openSqlite('/var/lib/app/mfa.db');
  */
@@ -39,13 +43,14 @@ export async function openSqlite(path: string): Promise<SqlDatabase> {
       db.exec(script);
     },
   };
-  let queue: Promise<unknown> = Promise.resolve();
+  const file = path === ':memory:' || path === '' ? Symbol(path) : resolve(path);
   return {
     dialect: 'sqlite',
     transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      // The flows await only this connection's (synchronous) statements, but a queue makes
-      // "one transaction at a time" hold whatever they await.
-      const run = queue.then(async () => {
+      // A flow awaits between its statements. Were a second connection of this process to
+      // BEGIN meanwhile, better-sqlite3 would wait for SQLite's lock synchronously, blocking the
+      // very event loop the first one needs to commit: so one queue per file orders them.
+      const run = (queues.get(file) ?? Promise.resolve()).then(async () => {
         db.exec('BEGIN IMMEDIATE');
         try {
           const result = await fn(tx);
@@ -56,11 +61,14 @@ export async function openSqlite(path: string): Promise<SqlDatabase> {
           throw error;
         }
       });
-      queue = run.catch(() => undefined);
+      queues.set(
+        file,
+        run.catch(() => undefined),
+      );
       return run;
     },
     async close() {
-      await queue;
+      await queues.get(file);
       db.close();
     },
   };

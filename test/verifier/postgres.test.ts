@@ -1,0 +1,107 @@
+/**
+ * The verifier's contract on the machine's PostgreSQL (a fresh database per run, dropped after),
+ * with the application's own pool as its database, and one success across two processes.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
+import { createVerifier } from '../../sdk/verifier/index.ts';
+import { connect, createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import { newKey, runVerifierContract } from './verifier-contract.ts';
+
+const available = await postgresAvailable();
+let db: { url: string; drop: () => Promise<void> };
+let admin: pg.Client;
+
+if (available) {
+  beforeAll(async () => {
+    db = await createTestDatabase('mfa_verifier');
+    admin = await connect(db.url);
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await db?.drop();
+  });
+
+  runVerifierContract('PostgreSQL', {
+    database: () => db.url,
+    reset: async () => {
+      const { rows } = await admin.query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE tablename LIKE 'mfa\\_verifier\\_%' AND tablename <> 'mfa_verifier_migrations'",
+      );
+      if (rows.length > 0) {
+        await admin.query(`TRUNCATE ${rows.map((r) => r.tablename).join(', ')}`);
+      }
+    },
+    rows: async (sql) => (await admin.query(sql)).rows,
+  });
+
+  describe('verifier on PostgreSQL', () => {
+    it("uses the application's own pool, and leaves it open on close", async () => {
+      const pool = new pg.Pool({ connectionString: db.url, max: 3 });
+      const verifier = await createVerifier({ database: pool, encryptionKey: newKey() });
+      await verifier.enrol('pool-user', { issuer: 'Acme', account: 'p' });
+      expect((await verifier.status('pool-user')).state).toBe('pending');
+      await verifier.close();
+      const { rows } = await pool.query(
+        "SELECT status FROM mfa_verifier_factors WHERE user_id = 'pool-user'",
+      );
+      expect(rows).toEqual([{ status: 'pending' }]);
+      await pool.end();
+    });
+
+    it('of 50 concurrent calls with one code from two processes, exactly one succeeds', async () => {
+      const key = newKey();
+      const now = Date.parse('2026-12-07T12:00:00Z');
+      const verifier = await createVerifier({
+        database: db.url,
+        encryptionKey: key,
+        now: () => now,
+      });
+      const { uri } = await verifier.enrol('two-processes', { issuer: 'Acme', account: 't' });
+      const account = parseKeyUri(uri);
+      await verifier.confirm('two-processes', generateCode(account, now));
+      await verifier.close();
+      const later = now + 30_000;
+      const code = generateCode(account, later);
+      // Both processes load and connect first, then fire at one shared moment.
+      const startAt = Date.now() + 4000;
+      const worker = join(import.meta.dirname, 'support/verify-worker.ts');
+      const run = () =>
+        new Promise<{ ok: number; total: number }>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              worker,
+              db.url,
+              key,
+              'two-processes',
+              code,
+              String(later),
+              '25',
+              String(startAt),
+            ],
+            { stdio: ['ignore', 'pipe', 'pipe'] },
+          );
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (c: Buffer) => {
+            out += c.toString();
+          });
+          child.stderr.on('data', (c: Buffer) => {
+            err += c.toString();
+          });
+          child.on('close', (status) =>
+            status === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${status}: ${err}`)),
+          );
+        });
+      const results = await Promise.all([run(), run()]);
+      expect(results.map((r) => r.total)).toEqual([25, 25]);
+      expect(results[0]!.ok + results[1]!.ok).toBe(1);
+    }, 60_000);
+  });
+}
