@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { generateSecret } from '../../sdk/otp/index.ts';
-import type { Keyring } from '../../server/crypto/keyring.ts';
-import { sealSecret } from '../../server/crypto/secret-box.ts';
+import { newRecoveryCodes } from '../../sdk/verifier/recovery-hash.ts';
+import { type Keyring, sealSecret } from '../../sdk/verifier/secret-box.ts';
 import { cryptoRandom, newToken, sha256, tokenId } from '../../server/crypto/tokens.ts';
-import { newRecoveryCodes } from '../../server/services/recovery-codes.ts';
 import type { Store } from '../../server/store/contract.ts';
 
 /** One seeded user, as the benches' requests need it. */
@@ -58,7 +57,7 @@ export async function seedUsers(
           userId: user.id,
           factorId: factor.id,
           lastStep: 0,
-          recoveryCodeHashes: newRecoveryCodes(user.id, 10, cryptoRandom).hashes,
+          recoveryCodeHashes: newRecoveryCodes(user.id, 10).hashes,
           now,
         });
         const challengeToken = newToken(cryptoRandom);

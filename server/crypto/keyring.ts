@@ -1,31 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type Keyring, keyringOf } from '../../sdk/verifier/secret-box.ts';
 import { type Config, keyInside } from '../config/config.ts';
-
-/** The AES-256-GCM keys: one to encrypt with, any number (old ones) to decrypt with, by id. */
-export interface Keyring {
-  current: { id: string; key: Buffer };
-  byId: Map<string, Buffer>;
-}
-
-/** A key's id: a short fingerprint, so rotation needs no extra configuration. */
-export const keyId = (key: Buffer): string =>
-  `k${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
-
-/**
- * Builds a keyring from keys; the first one encrypts.
- *
- * @example const ring = keyringOf([newKey, oldKey]);
- */
-export function keyringOf(keys: Buffer[]): Keyring {
-  const [first] = keys;
-  if (!first) throw new Error('keyringOf needs at least one key');
-  return {
-    current: { id: keyId(first), key: first },
-    byId: new Map(keys.map((k) => [keyId(k), k])),
-  };
-}
 
 type KeyConfig = Pick<Config, 'encryptionKey' | 'oldEncryptionKeys' | 'dataDir'> &
   Partial<Pick<Config, 'encryptionKeyFile'>>;

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { keyringOf, loadKeyring } from './keyring.ts';
-import { openSecret, sealSecret } from './secret-box.ts';
+import { keyringOf, openSecret, sealSecret } from '../../sdk/verifier/secret-box.ts';
+import { loadKeyring } from './keyring.ts';
 
 const k1 = Buffer.alloc(32, 1);
 const k2 = Buffer.alloc(32, 2);

@@ -1,10 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { RandomSource } from '../../sdk/otp/index.ts';
 
 /** Fills `n` bytes with randomness; injectable so tests can fix it. */
 export type Random = (n: number) => Uint8Array;
 
 /** Bytes from the operating system's CSPRNG. */
 export const cryptoRandom: Random = (n) => randomBytes(n);
+
+/**
+ * `random` in the shape sdk/otp and sdk/verifier take (they fill a buffer).
+ *
+ * @example generateSecret(20, filling(deps.random));
+ */
+export const filling =
+  (random: Random): RandomSource =>
+  (bytes) =>
+    bytes.set(random(bytes.length));
 
 /** A bearer token (session, challenge, binding): 32 random bytes, base64url. */
 export const newToken = (random: Random): string => Buffer.from(random(32)).toString('base64url');

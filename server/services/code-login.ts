@@ -1,4 +1,6 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
+import { hashTypedRecoveryCode } from '../../sdk/verifier/recovery-hash.ts';
+import { totpVerdict } from '../../sdk/verifier/rules.ts';
 import { newToken, tokenId } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type {
@@ -10,14 +12,7 @@ import type {
 import { AuditAction, auditEvent, logAudited } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import { openChallenge } from './login.ts';
-import { hashTypedRecoveryCode } from './recovery-codes.ts';
-import {
-  accountOf,
-  locked,
-  refuseReplayedCode,
-  refuseWrongCode,
-  totpVerdict,
-} from './second-factor.ts';
+import { accountOf, locked, refuseReplayedCode, refuseWrongCode } from './second-factor.ts';
 import { type UserView, userView } from './user-view.ts';
 
 /** The answer of a code step that let the user in (`POST /api/login/mfa`). */

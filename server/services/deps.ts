@@ -1,5 +1,5 @@
+import type { Keyring } from '../../sdk/verifier/secret-box.ts';
 import type { Config } from '../config/config.ts';
-import type { Keyring } from '../crypto/keyring.ts';
 import type { PasswordHasher } from '../crypto/passwords.ts';
 import type { Random } from '../crypto/tokens.ts';
 import type { Logger } from '../logger.ts';

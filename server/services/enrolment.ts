@@ -1,12 +1,13 @@
 import QRCode from 'qrcode';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { formatKeyUri, generateSecret, verifyCode } from '../../sdk/otp/index.ts';
-import { sealSecret } from '../crypto/secret-box.ts';
+import { newRecoveryCodes } from '../../sdk/verifier/recovery-hash.ts';
+import { sealSecret } from '../../sdk/verifier/secret-box.ts';
+import { filling } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
-import { newRecoveryCodes } from './recovery-codes.ts';
 import { accountOf, underLockout } from './second-factor.ts';
 
 export interface SetupKey {
@@ -24,7 +25,7 @@ export interface SetupKey {
  */
 export async function startEnrolment(deps: Deps, user: UserRecord): Promise<SetupKey> {
   const { store, clock, config, keyring, random } = deps;
-  const secret = generateSecret(20, (bytes) => bytes.set(random(bytes.length)));
+  const secret = generateSecret(20, filling(random));
   const now = clock.now();
   const expiresAt = now + config.limits.enrolmentTtlMs;
   const factor = await store.startEnrolment(
@@ -72,7 +73,11 @@ export async function completeEnrolment(
     });
     return result.ok ? result.step : null;
   });
-  const { codes, hashes } = newRecoveryCodes(user.id, config.limits.recoveryCodeCount, deps.random);
+  const { codes, hashes } = newRecoveryCodes(
+    user.id,
+    config.limits.recoveryCodeCount,
+    filling(deps.random),
+  );
   const enabled = await store.enableFactor({
     userId: user.id,
     factorId: factor.id,

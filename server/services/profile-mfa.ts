@@ -1,9 +1,10 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
+import { newRecoveryCodes } from '../../sdk/verifier/recovery-hash.ts';
+import { filling } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
-import { newRecoveryCodes } from './recovery-codes.ts';
 import { verifySecondFactor } from './second-factor.ts';
 
 /**
@@ -23,7 +24,7 @@ export async function regenerateRecoveryCodes(
   const { codes, hashes } = newRecoveryCodes(
     user.id,
     deps.config.limits.recoveryCodeCount,
-    deps.random,
+    filling(deps.random),
   );
   await deps.store.replaceRecoveryCodes(user.id, hashes);
   await deps.store.endUserSessions(user.id, currentSessionId, 'mfa_changed');

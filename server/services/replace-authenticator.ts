@@ -1,7 +1,8 @@
 import QRCode from 'qrcode';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { formatKeyUri, generateSecret, verifyCode } from '../../sdk/otp/index.ts';
-import { openSecret, sealSecret } from '../crypto/secret-box.ts';
+import { openSecret, sealSecret } from '../../sdk/verifier/secret-box.ts';
+import { filling } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
@@ -77,7 +78,7 @@ export async function startReplacement(
   if (factor?.status !== 'active' || factor.enabledAt === null) throw notMfa();
   await checkPassword(deps, user, password, actor);
   await verifySecondFactor(deps, user, code, actor, factor);
-  const secret = generateSecret(20, (bytes) => bytes.set(random(bytes.length)));
+  const secret = generateSecret(20, filling(random));
   const expiresAt = clock.now() + config.limits.enrolmentTtlMs;
   const sealed: Sealed = { s: secret, f: factor.id, e: factor.enabledAt, x: expiresAt };
   const otpauthUri = formatKeyUri({ ...accountOf(deps, user, factor), secret });

@@ -1,11 +1,12 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { type OtpAccount, verifyCode } from '../../sdk/otp/index.ts';
-import { openSecret } from '../crypto/secret-box.ts';
+import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { hashTypedRecoveryCode } from '../../sdk/verifier/recovery-hash.ts';
+import { totpVerdict } from '../../sdk/verifier/rules.ts';
+import { openSecret } from '../../sdk/verifier/secret-box.ts';
 import { AppError } from '../errors.ts';
-import type { FactorRecord, TotpCheck, UserRecord } from '../store/contract.ts';
+import type { FactorRecord, UserRecord } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
-import { hashTypedRecoveryCode } from './recovery-codes.ts';
 
 /** The OTP account of a factor (its secret decrypted, only in memory). */
 export function accountOf(deps: Deps, user: UserRecord, factor: FactorRecord): OtpAccount {
@@ -66,30 +67,6 @@ export const busy = (retryAfterMs: number) =>
     'Other attempts are still being checked: try again.',
     retryAfterMs,
   );
-
-/**
- * A TOTP code against the last accepted step: `valid` with its step, `replayed` when it is right
- * but at or before that step (sent again), else `wrong`.
- *
- * @example const checked = totpVerdict(account, '492039', Date.now(), factor.lastStep);
- */
-export function totpVerdict(
-  account: OtpAccount,
-  typed: string,
-  now: number,
-  lastStep: number | null,
-): TotpCheck {
-  const result = verifyCode(account, typed, {
-    at: now,
-    window: 1,
-    afterStep: lastStep ?? undefined,
-  });
-  if (result.ok) return { result: 'valid', step: result.step };
-  if (lastStep !== null && verifyCode(account, typed, { at: now, window: 1 }).ok) {
-    return { result: 'replayed' };
-  }
-  return { result: 'wrong' };
-}
 
 /**
  * The answer to a right TOTP code sent again (401 `CODE_ALREADY_USED`, audited `mfa.replayed`) or

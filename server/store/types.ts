@@ -1,4 +1,5 @@
 /** Records exchanged through the store contract (see `contract.ts`). */
+import type { TotpCheck } from '../../sdk/verifier/rules.ts';
 
 export type UserKind = 'employee' | 'contact';
 export type Role = 'admin' | 'user';
@@ -126,15 +127,6 @@ export type AttemptedCode =
   /** A recovery code: the hash of what was typed (null when it cannot be one), used once. */
   | { kind: 'recovery'; hash: string | null };
 
-/**
- * A TOTP code checked against the last accepted step: a new step, a code that is right but was
- * already accepted (`replayed`: not a guess), or wrong.
- */
-export type TotpCheck =
-  | { result: 'valid'; step: number }
-  | { result: 'replayed' }
-  | { result: 'wrong' };
-
 /** One code step of a login: {@link Store.attemptCodeLogin}. */
 export interface CodeAttempt {
   challengeId: string;
@@ -243,3 +235,5 @@ export interface SamlIdpConfig {
 export interface SamlIdpRecord extends SamlIdpConfig {
   updatedAt: number;
 }
+
+export type { TotpCheck };

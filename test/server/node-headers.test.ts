@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyringOf } from '../../sdk/verifier/secret-box.ts';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config/config.ts';
-import { keyringOf } from '../../server/crypto/keyring.ts';
 import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts';
 import { CHEAP_ARGON2 } from './harness.ts';
 

@@ -1,5 +1,5 @@
+import { refusal } from '../../../sdk/verifier/rules.ts';
 import type { GuardStore } from '../contract.ts';
-import { refusal } from '../lockout.ts';
 import { rateVerdict } from '../rate-window.ts';
 import {
   type ChallengeContextRow,
@@ -38,7 +38,7 @@ export function pgGuards(pool: Pool): GuardStore {
       if (reserved.rowCount === 1) return { allowed: true };
       // Read without a lock: the refusal only says how long to wait.
       const { rows } = await query<FailureRow>(pool, FAILURE_STATE, [userId, kind]);
-      return refusal(toFailureState(rows[0]), now);
+      return refusal(toFailureState(rows[0]).lockedUntil, now);
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
       // The count itself was taken by reserveAttempt.
@@ -61,7 +61,7 @@ export function pgGuards(pool: Pool): GuardStore {
       const reserved = await query(pool, RESERVE_LOGIN_ATTEMPT, [key, now, threshold, forgetAt]);
       if (reserved.rowCount === 1) return { allowed: true };
       const { rows } = await query<FailureRow>(pool, LOGIN_FAILURE_STATE, [key]);
-      return refusal(toFailureState(rows[0]), now);
+      return refusal(toFailureState(rows[0]).lockedUntil, now);
     },
     async recordLoginFailure(key, now, { threshold, lockMs, escalation }) {
       const { rows } = await query<{ locked_until: number }>(pool, LOCK_LOGIN_AT_THRESHOLD, [

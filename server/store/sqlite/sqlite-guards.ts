@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
+import { refusal } from '../../../sdk/verifier/rules.ts';
 import type { GuardStore } from '../contract.ts';
-import { refusal } from '../lockout.ts';
 import {
   type ChallengeContextRow,
   type FailureRow,
@@ -55,7 +55,7 @@ export function sqliteGuards(
       if (await write(() => reserve.run(userId, kind, now, threshold).changes === 1)) {
         return { allowed: true };
       }
-      return refusal(toFailureState(failures.get(userId, kind)), now);
+      return refusal(toFailureState(failures.get(userId, kind)).lockedUntil, now);
     },
     async recordFailure(userId, kind, now, { threshold, lockMs }) {
       const locked = await write(() => lock.get(userId, kind, threshold, now, lockMs));
@@ -71,7 +71,7 @@ export function sqliteGuards(
       if (await write(() => reserveLogin.run(key, now, threshold, forgetAt).changes === 1)) {
         return { allowed: true };
       }
-      return refusal(toFailureState(loginFailures.get(key)), now);
+      return refusal(toFailureState(loginFailures.get(key)).lockedUntil, now);
     },
     async recordLoginFailure(key, now, { threshold, lockMs, escalation }) {
       const locked = await write(() => lockLogin.get(key, threshold, now, lockMs, escalation));
