@@ -124,6 +124,13 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     return result;
   };
 
+  /** Reads one snapshot, without the write lock. */
+  const read = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    if (closed)
+      return Promise.reject(new VerifierError('VERIFIER_CLOSED', 'The verifier is closed.'));
+    return db.transaction(fn, { readOnly: true });
+  };
+
   const accountOf = (row: FactorRow): OtpAccount => ({
     type: 'totp',
     secret: openRow(ring, row),
@@ -320,7 +327,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
 
     async status(userId) {
       checkUserId(userId);
-      return commit(async (tx) => {
+      return read(async (tx) => {
         const row = (await tx.rows<FactorRow>(FACTOR, [userId]))[0];
         const at = now();
         const live = row && (row.status === 'active' || (num(row.expires_at) ?? 0) > at);
@@ -340,7 +347,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
           },
           at,
         );
-      }, userId);
+      });
     },
 
     async list(query = {}) {
@@ -350,7 +357,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
       }
       const state =
         query.state === undefined ? null : query.state === 'enabled' ? 'active' : 'pending';
-      return commit(async (tx) => {
+      return read(async (tx) => {
         const at = now();
         const rows = await tx.rows<StatusRow>(FACTOR_PAGE, [
           query.after ?? '',
@@ -363,23 +370,24 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
           items,
           nextCursor: rows.length > limit ? (items.at(-1)?.userId ?? null) : null,
         };
-      }, '');
+      });
     },
 
     async rotateSecrets() {
       let resealed = 0;
       let after = '';
       for (;;) {
-        const page = await commit(
-          (tx) =>
-            tx.rows<{ user_id: string; secret: string }>(FACTORS_AFTER, [after, ROTATION_BATCH]),
-          '',
+        const page = await read((tx) =>
+          tx.rows<{ user_id: string; secret: string }>(FACTORS_AFTER, [after, ROTATION_BATCH]),
         );
         for (const row of page) {
           if (sealedKeyId(row.secret) === ring.current.id) continue;
           const box = sealSecret(ring, openRow(ring, row), context(row.user_id));
           // Only if unchanged meanwhile: a new set-up already sealed its secret with this key.
-          resealed += await commit((tx) => tx.run(RESEAL, [row.user_id, box, row.secret]), '');
+          resealed += await commit(
+            (tx) => tx.run(RESEAL, [row.user_id, box, row.secret]),
+            row.user_id,
+          );
         }
         const last = page.at(-1);
         if (!last || page.length < ROTATION_BATCH) return resealed;

@@ -38,7 +38,7 @@ export async function openPostgres(
     owned = true;
   }
 
-  const once = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+  const once = async <T>(fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> => {
     const client = await pool.connect();
     const tx: Tx = {
       rows: async <R>(text: string, values: unknown[]) =>
@@ -50,8 +50,12 @@ export async function openPostgres(
     };
     let broken = false;
     try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL synchronous_commit = on');
+      if (readOnly) {
+        await client.query('BEGIN READ ONLY');
+      } else {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL synchronous_commit = on');
+      }
       const result = await fn(tx);
       await client.query('COMMIT');
       return result;
@@ -67,10 +71,10 @@ export async function openPostgres(
 
   return {
     dialect: 'postgres',
-    async transaction(fn) {
+    async transaction(fn, { readOnly = false } = {}) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await once(fn);
+          return await once(fn, readOnly);
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;

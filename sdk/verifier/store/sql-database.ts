@@ -20,9 +20,10 @@ export interface SqlDatabase {
    * Runs `fn` in one transaction and commits it (durably: the commit survives a crash or power
    * loss before the promise resolves), or rolls it back when `fn` throws. SQLite runs one at a
    * time (`BEGIN IMMEDIATE`, across processes too); PostgreSQL serialises what `FOR UPDATE`
-   * locks.
+   * locks. `readOnly` reads one snapshot without taking the write lock (SQLite `BEGIN`,
+   * PostgreSQL `READ ONLY`).
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { readOnly?: boolean }): Promise<T>;
   /** Ends the connection (a pool passed in by the caller is left open). */
   close(): Promise<void>;
 }

@@ -46,12 +46,12 @@ export async function openSqlite(path: string): Promise<SqlDatabase> {
   const file = path === ':memory:' || path === '' ? Symbol(path) : resolve(path);
   return {
     dialect: 'sqlite',
-    transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (tx: Tx) => Promise<T>, { readOnly = false } = {}): Promise<T> {
       // A flow awaits between its statements. Were a second connection of this process to
       // BEGIN meanwhile, better-sqlite3 would wait for SQLite's lock synchronously, blocking the
       // very event loop the first one needs to commit: so one queue per file orders them.
       const run = (queues.get(file) ?? Promise.resolve()).then(async () => {
-        db.exec('BEGIN IMMEDIATE');
+        db.exec(readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
         try {
           const result = await fn(tx);
           db.exec('COMMIT');
