@@ -2,12 +2,12 @@
  * The verifier's contract on the machine's PostgreSQL (a fresh database per run, dropped after),
  * with the application's own pool as its database, and one success across two processes.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
 import { createVerifier } from '../../sdk/verifier/index.ts';
+import { run as runCommand } from '../sdk-package/support/packed-project.ts';
 import { connect, createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { newKey, runVerifierContract } from './verifier-contract.ts';
 
@@ -69,36 +69,21 @@ if (available) {
       // Both processes load and connect first, then fire at one shared moment.
       const startAt = Date.now() + 4000;
       const worker = join(import.meta.dirname, 'support/verify-worker.ts');
-      const run = () =>
-        new Promise<{ ok: number; total: number }>((resolve, reject) => {
-          const child = spawn(
-            process.execPath,
-            [
-              '--import',
-              'tsx',
-              worker,
-              db.url,
-              key,
-              'two-processes',
-              code,
-              String(later),
-              '25',
-              String(startAt),
-            ],
-            { stdio: ['ignore', 'pipe', 'pipe'] },
-          );
-          let out = '';
-          let err = '';
-          child.stdout.on('data', (c: Buffer) => {
-            out += c.toString();
-          });
-          child.stderr.on('data', (c: Buffer) => {
-            err += c.toString();
-          });
-          child.on('close', (status) =>
-            status === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${status}: ${err}`)),
-          );
-        });
+      const run = async () => {
+        const args = [
+          worker,
+          db.url,
+          key,
+          'two-processes',
+          code,
+          String(later),
+          '25',
+          String(startAt),
+        ];
+        const done = await runCommand(process.execPath, ['--import', 'tsx', ...args], {});
+        if (done.status !== 0) throw new Error(`worker ${done.status}: ${done.stderr}`);
+        return JSON.parse(done.stdout) as { ok: number; total: number };
+      };
       const results = await Promise.all([run(), run()]);
       expect(results.map((r) => r.total)).toEqual([25, 25]);
       expect(results[0]!.ok + results[1]!.ok).toBe(1);

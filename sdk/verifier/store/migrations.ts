@@ -6,56 +6,42 @@ import type { SqlDatabase } from './sql-database.ts';
  * instances starting together wait for one another (SQLite's write lock, a PostgreSQL advisory
  * lock).
  */
-const MIGRATIONS: { version: number; name: string; sqlite: string; postgres: string }[] = [
-  {
-    version: 1,
-    name: 'factors and recovery codes',
-    // One row per user: the factor and its failure counter, so one row lock orders every attempt.
-    sqlite: `
-      CREATE TABLE mfa_verifier_factors (
-        user_id TEXT PRIMARY KEY,
-        status TEXT NOT NULL CHECK (status IN ('pending', 'active')),
-        secret TEXT NOT NULL,
-        issuer TEXT NOT NULL,
-        account TEXT NOT NULL,
-        last_step INTEGER,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER,
-        enabled_at INTEGER,
-        failures INTEGER NOT NULL DEFAULT 0,
-        locks INTEGER NOT NULL DEFAULT 0,
-        locked_until INTEGER
-      ) WITHOUT ROWID;
-      CREATE INDEX mfa_verifier_factors_by_status ON mfa_verifier_factors (status, user_id);
-      CREATE TABLE mfa_verifier_recovery_codes (
-        user_id TEXT NOT NULL,
-        code_hash TEXT NOT NULL,
-        used_at INTEGER,
-        PRIMARY KEY (user_id, code_hash)
-      ) WITHOUT ROWID;`,
-    postgres: `
-      CREATE TABLE mfa_verifier_factors (
-        user_id TEXT PRIMARY KEY,
-        status TEXT NOT NULL CHECK (status IN ('pending', 'active')),
-        secret TEXT NOT NULL,
-        issuer TEXT NOT NULL,
-        account TEXT NOT NULL,
-        last_step BIGINT,
-        created_at BIGINT NOT NULL,
-        expires_at BIGINT,
-        enabled_at BIGINT,
-        failures INTEGER NOT NULL DEFAULT 0,
-        locks INTEGER NOT NULL DEFAULT 0,
-        locked_until BIGINT
-      );
-      CREATE INDEX mfa_verifier_factors_by_status ON mfa_verifier_factors (status, user_id);
-      CREATE TABLE mfa_verifier_recovery_codes (
-        user_id TEXT NOT NULL,
-        code_hash TEXT NOT NULL,
-        used_at BIGINT,
-        PRIMARY KEY (user_id, code_hash)
-      );`,
-  },
+// One text for both: SQLite reads BIGINT as an integer column; only SQLite has WITHOUT ROWID
+// (a user's row, and their codes, stored in their primary key's B-tree).
+const v1 = (dialect: 'sqlite' | 'postgres') => {
+  const clustered = dialect === 'sqlite' ? ' WITHOUT ROWID' : '';
+  return `
+    CREATE TABLE mfa_verifier_factors (
+      user_id TEXT PRIMARY KEY,
+      status TEXT NOT NULL CHECK (status IN ('pending', 'active')),
+      secret TEXT NOT NULL,
+      issuer TEXT NOT NULL,
+      account TEXT NOT NULL,
+      last_step BIGINT,
+      created_at BIGINT NOT NULL,
+      expires_at BIGINT,
+      enabled_at BIGINT,
+      failures INTEGER NOT NULL DEFAULT 0,
+      locks INTEGER NOT NULL DEFAULT 0,
+      locked_until BIGINT
+    )${clustered};
+    CREATE INDEX mfa_verifier_factors_by_status ON mfa_verifier_factors (status, user_id);
+    CREATE TABLE mfa_verifier_recovery_codes (
+      user_id TEXT NOT NULL,
+      code_hash TEXT NOT NULL,
+      used_at BIGINT,
+      PRIMARY KEY (user_id, code_hash)
+    )${clustered};`;
+};
+
+/** Each version's script, for the dialect it runs on. */
+const MIGRATIONS: {
+  version: number;
+  name: string;
+  script: (dialect: 'sqlite' | 'postgres') => string;
+}[] = [
+  // One row per user: the factor and its failure counter, so one row lock orders every attempt.
+  { version: 1, name: 'factors and recovery codes', script: v1 },
 ];
 
 // Any constant both sides agree on: the advisory lock that orders concurrent migrations.
@@ -81,7 +67,7 @@ export async function migrateVerifier(db: SqlDatabase): Promise<number[]> {
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
       if (seen.has(migration.version)) continue;
-      await tx.exec(migration[db.dialect]);
+      await tx.exec(migration.script(db.dialect));
       await tx.run(
         'INSERT INTO mfa_verifier_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
         [migration.version, migration.name, Date.now()],
