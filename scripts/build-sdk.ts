@@ -1,7 +1,8 @@
 /**
  * `npm run build:sdk`: compiles the published package (`sdk/package.json`) with tsc into
- * `sdk/dist/`: ES modules, `.d.ts` types and source maps of every `sdk/<entry>/index.ts` and of
- * the CLI. The entry points themselves are listed once, in the `exports` of sdk/package.json.
+ * `sdk/dist/`: ES modules, `.d.ts` types and source maps of every `sdk/<entry>/index.ts`, of
+ * `sdk/verifier/hono.ts` (the `verifier/hono` entry) and of the CLI. The entry points themselves
+ * are listed once, in the `exports` of sdk/package.json.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -14,6 +14,14 @@ import {
   type QrPage,
   type VirtualAuthenticator,
 } from 'mfa-companion/testing';
+import {
+  createVerifier,
+  type PgPool,
+  type Verifier,
+  VerifierError,
+  type VerifyResult,
+} from 'mfa-companion/verifier';
+import { type SecondFactorPassed, secondFactor } from 'mfa-companion/verifier/hono';
 
 const account: OtpAccount = parseKeyUri('otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=A');
 export const code: string = generateCode(account, 0);
@@ -28,3 +36,16 @@ export const fromPage = (page: QrPage): Promise<VirtualAuthenticator> =>
 export function onLogin(result: LoginResult, detail: MfaAuthenticatedDetail): string {
   return result.status === 'authenticated' ? result.user.username : detail.user.username;
 }
+export const opening: Promise<Verifier> = createVerifier({
+  database: 'mfa.db',
+  encryptionKey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+});
+export const withPool = (pool: PgPool) =>
+  createVerifier({ database: pool, encryptionKey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' });
+export const secondStep = (verifier: Verifier) =>
+  secondFactor(verifier, { userId: (c) => c.req.header('x-pending-user') ?? null });
+export function describeVerify(result: VerifyResult, passed?: SecondFactorPassed): string {
+  if (result.ok) return `${passed?.userId ?? '?'}: ${result.recoveryCodesLeft} recovery codes left`;
+  return result.reason;
+}
+export const isLocked = (e: unknown) => e instanceof VerifierError && e.code === 'MFA_LOCKED';

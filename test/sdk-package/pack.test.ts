@@ -3,10 +3,11 @@
  * into a fresh project under the system's temporary directory (examples/, with its own
  * `npm install`; nothing of the repository's node_modules). There: publint and arethetypeswrong
  * on the tarball, a Node ESM import of every entry point, TypeScript with `bundler` and
- * `nodenext`, a Vite build of the static page, `otp` bundled alone, and examples (a) and (c)
- * run against a started server.
+ * `nodenext`, a Vite build of the static page, `otp` bundled alone, examples (a) and (c)
+ * run against a started server, and the verifier examples driven over HTTP on PostgreSQL.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publint } from 'publint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +16,10 @@ import { buildBms } from '../pages/support/build-bms.ts';
 import { browserAvailable, chromiumArgs } from '../support/browser.ts';
 import { repo } from '../support/build-once.ts';
 import { findChromium } from '../support/environment.ts';
+import { createTestDatabase, postgresAvailable } from '../support/postgres.ts';
 import { installPackedProject, type PackedProject } from './support/packed-project.ts';
 import { type ServerProcess, startServerProcess } from './support/server-process.ts';
+import { checkSpentAfterRestart, driveLoginLoop } from './support/verifier-login.ts';
 
 const tsc = join(repo, 'node_modules/typescript/bin/tsc');
 const attw = join(repo, 'node_modules/@arethetypeswrong/cli/dist/index.js');
@@ -34,10 +37,18 @@ afterAll(() => project?.remove());
 describe('the packed tarball', () => {
   it('holds the compiled entry points, their types and maps, the CLI and the README only', () => {
     expect(project.dir.startsWith(repo)).toBe(false);
-    expect(entryPoints).toEqual(['./otp', './client', './elements', './testing']);
+    expect(entryPoints).toEqual([
+      './otp',
+      './client',
+      './elements',
+      './testing',
+      './verifier',
+      './verifier/hono',
+    ]);
     for (const entry of entryPoints) {
+      const file = entry === './verifier/hono' ? 'verifier/hono' : `${entry.slice(2)}/index`;
       for (const ext of ['js', 'd.ts', 'js.map'])
-        expect(project.files).toContain(`dist/${entry.slice(2)}/index.${ext}`);
+        expect(project.files).toContain(`dist/${file}.${ext}`);
     }
     expect(project.files).toContain('dist/cli/main.js');
     const others = project.files.filter((f) => !f.startsWith('dist/'));
@@ -96,6 +107,11 @@ describe('installed in a fresh project', () => {
     expect(names['./testing']).toEqual(
       expect.arrayContaining(['createVirtualAuthenticator', 'authenticatorFromPage']),
     );
+    // Without better-sqlite3 in the project (see packed-project.ts): the verifier loads its
+    // database driver only when one is opened.
+    expect(existsSync(join(project.dir, 'node_modules/better-sqlite3'))).toBe(false);
+    expect(names['./verifier']).toEqual(['VerifierError', 'createVerifier']);
+    expect(names['./verifier/hono']).toEqual(['secondFactor']);
     const bin = await project.node(['node_modules/.bin/mfa-companion', '--help']);
     expect(bin.status).toBe(0);
     expect(bin.stdout).toContain('simulate');
@@ -108,6 +124,8 @@ describe('installed in a fresh project', () => {
       expect(run.stdout + run.stderr).toBe('');
       expect(run.status).toBe(0);
     },
+    // Two full type-checks side by side (Hono's types among them) on a shared two-core machine.
+    90_000,
   );
 
   it('builds the static page with Vite, with both elements in the bundle', async () => {
@@ -211,4 +229,60 @@ describe('the examples, against a started server', { timeout: 60_000 }, () => {
       expect(run.stdout).toMatch(/^# pass 1$/m);
     },
   );
+});
+
+const postgres = await postgresAvailable();
+
+describe.skipIf(!postgres)('the verifier examples, on PostgreSQL', { timeout: 60_000 }, () => {
+  const encryptionKey = randomBytes(32).toString('base64');
+  const databases: { url: string; drop: () => Promise<void> }[] = [];
+  const freshDatabase = async () => {
+    const db = await createTestDatabase('mfa_verifier_example');
+    databases.push(db);
+    return db.url;
+  };
+  afterAll(async () => {
+    for (const db of databases) await db.drop();
+  });
+  const start = (file: string, database: string) => {
+    const app = project.spawn([file], {
+      DATABASE: database,
+      MFA_ENCRYPTION_KEY: encryptionKey,
+      PORT: '0',
+    });
+    return { app, url: app.waitFor(/listening on (http:\/\/\S+), PostgreSQL/) };
+  };
+
+  it('refuses to start without MFA_ENCRYPTION_KEY, saying how to make one', async () => {
+    const run = await project.node(['verifier/server.js'], { MFA_ENCRYPTION_KEY: '' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('MFA_ENCRYPTION_KEY is not set');
+    expect(run.stderr).toContain('randomBytes(32)');
+  });
+
+  it('node:http: password, enrol, confirm, logout, password + code; a code and a recovery code work once, across a restart too', async () => {
+    const database = await freshDatabase();
+    const first = start('verifier/server.js', database);
+    let outcome: Awaited<ReturnType<typeof driveLoginLoop>>;
+    try {
+      outcome = await driveLoginLoop(await first.url);
+    } finally {
+      await first.app.stop();
+    }
+    const again = start('verifier/server.js', database);
+    try {
+      await checkSpentAfterRestart(await again.url, outcome);
+    } finally {
+      await again.app.stop();
+    }
+  });
+
+  it('Hono with secondFactor: the same loop', async () => {
+    const hono = start('verifier/hono-app.js', await freshDatabase());
+    try {
+      await driveLoginLoop(await hono.url);
+    } finally {
+      await hono.app.stop();
+    }
+  });
 });

@@ -62,7 +62,8 @@ async function npm(args: string[], cwd: string): Promise<string> {
 /**
  * Packs the built SDK (`npm pack`), copies examples/ into a new folder under the system's
  * temporary directory, points its `mfa-companion` dependency at the tarball and runs
- * `npm install` there from the registry (`--prefer-offline`: npm's cache when it has them).
+ * `npm install` there from the registry (`--prefer-offline`: npm's cache when it has them),
+ * without better-sqlite3.
  * Nothing resolves into the repository: the folder is not below it.
  *
  * @example const project = await installPackedProject(); … project.remove();
@@ -88,8 +89,12 @@ export async function installPackedProject(): Promise<PackedProject> {
   const manifestPath = join(dir, 'package.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
     dependencies: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
   };
   manifest.dependencies['mfa-companion'] = `file:${tarball}`;
+  // The verifier examples run on PostgreSQL here: better-sqlite3 (for their SQLite default) has
+  // no prebuilt binary offline, and compiling it would cost minutes of every run.
+  delete manifest.optionalDependencies?.['better-sqlite3'];
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
   return {
