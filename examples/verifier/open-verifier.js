@@ -33,15 +33,8 @@ export async function openVerifier() {
     const where = postgres ? `PostgreSQL ${new URL(database).host}` : `SQLite ${database}`;
     return { verifier, where };
   } catch (error) {
+    // A bad key, an unusable DATABASE or a driver not installed (DRIVER_MISSING).
     if (error instanceof VerifierError) stop(error.message);
-    const code = /** @type {{ code?: unknown }} */ (error).code;
-    if (code === 'ERR_MODULE_NOT_FOUND') {
-      stop(
-        postgres
-          ? 'a postgres:// DATABASE needs the `pg` package: npm install pg'
-          : 'a SQLite DATABASE needs the `better-sqlite3` package: npm install better-sqlite3',
-      );
-    }
     throw error;
   }
 }

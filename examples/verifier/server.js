@@ -57,6 +57,9 @@ const STATUS_OF =
     MFA_NOT_ENABLED: 409,
     ENROLMENT_NOT_STARTED: 409,
     VERIFIER_CLOSED: 503,
+    // The operator's to fix (a key not configured, a driver not installed), not the user's.
+    SECRET_UNREADABLE: 500,
+    DRIVER_MISSING: 500,
   });
 
 /**

@@ -3,7 +3,7 @@
  * embedded in your server, on SQLite or PostgreSQL.
  */
 export { createVerifier } from './create-verifier.ts';
-export type { PgPool } from './store/postgres-database.ts';
+export type { PgPool, PgPoolClient } from './store/postgres-database.ts';
 export type {
   Enrolment,
   FactorPage,

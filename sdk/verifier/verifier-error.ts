@@ -7,6 +7,7 @@ export type VerifierErrorCode =
   | 'INVALID_CODE'
   | 'MFA_LOCKED'
   | 'SECRET_UNREADABLE'
+  | 'DRIVER_MISSING'
   | 'VERIFIER_CLOSED';
 
 /**

@@ -117,6 +117,19 @@ describe('installed in a fresh project', () => {
     expect(bin.stdout).toContain('simulate');
   });
 
+  it('names the driver to install when a SQLite database is opened without better-sqlite3', async () => {
+    const script = `
+      import { createVerifier } from 'mfa-companion/verifier';
+      import { randomBytes } from 'node:crypto';
+      const key = randomBytes(32).toString('base64');
+      await createVerifier({ database: 'missing-driver.db', encryptionKey: key }).catch((e) =>
+        console.log(e.name, e.code, e.message));`;
+    const run = await project.node(['--input-type=module', '-e', script]);
+    expect(run.stdout).toBe(
+      'VerifierError DRIVER_MISSING This database needs the better-sqlite3 package: npm install better-sqlite3\n',
+    );
+  });
+
   it.concurrent.each(['bundler', 'nodenext'])(
     'type-checks with moduleResolution %s (the usage file and the JavaScript examples)',
     async (resolution) => {

@@ -1,8 +1,20 @@
-import type pg from 'pg';
+import { missingDriver } from './missing-driver.ts';
 import type { SqlDatabase, Tx } from './sql-database.ts';
 
-/** What the verifier uses of a node-postgres pool (so any `pg.Pool` of the caller's fits). */
-export type PgPool = Pick<pg.Pool, 'connect' | 'end'>;
+/**
+ * What the verifier uses of a node-postgres pool, by shape: any `pg.Pool` of the caller's fits,
+ * and the published types need neither `pg` nor `@types/pg` in a project on SQLite.
+ */
+export interface PgPool {
+  connect(): Promise<PgPoolClient>;
+  end(): Promise<void>;
+}
+
+/** What the verifier uses of a client checked out of a {@link PgPool}. */
+export interface PgPoolClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  release(destroy?: boolean | Error): void;
+}
 
 // Serialization failures and deadlocks roll the whole transaction back: it is safe to run again.
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -25,7 +37,9 @@ export async function openPostgres(
     pool = source.pool;
   } else {
     // Loaded only when PostgreSQL is used: a SQLite deployment need not install it.
-    const { default: pgModule } = await import('pg');
+    const { default: pgModule } = await import('pg').catch((error: unknown) => {
+      throw missingDriver('pg', error);
+    });
     const made = new pgModule.Pool({
       connectionString: source.url,
       max: source.poolSize ?? 10,
@@ -50,12 +64,8 @@ export async function openPostgres(
     };
     let broken = false;
     try {
-      if (readOnly) {
-        await client.query('BEGIN READ ONLY');
-      } else {
-        await client.query('BEGIN');
-        await client.query('SET LOCAL synchronous_commit = on');
-      }
+      // One round trip: a query without parameters may hold several statements.
+      await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN; SET LOCAL synchronous_commit = on');
       const result = await fn(tx);
       await client.query('COMMIT');
       return result;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { missingDriver } from './missing-driver.ts';
 import type { SqlDatabase, Tx } from './sql-database.ts';
 
 const queues = new Map<string | symbol, Promise<unknown>>();
@@ -14,7 +15,9 @@ const queues = new Map<string | symbol, Promise<unknown>>();
  */
 export async function openSqlite(path: string): Promise<SqlDatabase> {
   // Loaded only when SQLite is used: a PostgreSQL deployment need not install it.
-  const { default: Database } = await import('better-sqlite3');
+  const { default: Database } = await import('better-sqlite3').catch((error: unknown) => {
+    throw missingDriver('better-sqlite3', error);
+  });
   const db: BetterSqlite3.Database = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
