@@ -1,9 +1,14 @@
 import type { OtpAccount } from '../../sdk/otp/index.ts';
 import { afterPaint } from '../scheduling/yield.ts';
-import type { UnreadableRecord, Vault, VaultEntry } from '../vault/vault.ts';
+import {
+  type UnreadableRecord,
+  type Vault,
+  type VaultEntry,
+  VaultErrorCode,
+} from '../vault/vault.ts';
 
-/** Where loading the vault stands. */
-export type ModelStatus = 'loading' | 'ready' | 'unavailable';
+/** Where loading the vault stands; `locked`: the app lock holds the key, nothing is loaded. */
+export type ModelStatus = 'loading' | 'ready' | 'locked' | 'unavailable';
 
 /**
  * The accounts the app shows, kept in step with the vault. Every change is written to the vault
@@ -22,6 +27,8 @@ export class AccountsModel extends EventTarget {
   complete = false;
   private vault: Vault | null = null;
   private loading: Promise<void> | null = null;
+  /** Bumped by every lock: a read that started before it must not show what it read. */
+  private generation = 0;
 
   constructor(private readonly openVault: () => Promise<Vault>) {
     super();
@@ -29,30 +36,89 @@ export class AccountsModel extends EventTarget {
 
   /** Opens the vault and reads every account (once; later calls share the first load). */
   load(): Promise<void> {
-    this.loading ??= (async () => {
-      try {
-        this.vault = await this.openVault();
-        performance.mark('mfa:vault-open');
-        const { entries, unreadable } = await this.vault.list((first) => {
-          // Show the first screen while the rest is decrypted; changes wait for `load` to finish.
-          this.entries = first.entries;
-          this.unreadable = first.unreadable;
-          this.status = 'ready';
-          this.changed();
-          return afterPaint();
-        });
-        performance.mark('mfa:vault-read');
-        this.complete = true;
-        this.entries = entries;
-        this.unreadable = unreadable;
-        this.status = 'ready';
-      } catch {
-        // Private windows and blocked storage have no IndexedDB: say so instead of crashing.
-        this.status = 'unavailable';
-      }
-      this.changed();
-    })();
+    this.loading ??= this.openAndRead();
     return this.loading;
+  }
+
+  private async openAndRead(): Promise<void> {
+    const generation = this.generation;
+    try {
+      this.vault ??= await this.openVault();
+      performance.mark('mfa:vault-open');
+      if (this.vault.locked) {
+        this.status = 'locked';
+        this.changed();
+        return;
+      }
+      const { entries, unreadable } = await this.vault.list((first) => {
+        if (generation !== this.generation) return;
+        // Show the first screen while the rest is decrypted; changes wait for `load` to finish.
+        this.entries = first.entries;
+        this.unreadable = first.unreadable;
+        this.status = 'ready';
+        this.changed();
+        return afterPaint();
+      });
+      if (generation !== this.generation) return;
+      performance.mark('mfa:vault-read');
+      this.complete = true;
+      this.entries = entries;
+      this.unreadable = unreadable;
+      this.status = 'ready';
+    } catch (error) {
+      if (generation !== this.generation) return;
+      // Locked by another tab mid-read; else private windows and blocked storage have no
+      // IndexedDB: say so instead of crashing.
+      this.status =
+        (error as Error | null)?.message === VaultErrorCode.VAULT_LOCKED ? 'locked' : 'unavailable';
+    }
+    this.changed();
+  }
+
+  /**
+   * The open vault, locked or not, for the app lock (which wraps, unwraps and re-keys it).
+   *
+   * @throws `VAULT_UNAVAILABLE` when storage cannot be opened
+   */
+  async openedVault(): Promise<Vault> {
+    await this.load();
+    return this.requireVault();
+  }
+
+  /**
+   * Locks: the vault drops its key and the model every decrypted account, so nothing secret is
+   * left for the screen (which shows the lock screen on `change`) or for anyone holding the model.
+   */
+  lock(): void {
+    this.generation++;
+    this.vault?.lock();
+    this.entries = [];
+    this.unreadable = [];
+    this.complete = false;
+    this.status = this.vault ? 'locked' : this.status;
+    this.loading = this.vault ? Promise.resolve() : null;
+    this.changed();
+  }
+
+  /** Unlocks with the vault key the app lock unwrapped, and reads the accounts again. */
+  unlock(key: CryptoKey): Promise<void> {
+    this.requireVault().unlock(key);
+    this.generation++;
+    this.loading = this.openAndRead();
+    return this.loading;
+  }
+
+  /**
+   * Closes and opens the vault again: after another tab set or removed the lock, the key this
+   * tab holds may be stale, so it takes whatever storage now says (locked or not).
+   */
+  reopen(): Promise<void> {
+    this.lock();
+    this.vault?.close();
+    this.vault = null;
+    this.loading = null;
+    this.status = 'loading';
+    return this.load();
   }
 
   /** The entry with `id`, if loaded. */
