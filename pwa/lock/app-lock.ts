@@ -89,7 +89,7 @@ export class AppLock extends EventTarget {
   constructor(
     private readonly model: AccountsModel,
     private readonly iterations?: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {
     super();
     onLockSignal((signal) => {

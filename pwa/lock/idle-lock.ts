@@ -37,7 +37,7 @@ export class IdleLock {
 
   constructor(
     private readonly onIdle: () => void,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Watches with these settings (0 minutes: no idle lock), from now as the last activity. */

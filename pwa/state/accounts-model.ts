@@ -1,4 +1,4 @@
-import type { OtpAccount } from '../../sdk/otp/index.ts';
+import { forgetSecretKeys, type OtpAccount } from '../../sdk/otp/index.ts';
 import { afterPaint } from '../scheduling/yield.ts';
 import {
   type UnreadableRecord,
@@ -92,6 +92,8 @@ export class AccountsModel extends EventTarget {
   lock(): void {
     this.generation++;
     this.vault?.lock();
+    // The code generator's cache of decoded secrets too.
+    forgetSecretKeys();
     this.entries = [];
     this.unreadable = [];
     this.complete = false;
