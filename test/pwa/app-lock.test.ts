@@ -169,6 +169,22 @@ describe.skipIf(!browserAvailable)('PWA: app lock', { timeout: 120_000 }, () => 
     expect(await lockScreen(page).count()).toBe(0);
     await page.clock.fastForward(35_000);
     await lockScreen(page).waitFor();
+    // Lock when hidden. Headless Chromium never hides a page (another tab in front, a minimised
+    // window: both stay 'visible'), so the page is told what a browser would say when it goes
+    // to the background.
+    await unlock(page, PASS);
+    await page.getByLabel('Lock when the app is hidden').check();
+    await expect.poll(() => page.getByLabel('Lock when the app is hidden').isChecked()).toBe(true);
+    await page.clock.fastForward(1000);
+    expect(await lockScreen(page).count()).toBe(0);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', {
+        configurable: true,
+        get: () => 'hidden',
+      });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await lockScreen(page).waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });
