@@ -1,10 +1,11 @@
+import { MIN_PASSPHRASE } from '../backup/passphrase-strength.ts';
 import { LockErrorCode } from './app-lock.ts';
 
 /** What each lock failure says to people. */
 export const LOCK_WORDS: Record<LockErrorCode, string> = {
   [LockErrorCode.WRONG_PASSPHRASE]: 'Wrong passphrase.',
   [LockErrorCode.THROTTLED]: 'Too many wrong passphrases: wait before the next try.',
-  [LockErrorCode.WEAK_PASSPHRASE]: 'Use a passphrase of at least 10 characters.',
+  [LockErrorCode.WEAK_PASSPHRASE]: `Use a passphrase of at least ${MIN_PASSPHRASE} characters.`,
   [LockErrorCode.NO_LOCK]: 'There is no app lock any more (it was turned off in another tab).',
   [LockErrorCode.ALREADY_LOCKED]: 'An app lock was set meanwhile (in another tab).',
   [LockErrorCode.PASSKEY_REFUSED]: 'That passkey is not the one that unlocks this app.',

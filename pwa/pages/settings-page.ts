@@ -84,8 +84,9 @@ export class SettingsPage extends LitElement {
     const count = this.model.model.entries.length;
     return html`<section aria-labelledby="vault-h">
         <h2 id="vault-h">Vault</h2>
-        <p>${count} ${count === 1 ? 'account' : 'accounts'} on this device. Keys are encrypted (AES-GCM) with a key
-          the browser keeps and never lets any script read; they never leave this device.</p>
+        <p>${count} ${count === 1 ? 'account' : 'accounts'} on this device. Keys are encrypted (AES-GCM)
+          and never leave this device; without an app lock, the browser keeps the encryption key and
+          lets no script read it, with one, only your passphrase (or passkey) unwraps it.</p>
         ${this.renderStorage()}
       </section>
       <section aria-labelledby="lock-h">

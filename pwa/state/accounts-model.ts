@@ -90,6 +90,13 @@ export class AccountsModel extends EventTarget {
    * left for the screen (which shows the lock screen on `change`) or for anyone holding the model.
    */
   lock(): void {
+    this.forget();
+    this.status = this.vault ? 'locked' : this.status;
+    this.loading = this.vault ? Promise.resolve() : null;
+    this.changed();
+  }
+
+  private forget(): void {
     this.generation++;
     this.vault?.lock();
     // The code generator's cache of decoded secrets too.
@@ -97,9 +104,6 @@ export class AccountsModel extends EventTarget {
     this.entries = [];
     this.unreadable = [];
     this.complete = false;
-    this.status = this.vault ? 'locked' : this.status;
-    this.loading = this.vault ? Promise.resolve() : null;
-    this.changed();
   }
 
   /** Unlocks with the vault key the app lock unwrapped, and reads the accounts again. */
@@ -115,11 +119,12 @@ export class AccountsModel extends EventTarget {
    * tab holds may be stale, so it takes whatever storage now says (locked or not).
    */
   reopen(): Promise<void> {
-    this.lock();
+    this.forget();
     this.vault?.close();
     this.vault = null;
     this.loading = null;
     this.status = 'loading';
+    this.changed();
     return this.load();
   }
 

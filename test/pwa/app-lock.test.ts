@@ -104,8 +104,11 @@ describe.skipIf(!browserAvailable)('PWA: app lock', { timeout: 120_000 }, () => 
     const needles = secretsAndCodes();
     expect(await secretsInPage(page, needles)).toEqual([]);
     const heap = await heapStrings(page);
+    // The passphrase typed in Settings is gone too.
     expect(
-      needles.flatMap((n) => heap.filter((s) => s.includes(n)).map((s) => s.slice(0, 300))),
+      [...needles, PASS].flatMap((n) =>
+        heap.filter((s) => s.includes(n)).map((s) => s.slice(0, 300)),
+      ),
     ).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
@@ -185,6 +188,24 @@ describe.skipIf(!browserAvailable)('PWA: app lock', { timeout: 120_000 }, () => 
       document.dispatchEvent(new Event('visibilitychange'));
     });
     await lockScreen(page).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('locks a tab that was open without a lock when another tab sets one', async () => {
+    const url = localhostUrl(env.app.url);
+    const { context, page, errors } = await openContext(env.browser);
+    await pasteKey(page, url, uris.join('\n'));
+    await confirmAdd(page);
+    const other = await context.newPage();
+    await other.goto(`${url}#/`);
+    expect(await shownCodes(other)).toHaveLength(2);
+    await turnOnLock(page, url);
+    // Its key in memory is no longer the vault's: it opens the vault again, locked.
+    await lockScreen(other).waitFor();
+    expect(await other.locator('account-card').count()).toBe(0);
+    await unlock(other, PASS);
+    expect(await shownCodes(other)).toHaveLength(2);
     expect(errors).toEqual([]);
     await context.close();
   });
