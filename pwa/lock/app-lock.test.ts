@@ -169,6 +169,24 @@ describe('AppLock', () => {
     expect(other.model.entries.map((e) => e.account)).toEqual([account(1)]);
   });
 
+  it('refuses a write from a tab whose key went stale, storing nothing, and opens the vault anew', async () => {
+    const name = `lock-${++counter}`;
+    const a = await tab(name);
+    const b = await tab(name);
+    await a.model.add([account(1)]);
+    // B missed the news (no broadcast between these two): it still holds the old key.
+    await a.lock.setPassphrase(PASS, QUIET);
+    const before = await sealedBytes(name);
+    await expect(b.model.add([account(2)])).rejects.toThrow(VaultErrorCode.VAULT_LOCKED);
+    await expect(b.model.remove([...before.keys()][0] ?? '')).rejects.toThrow(
+      VaultErrorCode.VAULT_LOCKED,
+    );
+    expect(await sealedBytes(name)).toEqual(before);
+    await expect.poll(() => b.model.status).toBe('locked');
+    expect(await b.lock.unlockWithPassphrase(PASS)).toEqual({ ok: true });
+    expect(b.model.entries.map((e) => e.account)).toEqual([account(1)]);
+  });
+
   it('refuses a passphrase too short to protect anything', async () => {
     const { lock } = await tab(`lock-${++counter}`);
     expect(await lock.setPassphrase('short', QUIET)).toEqual({
@@ -199,5 +217,8 @@ describe('Vault database version 2', () => {
     expect(model.status).toBe('ready');
     expect(model.entries).toEqual([{ id: 'a1', account: account(1), addedAt: 5 }]);
     expect((await storedMeta(name)).lock).toBeUndefined();
+    // Its key, which has no id of its own, still takes writes.
+    await model.add([account(2)]);
+    expect((await tab(name)).model.entries.map((e) => e.account)).toEqual([account(1), account(2)]);
   });
 });

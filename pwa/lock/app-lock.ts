@@ -166,15 +166,25 @@ export class AppLock extends EventTarget {
     const oldKey = vault.key;
     const fresh = await newWrappableKey();
     const { wrapping, kek } = await wrapUnderPassphrase(fresh, passphrase, this.iterations);
-    const lock: LockRecord = { kind: 'lock', passphrase: wrapping, ...policy };
+    const lock: LockRecord = {
+      kind: 'lock',
+      keyId: crypto.randomUUID(),
+      passphrase: wrapping,
+      ...policy,
+    };
     for (let tries = 0; tries < 3; tries++) {
-      const result = await lockUnderNewKey(vault.db, oldKey, fresh, lock);
+      const result = await lockUnderNewKey(vault.db, vault.keyId, oldKey, fresh, lock);
       if (result === 'ALREADY_LOCKED') return { ok: false, code: LockErrorCode.ALREADY_LOCKED };
+      if (result === 'KEY_CHANGED') {
+        // This tab's key is stale (a lock was set and removed elsewhere): take the vault's.
+        await this.model.reopen();
+        return { ok: false, code: LockErrorCode.BUSY };
+      }
       if (result === 'LOCKED') {
         // From here on only the non-extractable unwrapping is in memory.
         const key = await unwrapVaultKey(wrapping, kek, 'passphrase');
         if (!key) throw new Error('LOCK_UNWRAP_FAILED');
-        await this.model.unlock(key);
+        await this.model.unlock(key, lock.keyId);
         sendLockSignal('rekeyed');
         await this.watchIdle();
         return { ok: true };
@@ -202,7 +212,7 @@ export class AppLock extends EventTarget {
   async removePassphrase(current: string): Promise<LockResult> {
     const checked = await this.checkPassphrase(current, false);
     if (!checked.ok) return checked;
-    await removeLock(checked.db, checked.key);
+    await removeLock(checked.db, checked.key, checked.keyId);
     this.idle.stop();
     sendLockSignal('removed');
     this.dispatchEvent(new Event('change'));
@@ -264,7 +274,7 @@ export class AppLock extends EventTarget {
     passphrase: string,
     extractable: boolean,
   ): Promise<
-    | { ok: true; key: CryptoKey; db: VaultDb }
+    | { ok: true; key: CryptoKey; db: VaultDb; keyId: string }
     | { ok: false; code: LockErrorCode; notBefore?: number; failures?: number }
   > {
     const { db } = await this.model.openedVault();
@@ -279,6 +289,6 @@ export class AppLock extends EventTarget {
       return { ok: false, code: LockErrorCode.WRONG_PASSPHRASE, notBefore, failures };
     }
     await clearFailures(db);
-    return { ok: true, key, db };
+    return { ok: true, key, db, keyId: lock.keyId };
   }
 }

@@ -107,8 +107,8 @@ export class AccountsModel extends EventTarget {
   }
 
   /** Unlocks with the vault key the app lock unwrapped, and reads the accounts again. */
-  unlock(key: CryptoKey): Promise<void> {
-    this.requireVault().unlock(key);
+  unlock(key: CryptoKey, keyId?: string): Promise<void> {
+    this.requireVault().unlock(key, keyId);
     this.generation++;
     this.loading = this.openAndRead();
     return this.loading;
@@ -135,7 +135,7 @@ export class AccountsModel extends EventTarget {
 
   /** Adds accounts, all or none. */
   async add(accounts: readonly OtpAccount[]): Promise<VaultEntry[]> {
-    const added = await (await this.ready()).add(accounts);
+    const added = await this.write((vault) => vault.add(accounts));
     this.entries = [...this.entries, ...added];
     this.changed();
     return added;
@@ -149,7 +149,7 @@ export class AccountsModel extends EventTarget {
     add: readonly OtpAccount[],
     replace: readonly { id: string; account: OtpAccount }[],
   ): Promise<VaultEntry[]> {
-    const { added, replaced } = await (await this.ready()).applyImport(add, replace);
+    const { added, replaced } = await this.write((vault) => vault.applyImport(add, replace));
     const byId = new Map(replaced.map((e) => [e.id, e]));
     this.entries = [...this.entries.map((e) => byId.get(e.id) ?? e), ...added];
     this.changed();
@@ -158,7 +158,7 @@ export class AccountsModel extends EventTarget {
 
   /** Stores an edited account (issuer, label, counter). */
   async update(entry: VaultEntry): Promise<void> {
-    if (!(await (await this.ready()).update(entry))) throw new Error('NOT_FOUND');
+    if (!(await this.write((vault) => vault.update(entry)))) throw new Error('NOT_FOUND');
     this.entries = this.entries.map((e) => (e.id === entry.id ? entry : e));
     this.changed();
   }
@@ -178,7 +178,7 @@ export class AccountsModel extends EventTarget {
    */
   async remove(id: string): Promise<() => Promise<void>> {
     const vault = await this.ready();
-    const record = await vault.remove(id);
+    const record = await this.write((v) => v.remove(id));
     this.entries = this.entries.filter((e) => e.id !== id);
     this.unreadable = this.unreadable.filter((u) => u.id !== id);
     this.changed();
@@ -194,16 +194,32 @@ export class AccountsModel extends EventTarget {
 
   /** Moves an account `delta` places (−1 up, +1 down) and stores the new order. */
   async move(id: string, delta: number): Promise<void> {
-    const vault = await this.ready();
+    await this.ready();
     const from = this.entries.findIndex((e) => e.id === id);
     const to = from + delta;
     if (from < 0 || to < 0 || to >= this.entries.length) return;
     const next = [...this.entries];
     const [moved] = next.splice(from, 1);
     if (moved) next.splice(to, 0, moved);
-    await vault.reorder(next.map((e) => e.id));
+    await this.write((v) => v.reorder(next.map((e) => e.id)));
     this.entries = next;
     this.changed();
+  }
+
+  /**
+   * Runs a write on the vault. `VAULT_LOCKED` from a write while this model thought it unlocked
+   * means the key in memory is stale (another tab changed the lock and this one missed it): the
+   * write stored nothing, and the vault is opened again for what storage now says.
+   */
+  private async write<T>(op: (vault: Vault) => Promise<T>): Promise<T> {
+    const vault = await this.ready();
+    try {
+      return await op(vault);
+    } catch (error) {
+      if ((error as Error | null)?.message === VaultErrorCode.VAULT_LOCKED && !vault.locked)
+        void this.reopen();
+      throw error;
+    }
   }
 
   /** The vault, once every record has been read (so in-memory order matches storage). */

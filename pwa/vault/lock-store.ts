@@ -4,6 +4,7 @@ import {
   type AccountRecord,
   isAccountRecord,
   type LockRecord,
+  plainKeyId,
   type ThrottleRecord,
   type VaultDb,
 } from './vault-db.ts';
@@ -24,7 +25,7 @@ export async function readLock(db: VaultDb): Promise<LockRecord | null> {
 }
 
 /** What {@link lockUnderNewKey} did. */
-export type LockSetResult = 'LOCKED' | 'ALREADY_LOCKED' | 'CHANGED_MEANWHILE';
+export type LockSetResult = 'LOCKED' | 'ALREADY_LOCKED' | 'CHANGED_MEANWHILE' | 'KEY_CHANGED';
 
 const hex = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -35,6 +36,7 @@ const hex = (bytes: Uint8Array): string =>
  * three stores, so a failure leaves the vault as it was. Records that do not open under `oldKey`
  * (already unreadable) are left as they are.
  *
+ * `KEY_CHANGED` when the stored key is no longer `oldKeyId` (this tab missed a change).
  * Another tab may write between the read and the transaction: the transaction compares every
  * record's id and IV with what was re-sealed and, when any differ, writes nothing and answers
  * `CHANGED_MEANWHILE` (call again).
@@ -43,6 +45,7 @@ const hex = (bytes: Uint8Array): string =>
  */
 export async function lockUnderNewKey(
   db: VaultDb,
+  oldKeyId: string,
   oldKey: CryptoKey,
   newKey: CryptoKey,
   lock: LockRecord,
@@ -61,6 +64,8 @@ export async function lockUnderNewKey(
     return result;
   };
   if (isLock(await tx.objectStore('lock').get('lock'))) return abort('ALREADY_LOCKED');
+  const plain = await tx.objectStore('meta').get('vault-key');
+  if (!plain || plainKeyId(plain) !== oldKeyId) return abort('KEY_CHANGED');
   const now = (await tx.objectStore('accounts').getAll()).filter(isAccountRecord);
   if (now.length !== seen.size || now.some((r) => seen.get(r.id) !== hex(r.iv)))
     return abort('CHANGED_MEANWHILE');
@@ -101,10 +106,10 @@ export async function updateLock(
  * Removes the lock: stores `key` (the same vault key, unwrapped as non-extractable) as the plain
  * key again and deletes every wrapping, in one transaction. No record is re-sealed.
  */
-export async function removeLock(db: VaultDb, key: CryptoKey): Promise<void> {
+export async function removeLock(db: VaultDb, key: CryptoKey, keyId: string): Promise<void> {
   const tx = db.transaction(['meta', 'lock'], 'readwrite');
   await Promise.all([
-    tx.objectStore('meta').put({ key, createdAt: Date.now() }, 'vault-key'),
+    tx.objectStore('meta').put({ key, createdAt: Date.now(), keyId }, 'vault-key'),
     tx.objectStore('lock').delete('lock'),
     tx.objectStore('lock').delete('throttle'),
     tx.done,

@@ -38,6 +38,13 @@ export function isAccountRecord(value: unknown): value is AccountRecord {
 export interface VaultKeyRecord {
   key: CryptoKey;
   createdAt: number;
+  /** Which key this is (see {@link LockRecord.keyId}); absent on keys made before version 2. */
+  keyId?: string;
+}
+
+/** The id of a plain stored key: its own, or one from its creation time for older keys. */
+export function plainKeyId(record: VaultKeyRecord): string {
+  return record.keyId ?? `created-${record.createdAt}`;
 }
 
 /** One wrapping of the vault key's raw bytes: AES-GCM under a key-encryption key. */
@@ -73,6 +80,11 @@ export type IdleMinutes = 0 | 1 | 5 | 15;
  */
 export interface LockRecord {
   kind: 'lock';
+  /**
+   * Which vault key is wrapped: a tab holding another key in memory (it missed a lock change in
+   * another tab) must not write with it. Removing the lock keeps the id with the key.
+   */
+  keyId: string;
   passphrase: PassphraseWrapping;
   passkey?: PasskeyWrapping;
   idleMinutes: IdleMinutes;

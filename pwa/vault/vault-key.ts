@@ -1,9 +1,11 @@
-import type { VaultDb } from './vault-db.ts';
+import { plainKeyId, type VaultDb } from './vault-db.ts';
 
 const KEY_ID = 'vault-key';
 
 /** What opening finds: the usable key, or a vault whose key is only stored wrapped (locked). */
-export type VaultKeyState = { locked: false; key: CryptoKey } | { locked: true };
+export type VaultKeyState =
+  | { locked: false; key: CryptoKey; keyId: string }
+  | { locked: true; keyId: string };
 
 /**
  * Returns the vault key, creating it on first use, or says the vault is locked (its key is
@@ -18,19 +20,22 @@ export type VaultKeyState = { locked: false; key: CryptoKey } | { locked: true }
  */
 export async function loadOrCreateVaultKey(db: VaultDb): Promise<VaultKeyState> {
   const existing = await db.get('meta', KEY_ID);
-  if (existing) return { locked: false, key: existing.key };
-  if (await db.get('lock', 'lock')) return { locked: true };
+  if (existing) return { locked: false, key: existing.key, keyId: plainKeyId(existing) };
+  const lock = await db.get('lock', 'lock');
+  if (lock?.kind === 'lock') return { locked: true, keyId: lock.keyId };
   // Generate before opening the transaction: only IndexedDB may be awaited inside one.
   const fresh = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
     'encrypt',
     'decrypt',
   ]);
+  const keyId = crypto.randomUUID();
   const tx = db.transaction(['meta', 'lock'], 'readwrite');
   const raced = await tx.objectStore('meta').get(KEY_ID);
-  const locked = (await tx.objectStore('lock').get('lock')) !== undefined;
-  if (!raced && !locked)
-    await tx.objectStore('meta').put({ key: fresh, createdAt: Date.now() }, KEY_ID);
+  const raceLock = await tx.objectStore('lock').get('lock');
+  if (!raced && raceLock?.kind !== 'lock')
+    await tx.objectStore('meta').put({ key: fresh, createdAt: Date.now(), keyId }, KEY_ID);
   await tx.done;
-  if (locked) return { locked: true };
-  return { locked: false, key: raced ? raced.key : fresh };
+  if (raced) return { locked: false, key: raced.key, keyId: plainKeyId(raced) };
+  if (raceLock?.kind === 'lock') return { locked: true, keyId: raceLock.keyId };
+  return { locked: false, key: fresh, keyId };
 }

@@ -10,6 +10,7 @@ import {
 } from './accounts-store.ts';
 import { openJson, sealJson } from './record-cipher.ts';
 import { type AccountRecord, isAccountRecord, openVaultDb, type VaultDb } from './vault-db.ts';
+import { VaultErrorCode } from './vault-errors.ts';
 import { loadOrCreateVaultKey } from './vault-key.ts';
 
 /** One decrypted account with its vault id. */
@@ -19,14 +20,7 @@ export interface VaultEntry {
   addedAt: number;
 }
 
-/** Stable codes of the vault's errors (thrown as `new Error(code)`). */
-export const VaultErrorCode = {
-  /** The app lock holds the key: nothing can be read or written until it is unlocked. */
-  VAULT_LOCKED: 'VAULT_LOCKED',
-  /** The entry to change no longer exists. */
-  NOT_FOUND: 'NOT_FOUND',
-} as const;
-export type VaultErrorCode = (typeof VaultErrorCode)[keyof typeof VaultErrorCode];
+export { VaultErrorCode } from './vault-errors.ts';
 
 /** Why a stored record was skipped. */
 export const UnreadableReason = {
@@ -83,6 +77,7 @@ export class Vault {
     /** The database, for the app lock's stores (`lock-store.ts`); accounts go through methods. */
     readonly db: VaultDb,
     private current: CryptoKey | null,
+    private currentId: string,
   ) {}
 
   /**
@@ -92,7 +87,7 @@ export class Vault {
   static async open(name?: string): Promise<Vault> {
     const db = await openVaultDb(name);
     const state = await loadOrCreateVaultKey(db);
-    return new Vault(db, state.locked ? null : state.key);
+    return new Vault(db, state.locked ? null : state.key, state.keyId);
   }
 
   /** True while the key is not in memory. */
@@ -105,9 +100,19 @@ export class Vault {
     this.current = null;
   }
 
-  /** Uses `key` (unwrapped by the app lock) from now on. */
-  unlock(key: CryptoKey): void {
+  /**
+   * Uses `key` (unwrapped by the app lock) from now on.
+   *
+   * @param keyId the key's id, when it is a new one (the first lock re-keys the vault)
+   */
+  unlock(key: CryptoKey, keyId: string = this.currentId): void {
     this.current = key;
+    this.currentId = keyId;
+  }
+
+  /** The id of the key in use (writes go on only while it is the vault's; see `accounts-store.ts`). */
+  get keyId(): string {
+    return this.currentId;
   }
 
   /** The key in use, for re-sealing every record under a new one when a lock is first set. */
@@ -184,7 +189,7 @@ export class Vault {
         ...(await sealJson(this.key, e.id, { account: e.account, addedAt })),
       })),
     );
-    await appendRecords(this.db, sealed);
+    await appendRecords(this.db, this.keyId, sealed);
     return entries;
   }
 
@@ -212,7 +217,7 @@ export class Vault {
       Promise.all(added.map(seal)),
       Promise.all(replaced.map(seal)),
     ]);
-    if (!(await appendAndReplace(this.db, sealedAdded, sealedReplaced)))
+    if (!(await appendAndReplace(this.db, this.keyId, sealedAdded, sealedReplaced)))
       throw new Error(VaultErrorCode.NOT_FOUND);
     return { added, replaced };
   }
@@ -224,25 +229,27 @@ export class Vault {
   async update(entry: VaultEntry): Promise<boolean> {
     const payload: SealedPayload = { account: entry.account, addedAt: entry.addedAt };
     const sealed = await sealJson(this.key, entry.id, payload);
-    return (await replaceSealed(this.db, { id: entry.id, format: 1, ...sealed })) !== null;
+    return (
+      (await replaceSealed(this.db, this.keyId, { id: entry.id, format: 1, ...sealed })) !== null
+    );
   }
 
   /** Deletes an account; returns the sealed record so {@link restore} can undo it. */
   async remove(id: string): Promise<AccountRecord | null> {
     this.unlockedKey();
-    return deleteRecord(this.db, id);
+    return deleteRecord(this.db, this.keyId, id);
   }
 
   /** Puts back a record returned by {@link remove}. */
   async restore(record: AccountRecord): Promise<void> {
     this.unlockedKey();
-    return putRecord(this.db, record);
+    return putRecord(this.db, this.keyId, record);
   }
 
   /** Stores a new list order (ids first to last). */
   async reorder(ids: readonly string[]): Promise<void> {
     this.unlockedKey();
-    return writeOrder(this.db, ids);
+    return writeOrder(this.db, this.keyId, ids);
   }
 
   /** Closes the database connection. */
