@@ -20,12 +20,14 @@ export type PasskeyError = (typeof PasskeyError)[keyof typeof PasskeyError];
 export type PasskeyResult<T> = { ok: true; value: T } | { ok: false; code: PasskeyError };
 
 /**
- * Whether this browser may unlock with a passkey: WebAuthn in a secure context and, where the
+ * Whether this browser may unlock with a passkey: WebAuthn in a secure context on a domain name and, where the
  * browser can tell (`getClientCapabilities`), the PRF extension. Whether the person's
  * authenticator has PRF shows only when a passkey is made ({@link createPrfPasskey}).
  */
 export async function passkeyAvailable(): Promise<boolean> {
   if (!window.isSecureContext || typeof PublicKeyCredential === 'undefined') return false;
+  // A passkey belongs to a domain (its RP ID): an app served from an IP address cannot have one.
+  if (/^[\d.]+$|^\[/.test(location.hostname)) return false;
   const capabilities = await PublicKeyCredential.getClientCapabilities?.().catch(() => null);
   return capabilities?.['extension:prf'] !== false;
 }

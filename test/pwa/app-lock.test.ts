@@ -234,6 +234,15 @@ describe.skipIf(!browserAvailable)('PWA: app lock', { timeout: 120_000 }, () => 
     await page.getByRole('button', { name: 'Lock now' }).click();
     await unlock(page, PASS);
     await expect.poll(() => page.locator('settings-page h2').first().textContent()).toBe('Vault');
+    // Removed, the passkey no longer unlocks: the lock screen offers the passphrase only.
+    await page.getByRole('button', { name: 'Remove passkey unlock' }).click();
+    await expect
+      .poll(() => page.locator('[data-testid="lock-done"]').textContent())
+      .toMatch(/^Passkey unlock is off/);
+    await page.getByRole('button', { name: 'Lock now' }).click();
+    await lockScreen(page).waitFor();
+    await page.getByLabel('Passphrase', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Unlock with passkey' }).count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -254,6 +263,16 @@ describe.skipIf(!browserAvailable)('PWA: app lock', { timeout: 120_000 }, () => 
     expect(await page.getByRole('button', { name: 'Unlock with passkey' }).count()).toBe(0);
     await unlock(page, PASS);
     await expect.poll(() => page.locator('settings-page h2').first().textContent()).toBe('Vault');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('says passkey unlock is unavailable on an IP address, where no passkey can exist', async () => {
+    const { context, page, errors } = await lockedVault(env.browser, env.app.url);
+    await expect
+      .poll(() => page.getByTestId('passkey-unavailable').textContent())
+      .toMatch(/^Not available: this browser cannot unlock with a passkey/);
+    expect(await page.getByRole('button', { name: 'Add passkey unlock' }).count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
