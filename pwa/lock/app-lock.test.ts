@@ -3,10 +3,12 @@ import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtpAccount } from '../../sdk/otp/index.ts';
 import { AccountsModel } from '../state/accounts-model.ts';
+import { lockUnderNewKey } from '../vault/lock-store.ts';
 import { sealJson } from '../vault/record-cipher.ts';
 import { Vault, VaultErrorCode } from '../vault/vault.ts';
 import { openVaultDb } from '../vault/vault-db.ts';
 import { AppLock, LockErrorCode } from './app-lock.ts';
+import { newWrappableKey, wrapUnderPassphrase } from './key-wrap.ts';
 
 // Few PBKDF2 rounds: these tests are about what is stored, not about the KDF's cost.
 const ITERATIONS = 1000;
@@ -185,6 +187,27 @@ describe('AppLock', () => {
     await expect.poll(() => b.model.status).toBe('locked');
     expect(await b.lock.unlockWithPassphrase(PASS)).toEqual({ ok: true });
     expect(b.model.entries.map((e) => e.account)).toEqual([account(1)]);
+  });
+
+  it('sets no lock when another tab writes between the re-sealing and its transaction', async () => {
+    const name = `lock-${++counter}`;
+    const { model } = await tab(name);
+    const [entry] = await model.add([account(1)]);
+    const vault = await model.openedVault();
+    const fresh = await newWrappableKey();
+    const { wrapping } = await wrapUnderPassphrase(fresh, PASS, ITERATIONS);
+    const lock = { kind: 'lock', keyId: 'new', passphrase: wrapping, ...QUIET } as const;
+    const other = await openVaultDb(name);
+    const stored = (await other.get('accounts', entry?.id ?? ''))!;
+    // Queued after the re-sealing's read, so it lands before the re-sealing's write.
+    const racing = lockUnderNewKey(vault.db, vault.keyId, vault.key, fresh, lock);
+    const written = other.put('accounts', { ...stored, iv: new Uint8Array(12).fill(7) });
+    expect(await racing).toBe('CHANGED_MEANWHILE');
+    await written;
+    other.close();
+    const { key, lock: none } = await storedMeta(name);
+    expect(key).toBeDefined();
+    expect(none).toBeUndefined();
   });
 
   it('refuses a passphrase too short to protect anything', async () => {
