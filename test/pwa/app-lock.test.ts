@@ -114,9 +114,12 @@ describe.skipIf(!browserAvailable)('PWA: app lock', { timeout: 120_000 }, () => 
     await context.close();
   });
 
-  it('refuses wrong passphrases with a growing delay that a reload keeps, then unlocks', async () => {
+  it('refuses wrong passphrases with a growing delay that a reload keeps, then unlocks offline', async () => {
     const url = localhostUrl(env.app.url);
     const { context, page, errors } = await lockedVault(env.browser, url);
+    // The lock screen is a lazily loaded chunk: the precache must hold it.
+    await page.evaluate(async () => navigator.serviceWorker.ready);
+    await context.setOffline(true);
     await page.reload();
     await lockScreen(page).waitFor();
     const button = page.getByTestId('unlock');
