@@ -5,7 +5,7 @@ import './components/toast-host.ts';
 import './components/update-prompt.ts';
 import './pages/codes-page.ts';
 import { parseRoute, type Route } from './router/hash-route.ts';
-import { accountsModel } from './state/app-model.ts';
+import { accountsModel, ModelController } from './state/app-model.ts';
 import { tokens } from './styles/tokens.ts';
 import { watchForUpdates } from './update/watch-updates.ts';
 
@@ -61,6 +61,10 @@ export class AppShell extends LitElement {
   @state() private loaded = new Set<string>(['codes', 'not-found']);
   @state() private loadFailed = false;
   @state() private applyUpdate: (() => void) | null = null;
+  /** The lock screen's module, loaded the first time the vault is found locked. */
+  @state() private lockScreen: 'no' | 'loading' | 'loaded' | 'failed' = 'no';
+  private readonly model = new ModelController(this);
+  private wasLocked = false;
 
   private readonly onHashChange = (): void => {
     this.route = parseRoute(window.location.hash);
@@ -103,7 +107,34 @@ export class AppShell extends LitElement {
     }
   }
 
+  protected override willUpdate(): void {
+    const locked = this.model.model.status === 'locked';
+    if (locked && this.lockScreen === 'no') {
+      this.lockScreen = 'loading';
+      import('./lock/lock-screen.ts').then(
+        () => (this.lockScreen = 'loaded'),
+        () => (this.lockScreen = 'failed'),
+      );
+    }
+    if (this.wasLocked && !locked) {
+      // Unlocked: start at the screen that was asked for, as after navigation.
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true }),
+      );
+    }
+    this.wasLocked = locked;
+  }
+
+  private locked(): TemplateResult {
+    // Only the lock screen: no page of the app, so no account, code or name is in the DOM.
+    if (this.lockScreen === 'loaded') return html`<lock-screen></lock-screen>`;
+    return this.lockScreen === 'failed'
+      ? html`<p class="error" role="alert">The unlock screen could not be loaded. Check the connection and try again.</p>`
+      : html`<p aria-busy="true">Locked…</p>`;
+  }
+
   private page(): TemplateResult {
+    if (this.model.model.status === 'locked') return this.locked();
     const route = this.route;
     if (!this.loaded.has(route.name)) {
       return this.loadFailed
@@ -128,15 +159,20 @@ export class AppShell extends LitElement {
 
   override render() {
     const name = this.route.name;
+    const locked = this.model.model.status === 'locked';
     const link = (href: string, label: string, current: boolean) =>
       html`<a href=${href} aria-current=${current ? 'page' : 'false'}>${label}</a>`;
     return html`<header>
         <div class="bar">
-          <h1>${titles[name]}</h1>
-          <nav aria-label="Main">
+          <h1>${locked ? 'Locked' : titles[name]}</h1>
+          ${
+            locked
+              ? nothing
+              : html`<nav aria-label="Main">
             ${link('#/', 'Codes', name === 'codes')} ${link('#/add', 'Add', name === 'add')}
             ${link('#/settings', 'Settings', name === 'settings' || name === 'backup')}
-          </nav>
+          </nav>`
+          }
         </div>
       </header>
       <main tabindex="-1">

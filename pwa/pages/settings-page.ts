@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../components/install-button.ts';
+import '../lock/app-lock-settings.ts';
 import { ModelController } from '../state/app-model.ts';
 import { lastBackupWords } from '../state/backup-status.ts';
 import {
@@ -83,9 +84,14 @@ export class SettingsPage extends LitElement {
     const count = this.model.model.entries.length;
     return html`<section aria-labelledby="vault-h">
         <h2 id="vault-h">Vault</h2>
-        <p>${count} ${count === 1 ? 'account' : 'accounts'} on this device. Keys are encrypted (AES-GCM) with a key
-          the browser keeps and never lets any script read; they never leave this device.</p>
+        <p>${count} ${count === 1 ? 'account' : 'accounts'} on this device. Keys are encrypted (AES-GCM)
+          and never leave this device; without an app lock, the browser keeps the encryption key and
+          lets no script read it, with one, only your passphrase (or passkey) unwraps it.</p>
         ${this.renderStorage()}
+      </section>
+      <section aria-labelledby="lock-h">
+        <h2 id="lock-h">App lock</h2>
+        <app-lock-settings></app-lock-settings>
       </section>
       <section aria-labelledby="backup-h">
         <h2 id="backup-h">Backup</h2>

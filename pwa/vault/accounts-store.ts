@@ -1,9 +1,28 @@
-import type { AccountRecord, VaultDb } from './vault-db.ts';
+import type { IDBPTransaction } from 'idb';
+import { type AccountRecord, plainKeyId, type VaultDb, type VaultSchema } from './vault-db.ts';
+import { VaultErrorCode } from './vault-errors.ts';
 
 /**
  * The `accounts` object store: sealed records only, no crypto here. Callers seal first, then
  * call these, because a transaction must not await anything but IndexedDB.
+ *
+ * Every write names the key its records were sealed under (`keyId`) and goes on only while that
+ * is still the vault's key, checked in the write's own transaction: a tab that missed another
+ * tab's lock change gets `VAULT_LOCKED` and writes nothing, rather than records no key opens.
  */
+
+type WriteTx = IDBPTransaction<VaultSchema, ('accounts' | 'meta' | 'lock')[], 'readwrite'>;
+
+async function writeTx(db: VaultDb, keyId: string): Promise<WriteTx> {
+  const tx = db.transaction(['accounts', 'meta', 'lock'], 'readwrite');
+  const plain = await tx.objectStore('meta').get('vault-key');
+  const lock = plain ? undefined : await tx.objectStore('lock').get('lock');
+  const current = plain ? plainKeyId(plain) : lock?.kind === 'lock' ? lock.keyId : null;
+  if (current === keyId) return tx;
+  tx.abort();
+  await tx.done.catch(() => undefined);
+  throw new Error(VaultErrorCode.VAULT_LOCKED);
+}
 
 /** All records in list order, or the first `count`. */
 export async function readAllRecords(db: VaultDb, count?: number): Promise<unknown[]> {
@@ -18,14 +37,16 @@ export async function readAllRecords(db: VaultDb, count?: number): Promise<unkno
  */
 export async function appendRecords(
   db: VaultDb,
+  keyId: string,
   records: Omit<AccountRecord, 'order'>[],
 ): Promise<AccountRecord[]> {
-  const tx = db.transaction('accounts', 'readwrite');
-  const last = await tx.store.index('by-order').openCursor(null, 'prev');
+  const tx = await writeTx(db, keyId);
+  const store = tx.objectStore('accounts');
+  const last = await store.index('by-order').openCursor(null, 'prev');
   let order = last ? last.value.order + 1 : 0;
   const stored = records.map((r) => ({ ...r, order: order++ }));
   // `add` (not `put`) so an id collision aborts the whole batch instead of overwriting.
-  await Promise.all([...stored.map((r) => tx.store.add(r)), tx.done]);
+  await Promise.all([...stored.map((r) => store.add(r)), tx.done]);
   return stored;
 }
 
@@ -37,21 +58,23 @@ export async function appendRecords(
  */
 export async function appendAndReplace(
   db: VaultDb,
+  keyId: string,
   added: Omit<AccountRecord, 'order'>[],
   replaced: Omit<AccountRecord, 'order'>[],
 ): Promise<boolean> {
-  const tx = db.transaction('accounts', 'readwrite');
-  const currents = await Promise.all(replaced.map((r) => tx.store.get(r.id)));
+  const tx = await writeTx(db, keyId);
+  const store = tx.objectStore('accounts');
+  const currents = await Promise.all(replaced.map((r) => store.get(r.id)));
   if (currents.some((c) => !c)) {
     tx.abort();
     await tx.done.catch(() => undefined);
     return false;
   }
-  const last = await tx.store.index('by-order').openCursor(null, 'prev');
+  const last = await store.index('by-order').openCursor(null, 'prev');
   let order = last ? last.value.order + 1 : 0;
   const writes = [
-    ...replaced.map((r, i) => tx.store.put({ ...r, order: currents[i]?.order ?? 0 })),
-    ...added.map((r) => tx.store.add({ ...r, order: order++ })),
+    ...replaced.map((r, i) => store.put({ ...r, order: currents[i]?.order ?? 0 })),
+    ...added.map((r) => store.add({ ...r, order: order++ })),
   ];
   await Promise.all([...writes, tx.done]);
   return true;
@@ -64,43 +87,56 @@ export async function appendAndReplace(
  */
 export async function replaceSealed(
   db: VaultDb,
+  keyId: string,
   next: Omit<AccountRecord, 'order'>,
 ): Promise<AccountRecord | null> {
-  const tx = db.transaction('accounts', 'readwrite');
-  const current = await tx.store.get(next.id);
+  const tx = await writeTx(db, keyId);
+  const store = tx.objectStore('accounts');
+  const current = await store.get(next.id);
   if (!current) {
     await tx.done;
     return null;
   }
   const stored = { ...next, order: current.order };
-  await Promise.all([tx.store.put(stored), tx.done]);
+  await Promise.all([store.put(stored), tx.done]);
   return stored;
 }
 
 /** Deletes a record and returns it as it was (for undo), or null when absent. */
-export async function deleteRecord(db: VaultDb, id: string): Promise<AccountRecord | null> {
-  const tx = db.transaction('accounts', 'readwrite');
-  const current = await tx.store.get(id);
-  if (current) await tx.store.delete(id);
+export async function deleteRecord(
+  db: VaultDb,
+  keyId: string,
+  id: string,
+): Promise<AccountRecord | null> {
+  const tx = await writeTx(db, keyId);
+  const store = tx.objectStore('accounts');
+  const current = await store.get(id);
+  if (current) await store.delete(id);
   await tx.done;
   return current ?? null;
 }
 
 /** Puts back a record removed by {@link deleteRecord}, at its old position. */
-export async function putRecord(db: VaultDb, record: AccountRecord): Promise<void> {
-  await db.put('accounts', record);
+export async function putRecord(db: VaultDb, keyId: string, record: AccountRecord): Promise<void> {
+  const tx = await writeTx(db, keyId);
+  await Promise.all([tx.objectStore('accounts').put(record), tx.done]);
 }
 
 /**
  * Gives the records the positions of `ids` (first id → position 0). Only records whose
  * position changes are written; ids not in the store are ignored.
  */
-export async function writeOrder(db: VaultDb, ids: readonly string[]): Promise<void> {
-  const tx = db.transaction('accounts', 'readwrite');
+export async function writeOrder(
+  db: VaultDb,
+  keyId: string,
+  ids: readonly string[],
+): Promise<void> {
+  const tx = await writeTx(db, keyId);
+  const store = tx.objectStore('accounts');
   const writes: Promise<unknown>[] = [];
   for (const [order, id] of ids.entries()) {
-    const record = await tx.store.get(id);
-    if (record && record.order !== order) writes.push(tx.store.put({ ...record, order }));
+    const record = await store.get(id);
+    if (record && record.order !== order) writes.push(store.put({ ...record, order }));
   }
   await Promise.all([...writes, tx.done]);
 }

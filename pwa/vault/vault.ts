@@ -9,7 +9,8 @@ import {
   writeOrder,
 } from './accounts-store.ts';
 import { openJson, sealJson } from './record-cipher.ts';
-import { type AccountRecord, openVaultDb, type VaultDb } from './vault-db.ts';
+import { type AccountRecord, isAccountRecord, openVaultDb, type VaultDb } from './vault-db.ts';
+import { VaultErrorCode } from './vault-errors.ts';
 import { loadOrCreateVaultKey } from './vault-key.ts';
 
 /** One decrypted account with its vault id. */
@@ -18,6 +19,8 @@ export interface VaultEntry {
   account: OtpAccount;
   addedAt: number;
 }
+
+export { VaultErrorCode } from './vault-errors.ts';
 
 /** Why a stored record was skipped. */
 export const UnreadableReason = {
@@ -43,18 +46,6 @@ export interface VaultListing {
 interface SealedPayload {
   account: OtpAccount;
   addedAt: number;
-}
-
-function isRecord(value: unknown): value is AccountRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Partial<AccountRecord>;
-  return (
-    typeof r.id === 'string' &&
-    typeof r.order === 'number' &&
-    r.iv instanceof Uint8Array &&
-    r.iv.byteLength === 12 &&
-    r.sealed instanceof ArrayBuffer
-  );
 }
 
 function isPayload(value: unknown): value is SealedPayload {
@@ -83,14 +74,55 @@ function isPayload(value: unknown): value is SealedPayload {
  */
 export class Vault {
   private constructor(
-    private readonly db: VaultDb,
-    private readonly key: CryptoKey,
+    /** The database, for the app lock's stores (`lock-store.ts`); accounts go through methods. */
+    readonly db: VaultDb,
+    private current: CryptoKey | null,
+    private currentId: string,
   ) {}
 
-  /** Opens the vault, creating the database and the key on first use. */
+  /**
+   * Opens the vault, creating the database and the key on first use. A vault with an app lock
+   * opens locked: every method but {@link unlock} and {@link close} throws `VAULT_LOCKED`.
+   */
   static async open(name?: string): Promise<Vault> {
     const db = await openVaultDb(name);
-    return new Vault(db, await loadOrCreateVaultKey(db));
+    const state = await loadOrCreateVaultKey(db);
+    return new Vault(db, state.locked ? null : state.key, state.keyId);
+  }
+
+  /** True while the key is not in memory. */
+  get locked(): boolean {
+    return this.current === null;
+  }
+
+  /** Drops the key from memory: the vault is unusable until {@link unlock}. */
+  lock(): void {
+    this.current = null;
+  }
+
+  /**
+   * Uses `key` (unwrapped by the app lock) from now on.
+   *
+   * @param keyId the key's id, when it is a new one (the first lock re-keys the vault)
+   */
+  unlock(key: CryptoKey, keyId: string = this.currentId): void {
+    this.current = key;
+    this.currentId = keyId;
+  }
+
+  /** The id of the key in use (writes go on only while it is the vault's; see `accounts-store.ts`). */
+  get keyId(): string {
+    return this.currentId;
+  }
+
+  /** The key in use, for re-sealing every record under a new one when a lock is first set. */
+  get key(): CryptoKey {
+    return this.unlockedKey();
+  }
+
+  private unlockedKey(): CryptoKey {
+    if (!this.current) throw new Error(VaultErrorCode.VAULT_LOCKED);
+    return this.current;
   }
 
   /**
@@ -104,32 +136,34 @@ export class Vault {
     onFirst?: (first: VaultListing) => Promise<void> | void,
     firstCount = 8,
   ): Promise<VaultListing> {
-    if (!onFirst) return this.openRecords(await readAllRecords(this.db));
+    // Taken once: a lock during the read makes the caller's next call fail, not this one half-way.
+    const key = this.key;
+    if (!onFirst) return this.openRecords(key, await readAllRecords(this.db));
     // Read (not only decrypt) just the first screen before handing it over.
     const first = await readAllRecords(this.db, firstCount + 1);
-    if (first.length <= firstCount) return this.openRecords(first);
-    const head = await this.openRecords(first.slice(0, firstCount));
+    if (first.length <= firstCount) return this.openRecords(key, first);
+    const head = await this.openRecords(key, first.slice(0, firstCount));
     await onFirst(head);
     // The rest by id, not by position: positions are not unique keys.
     const seen = new Set(first.slice(0, firstCount).map((r) => (r as { id?: unknown } | null)?.id));
     const rest = (await readAllRecords(this.db)).filter(
       (r) => !seen.has((r as { id?: unknown } | null)?.id),
     );
-    const tail = await this.openRecords(rest);
+    const tail = await this.openRecords(key, rest);
     return {
       entries: [...head.entries, ...tail.entries],
       unreadable: [...head.unreadable, ...tail.unreadable],
     };
   }
 
-  private async openRecords(raw: unknown[]): Promise<VaultListing> {
+  private async openRecords(key: CryptoKey, raw: unknown[]): Promise<VaultListing> {
     const opened = await Promise.all(
       raw.map(async (record): Promise<VaultEntry | UnreadableRecord> => {
-        if (!isRecord(record)) {
+        if (!isAccountRecord(record)) {
           const id = (record as { id?: unknown } | null)?.id;
           return { id: typeof id === 'string' ? id : '?', reason: UnreadableReason.MALFORMED };
         }
-        const payload = await openJson(this.key, record.id, record.iv, record.sealed);
+        const payload = await openJson(key, record.id, record.iv, record.sealed);
         if (payload === null) return { id: record.id, reason: UnreadableReason.UNDECRYPTABLE };
         if (!isPayload(payload)) return { id: record.id, reason: UnreadableReason.MALFORMED };
         return { id: record.id, account: payload.account, addedAt: payload.addedAt };
@@ -155,7 +189,7 @@ export class Vault {
         ...(await sealJson(this.key, e.id, { account: e.account, addedAt })),
       })),
     );
-    await appendRecords(this.db, sealed);
+    await appendRecords(this.db, this.keyId, sealed);
     return entries;
   }
 
@@ -183,8 +217,8 @@ export class Vault {
       Promise.all(added.map(seal)),
       Promise.all(replaced.map(seal)),
     ]);
-    if (!(await appendAndReplace(this.db, sealedAdded, sealedReplaced)))
-      throw new Error('NOT_FOUND');
+    if (!(await appendAndReplace(this.db, this.keyId, sealedAdded, sealedReplaced)))
+      throw new Error(VaultErrorCode.NOT_FOUND);
     return { added, replaced };
   }
 
@@ -195,22 +229,27 @@ export class Vault {
   async update(entry: VaultEntry): Promise<boolean> {
     const payload: SealedPayload = { account: entry.account, addedAt: entry.addedAt };
     const sealed = await sealJson(this.key, entry.id, payload);
-    return (await replaceSealed(this.db, { id: entry.id, format: 1, ...sealed })) !== null;
+    return (
+      (await replaceSealed(this.db, this.keyId, { id: entry.id, format: 1, ...sealed })) !== null
+    );
   }
 
   /** Deletes an account; returns the sealed record so {@link restore} can undo it. */
-  remove(id: string): Promise<AccountRecord | null> {
-    return deleteRecord(this.db, id);
+  async remove(id: string): Promise<AccountRecord | null> {
+    this.unlockedKey();
+    return deleteRecord(this.db, this.keyId, id);
   }
 
   /** Puts back a record returned by {@link remove}. */
-  restore(record: AccountRecord): Promise<void> {
-    return putRecord(this.db, record);
+  async restore(record: AccountRecord): Promise<void> {
+    this.unlockedKey();
+    return putRecord(this.db, this.keyId, record);
   }
 
   /** Stores a new list order (ids first to last). */
-  reorder(ids: readonly string[]): Promise<void> {
-    return writeOrder(this.db, ids);
+  async reorder(ids: readonly string[]): Promise<void> {
+    this.unlockedKey();
+    return writeOrder(this.db, this.keyId, ids);
   }
 
   /** Closes the database connection. */

@@ -23,6 +23,11 @@ export {
   generateRecoveryCodes,
   normalizeRecoveryCode,
 } from './recovery-codes.ts';
-export { generateSecret, normalizeSecret, type RandomSource } from './secret.ts';
+export {
+  forgetSecretKeys,
+  generateSecret,
+  normalizeSecret,
+  type RandomSource,
+} from './secret.ts';
 export { ALGORITHMS, type Algorithm, LIMITS, type OtpAccount } from './types.ts';
 export { type VerifyOptions, type VerifyResult, verifyCode } from './verify-code.ts';

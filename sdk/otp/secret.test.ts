@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { base32Decode, base32Encode } from './base32.ts';
-import { generateSecret, normalizeSecret } from './secret.ts';
+import { forgetSecretKeys, generateSecret, normalizeSecret, secretKey } from './secret.ts';
 
 describe('base32 (RFC 4648 §10 vectors, unpadded)', () => {
   const vectors = [
@@ -58,5 +58,14 @@ describe('generateSecret', () => {
     [20.5, 'INVALID_ARGUMENT'],
   ])('refuses %s bytes with %s', (bytes, code) => {
     expect(() => generateSecret(bytes)).toThrow(expect.objectContaining({ code }));
+  });
+});
+
+describe('forgetSecretKeys', () => {
+  it('empties the decoded-key cache: the next use decodes the secret anew', () => {
+    const first = secretKey('JBSWY3DPEHPK3PXP');
+    expect(secretKey('JBSWY3DPEHPK3PXP')).toBe(first);
+    forgetSecretKeys();
+    expect(secretKey('JBSWY3DPEHPK3PXP')).not.toBe(first);
   });
 });

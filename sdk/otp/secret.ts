@@ -108,6 +108,16 @@ export function secretKey(secret: string): Secret {
   return key;
 }
 
+/**
+ * Forgets every decoded key that {@link secretKey} cached, so no secret stays reachable from this
+ * module (an app that locks calls it when it drops its accounts).
+ *
+ * @example forgetSecretKeys();
+ */
+export function forgetSecretKeys(): void {
+  keyCache.clear();
+}
+
 /** The key bytes of a base32 secret (checked like {@link normalizeSecret}). */
 export function secretBytes(secret: string): Uint8Array {
   return decodeSecret(secret).bytes;
