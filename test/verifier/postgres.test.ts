@@ -2,13 +2,11 @@
  * The verifier's contract on the machine's PostgreSQL (a fresh database per run, dropped after),
  * with the application's own pool as its database, and one success across two processes.
  */
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
 import { createVerifier } from '../../sdk/verifier/index.ts';
-import { run as runCommand } from '../sdk-package/support/packed-project.ts';
 import { connect, createTestDatabase, postgresAvailable } from '../support/postgres.ts';
+import { verifyFromTwoProcesses } from './support/two-processes.ts';
 import { newKey, runVerifierContract } from './verifier-contract.ts';
 
 const available = await postgresAvailable();
@@ -53,38 +51,7 @@ if (available) {
     });
 
     it('of 50 concurrent calls with one code from two processes, exactly one succeeds', async () => {
-      const key = newKey();
-      const now = Date.parse('2026-12-07T12:00:00Z');
-      const verifier = await createVerifier({
-        database: db.url,
-        encryptionKey: key,
-        now: () => now,
-      });
-      const { uri } = await verifier.enrol('two-processes', { issuer: 'Acme', account: 't' });
-      const account = parseKeyUri(uri);
-      await verifier.confirm('two-processes', generateCode(account, now));
-      await verifier.close();
-      const later = now + 30_000;
-      const code = generateCode(account, later);
-      // Both processes load and connect first, then fire at one shared moment.
-      const startAt = Date.now() + 4000;
-      const worker = join(import.meta.dirname, 'support/verify-worker.ts');
-      const run = async () => {
-        const args = [
-          worker,
-          db.url,
-          key,
-          'two-processes',
-          code,
-          String(later),
-          '25',
-          String(startAt),
-        ];
-        const done = await runCommand(process.execPath, ['--import', 'tsx', ...args], {});
-        if (done.status !== 0) throw new Error(`worker ${done.status}: ${done.stderr}`);
-        return JSON.parse(done.stdout) as { ok: number; total: number };
-      };
-      const results = await Promise.all([run(), run()]);
+      const results = await verifyFromTwoProcesses(db.url);
       expect(results.map((r) => r.total)).toEqual([25, 25]);
       expect(results[0]!.ok + results[1]!.ok).toBe(1);
     }, 60_000);

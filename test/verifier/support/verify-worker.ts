@@ -1,13 +1,13 @@
 /**
- * One process of the two-process test: opens a verifier on the PostgreSQL database of argv,
- * waits for the shared start time, sends `count` concurrent `verify` calls with one code and
+ * One process of the two-process tests: opens a verifier on the database of argv (a PostgreSQL
+ * URL or a SQLite file), waits for the shared start time, sends `count` concurrent `verify` calls with one code and
  * prints how many were accepted.
  *
- * node --import tsx verify-worker.ts <url> <key> <userId> <code> <nowMs> <count> <startAtMs>
+ * node --import tsx verify-worker.ts <database> <key> <userId> <code> <nowMs> <count> <startAtMs>
  */
 import { createVerifier } from '../../../sdk/verifier/index.ts';
 
-const [url, key, userId, code, nowMs, count, startAt] = process.argv.slice(2) as string[] as [
+const [database, key, userId, code, nowMs, count, startAt] = process.argv.slice(2) as string[] as [
   string,
   string,
   string,
@@ -17,7 +17,7 @@ const [url, key, userId, code, nowMs, count, startAt] = process.argv.slice(2) as
   string,
 ];
 const verifier = await createVerifier({
-  database: url,
+  database,
   encryptionKey: key,
   now: () => Number(nowMs),
   poolSize: 10,
