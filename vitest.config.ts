@@ -17,6 +17,7 @@ const slow = [
   'test/store/postgres.test.ts',
   'test/store/postgres-scale.test.ts',
   'test/verifier/postgres.test.ts',
+  'test/verifier/sqlite-processes.test.ts',
   'test/server/saml-postgres.test.ts',
   'test/server/sso-rules-postgres.test.ts',
   'server/store/open-store.test.ts',
