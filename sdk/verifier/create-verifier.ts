@@ -9,9 +9,10 @@ import {
 import { hashTypedRecoveryCode, newRecoveryCodes } from './recovery-hash.ts';
 import { afterWrongCode, type LockoutLimits, lockTimeLeft, totpVerdict } from './rules.ts';
 import { type Keyring, keyringOf, openSecret, sealedKeyId, sealSecret } from './secret-box.ts';
+import type { Decision, FactorRow, Flow, Snapshot, Write } from './store/flow.ts';
 import { migrateVerifier } from './store/migrations.ts';
 import { openPostgres } from './store/postgres-database.ts';
-import type { SqlDatabase, Tx } from './store/sql-database.ts';
+import type { SqlDatabase } from './store/sql-database.ts';
 import { openSqlite } from './store/sqlite-database.ts';
 import {
   ACCEPTED,
@@ -19,13 +20,10 @@ import {
   COUNTED,
   DELETE_FACTOR,
   DELETE_RECOVERY_CODES,
-  FACTOR,
   FACTOR_PAGE,
+  FACTOR_SNAPSHOT,
   FACTORS_AFTER,
   INSERT_RECOVERY_CODE,
-  lockedFactor,
-  RECOVERY_CODE_USED_AT,
-  RECOVERY_CODES_LEFT,
   RESEAL,
   START_ENROLMENT,
   USE_RECOVERY_CODE,
@@ -40,32 +38,13 @@ import type {
 } from './types.ts';
 import { VerifierError } from './verifier-error.ts';
 
-/** A factor row as both databases give it (PostgreSQL's BIGINT columns arrive as strings). */
-interface FactorRow {
-  user_id: string;
-  status: 'pending' | 'active';
-  secret: string;
-  issuer: string;
-  account: string;
-  last_step: number | string | null;
-  created_at: number | string;
-  expires_at: number | string | null;
-  enabled_at: number | string | null;
-  failures: number;
-  locks: number;
-  locked_until: number | string | null;
-}
+/** A row of a listing (`FACTOR_PAGE`) or of `status` (`FACTOR_SNAPSHOT`). */
+type StatusRow = Pick<
+  FactorRow,
+  'user_id' | 'status' | 'enabled_at' | 'expires_at' | 'locked_until' | 'codes_left'
+>;
 
-interface StatusRow {
-  user_id: string;
-  status: 'pending' | 'active';
-  enabled_at: number | string | null;
-  expires_at: number | string | null;
-  locked_until: number | string | null;
-  codes_left: number | string;
-}
-
-/** What a confirmation decided inside its transaction (thrown as an error after the commit). */
+/** What a confirmation decided (thrown as an error after the commit when refused). */
 type ConfirmDecision =
   | { recoveryCodes: string[] }
   | { refused: 'MFA_ALREADY_ENABLED' | 'NOT_STARTED' | 'WRONG' }
@@ -77,6 +56,13 @@ const num = (value: number | string | null): number | null =>
 const MAX_USER_ID = 255;
 const MAX_CODE = 100;
 const ROTATION_BATCH = 500;
+
+/** A decision that writes nothing and tells nobody. */
+const answer = <T>(result: T, events: VerifierEvent['type'][] = []): Decision<T> => ({
+  result,
+  writes: [],
+  events,
+});
 
 /**
  * Opens a verifier: replay-safe TOTP, recovery codes and lockout over your own user ids, stored
@@ -107,28 +93,22 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     throw error;
   }
   let closed = false;
-
-  /** Runs a transaction, then hands its events to `onEvent` once it is committed. */
-  const commit = async <T>(
-    fn: (tx: Tx, events: VerifierEvent['type'][]) => Promise<T>,
-    userId: string,
-  ): Promise<T> => {
+  const open = () => {
     if (closed) throw new VerifierError('VERIFIER_CLOSED', 'The verifier is closed.');
-    const events: VerifierEvent['type'][] = [];
-    const result = await db.transaction((tx) => {
-      events.length = 0; // a transaction run again starts with none
-      return fn(tx, events);
-    });
+  };
+
+  /** Runs a flow in its transaction, then hands its events to `onEvent` once committed. */
+  const run = async <T>(
+    userId: string,
+    decide: (snapshot: Snapshot) => Decision<T>,
+    recoveryHash: string | null = null,
+  ): Promise<T> => {
+    open();
+    const flow: Flow<T> = { userId, recoveryHash, decide };
+    const { result, events } = await db.run(flow);
     const at = now();
     for (const type of events) await deliver(options, { type, userId, at });
     return result;
-  };
-
-  /** Reads one snapshot, without the write lock. */
-  const read = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    if (closed)
-      return Promise.reject(new VerifierError('VERIFIER_CLOSED', 'The verifier is closed.'));
-    return db.transaction(fn, { readOnly: true });
   };
 
   const accountOf = (row: FactorRow): OtpAccount => ({
@@ -141,28 +121,32 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     period: 30,
   });
 
-  const readRow = async (tx: Tx, userId: string) =>
-    (await tx.rows<FactorRow>(lockedFactor(db.dialect), [userId]))[0];
-
-  const issueRecoveryCodes = async (tx: Tx, userId: string) => {
+  /** The writes of a new set of recovery codes, replacing the old; the codes to show once. */
+  const recoveryCodeWrites = (userId: string): { codes: string[]; writes: Write[] } => {
     const { codes, hashes } = newRecoveryCodes(userId, recoveryCodeCount);
-    await tx.run(DELETE_RECOVERY_CODES, [userId]);
-    for (const hash of hashes) await tx.run(INSERT_RECOVERY_CODE, [userId, hash]);
-    return codes;
+    return {
+      codes,
+      writes: [
+        { text: DELETE_RECOVERY_CODES, values: [userId] },
+        ...hashes.map((hash) => ({ text: INSERT_RECOVERY_CODE, values: [userId, hash] })),
+      ],
+    };
   };
 
-  const codesLeft = async (tx: Tx, userId: string) =>
-    Number((await tx.rows<{ n: number | string }>(RECOVERY_CODES_LEFT, [userId]))[0]?.n ?? 0);
-
-  /** Counts a wrong code; the answer says whether this one locked. */
-  const countWrong = async (tx: Tx, row: FactorRow, at: number) => {
+  /** A wrong code counted on the row: the write, and the lock's length when this one locked. */
+  const countWrong = (row: FactorRow, at: number) => {
     const next = afterWrongCode(
       { failures: row.failures, locks: row.locks, lockedUntil: num(row.locked_until) },
       at,
       limits,
     );
-    await tx.run(COUNTED, [row.user_id, next.failures, next.locks, next.lockedUntil]);
-    return next.lockedNow && next.lockedUntil !== null ? next.lockedUntil - at : null;
+    return {
+      write: {
+        text: COUNTED,
+        values: [row.user_id, next.failures, next.locks, next.lockedUntil],
+      },
+      lockedFor: next.lockedNow && next.lockedUntil !== null ? next.lockedUntil - at : null,
+    };
   };
 
   return {
@@ -186,26 +170,20 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
         if (error instanceof OtpError) throw new VerifierError('INVALID_ARGUMENT', error.message);
         throw error;
       }
-      const at = now();
-      const expiresAt = at + enrolmentTtlMs;
       const sealed = sealSecret(ring, secret, context(userId));
-      await commit(async (tx, events) => {
-        const started = await tx.run(START_ENROLMENT, [
-          userId,
-          sealed,
-          issuer,
-          account,
-          at,
-          expiresAt,
-        ]);
-        if (started !== 1) {
-          throw new VerifierError(
-            'MFA_ALREADY_ENABLED',
-            'MFA is already enabled; disable it first.',
-          );
-        }
-        events.push('enrolment_started');
-      }, userId);
+      const expiresAt = await run(userId, ({ factor }) => {
+        if (factor?.status === 'active') return answer(null);
+        const at = now();
+        const ends = at + enrolmentTtlMs;
+        return {
+          result: ends,
+          writes: [{ text: START_ENROLMENT, values: [userId, sealed, issuer, account, at, ends] }],
+          events: ['enrolment_started'],
+        };
+      });
+      if (expiresAt === null) {
+        throw new VerifierError('MFA_ALREADY_ENABLED', 'MFA is already enabled; disable it first.');
+      }
       const qrSvg = await QRCode.toString(uri, {
         type: 'svg',
         margin: 1,
@@ -216,27 +194,32 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
 
     async confirm(userId, code) {
       checkUserId(userId);
-      const typed = checkCode(code);
-      const decided = await commit(async (tx, events): Promise<ConfirmDecision> => {
+      const typed = checkCode(code).replace(/\s+/g, '');
+      const decided = await run(userId, ({ factor }): Decision<ConfirmDecision> => {
         const at = now();
-        const row = await readRow(tx, userId);
-        if (row?.status === 'active') return { refused: 'MFA_ALREADY_ENABLED' };
-        if (!row || (num(row.expires_at) ?? 0) <= at) return { refused: 'NOT_STARTED' };
-        const left = lockTimeLeft(num(row.locked_until), at);
-        if (left !== null) return { refused: 'LOCKED', retryAfter: left };
-        const checked = verifyCode(accountOf(row), typed.replace(/\s+/g, ''), { at, window: 1 });
+        if (factor?.status === 'active') return answer({ refused: 'MFA_ALREADY_ENABLED' });
+        if (!factor || (num(factor.expires_at) ?? 0) <= at)
+          return answer({ refused: 'NOT_STARTED' });
+        const left = lockTimeLeft(num(factor.locked_until), at);
+        if (left !== null) return answer({ refused: 'LOCKED', retryAfter: left });
+        const checked = verifyCode(accountOf(factor), typed, { at, window: 1 });
         if (!checked.ok) {
-          events.push('failed');
-          const lockedFor = await countWrong(tx, row, at);
-          if (lockedFor === null) return { refused: 'WRONG' };
-          events.push('locked');
-          return { refused: 'LOCKED', retryAfter: lockedFor };
+          const { write, lockedFor } = countWrong(factor, at);
+          return lockedFor === null
+            ? { result: { refused: 'WRONG' }, writes: [write], events: ['failed'] }
+            : {
+                result: { refused: 'LOCKED', retryAfter: lockedFor },
+                writes: [write],
+                events: ['failed', 'locked'],
+              };
         }
-        await tx.run(ACTIVATE, [userId, checked.step, at]);
-        const recoveryCodes = await issueRecoveryCodes(tx, userId);
-        events.push('enabled');
-        return { recoveryCodes };
-      }, userId);
+        const { codes, writes } = recoveryCodeWrites(userId);
+        return {
+          result: { recoveryCodes: codes },
+          writes: [{ text: ACTIVATE, values: [userId, checked.step, at] }, ...writes],
+          events: ['enabled'],
+        };
+      });
       if ('recoveryCodes' in decided) return { recoveryCodes: decided.recoveryCodes };
       switch (decided.refused) {
         case 'MFA_ALREADY_ENABLED':
@@ -256,44 +239,56 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     async verify(userId, code) {
       checkUserId(userId);
       const typed = checkCode(code);
-      const result = await commit(async (tx, events): Promise<VerifyResult | null> => {
-        const at = now();
-        const row = await readRow(tx, userId);
-        if (row?.status !== 'active') return null;
-        const left = lockTimeLeft(num(row.locked_until), at);
-        if (left !== null) return { ok: false, reason: 'locked', retryAfter: left };
-        const clean = typed.replace(/\s+/g, '');
-        const totp = /^\d{6}$/.test(clean);
-        let verdict: 'valid' | 'replayed' | 'wrong';
-        let step = num(row.last_step);
-        if (totp) {
-          const checked = totpVerdict(accountOf(row), clean, at, step);
-          verdict = checked.result;
-          if (checked.result === 'valid') step = checked.step;
-        } else {
-          verdict = await recoveryVerdict(tx, userId, typed, at);
-        }
-        if (verdict === 'valid') {
-          // The row is locked (or SQLite's whole database is), so this write is the replay
-          // guard: the next attempt of this user reads the step this one stored.
-          await tx.run(ACCEPTED, [userId, step]);
-          events.push(totp ? 'verified' : 'recovery_code_used');
-          return {
-            ok: true,
-            usedRecoveryCode: !totp,
-            recoveryCodesLeft: await codesLeft(tx, userId),
-          };
-        }
-        if (verdict === 'replayed') {
-          events.push('replayed');
-          return { ok: false, reason: 'replayed' };
-        }
-        events.push('failed');
-        const lockedFor = await countWrong(tx, row, at);
-        if (lockedFor === null) return { ok: false, reason: 'wrong' };
-        events.push('locked');
-        return { ok: false, reason: 'locked', retryAfter: lockedFor };
-      }, userId);
+      const clean = typed.replace(/\s+/g, '');
+      const totp = /^\d{6}$/.test(clean);
+      const hash = totp ? null : hashTypedRecoveryCode(userId, typed);
+      const result = await run(
+        userId,
+        ({ factor, recoveryUsedAt }): Decision<VerifyResult | null> => {
+          const at = now();
+          if (factor?.status !== 'active') return answer(null);
+          const left = lockTimeLeft(num(factor.locked_until), at);
+          if (left !== null) return answer({ ok: false, reason: 'locked', retryAfter: left });
+          const codesLeft = Number(factor.codes_left);
+          if (totp) {
+            const checked = totpVerdict(accountOf(factor), clean, at, num(factor.last_step));
+            if (checked.result === 'valid') {
+              // The row is locked (SQLite: the whole database), so this write is the replay
+              // guard: the user's next attempt reads the step this one stored.
+              return {
+                result: { ok: true, usedRecoveryCode: false, recoveryCodesLeft: codesLeft },
+                writes: [{ text: ACCEPTED, values: [userId, checked.step] }],
+                events: ['verified'],
+              };
+            }
+            if (checked.result === 'replayed') {
+              return answer({ ok: false, reason: 'replayed' }, ['replayed']);
+            }
+          } else if (hash !== null && recoveryUsedAt === null) {
+            return {
+              // The count was read before this code's use.
+              result: { ok: true, usedRecoveryCode: true, recoveryCodesLeft: codesLeft - 1 },
+              writes: [
+                { text: USE_RECOVERY_CODE, values: [userId, hash, at] },
+                { text: ACCEPTED, values: [userId, num(factor.last_step)] },
+              ],
+              events: ['recovery_code_used'],
+            };
+          } else if (recoveryUsedAt !== undefined) {
+            // A spent code: not a guess, so not counted.
+            return answer({ ok: false, reason: 'replayed' }, ['replayed']);
+          }
+          const { write, lockedFor } = countWrong(factor, at);
+          return lockedFor === null
+            ? { result: { ok: false, reason: 'wrong' }, writes: [write], events: ['failed'] }
+            : {
+                result: { ok: false, reason: 'locked', retryAfter: lockedFor },
+                writes: [write],
+                events: ['failed', 'locked'],
+              };
+        },
+        hash,
+      );
       if (result === null) {
         throw new VerifierError('MFA_NOT_ENABLED', 'MFA is not enabled for this user.');
       }
@@ -302,52 +297,40 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
 
     async regenerateRecoveryCodes(userId) {
       checkUserId(userId);
-      const codes = await commit(async (tx, events) => {
-        const row = await readRow(tx, userId);
-        if (row?.status !== 'active') return null;
-        events.push('recovery_codes_regenerated');
-        return issueRecoveryCodes(tx, userId);
-      }, userId);
+      const codes = await run(userId, ({ factor }): Decision<string[] | null> => {
+        if (factor?.status !== 'active') return answer(null);
+        const { codes, writes } = recoveryCodeWrites(userId);
+        return { result: codes, writes, events: ['recovery_codes_regenerated'] };
+      });
       if (!codes) throw new VerifierError('MFA_NOT_ENABLED', 'MFA is not enabled for this user.');
       return { recoveryCodes: codes };
     },
 
     async disable(userId) {
       checkUserId(userId);
-      return commit(async (tx, events) => {
-        const row = await readRow(tx, userId);
-        if (!row) return false;
-        await tx.run(DELETE_FACTOR, [userId]);
-        await tx.run(DELETE_RECOVERY_CODES, [userId]);
-        if (row.status !== 'active') return false;
-        events.push('disabled');
-        return true;
-      }, userId);
+      return run(userId, ({ factor }): Decision<boolean> => {
+        if (!factor) return answer(false);
+        const active = factor.status === 'active';
+        return {
+          result: active,
+          writes: [
+            { text: DELETE_FACTOR, values: [userId] },
+            { text: DELETE_RECOVERY_CODES, values: [userId] },
+          ],
+          events: active ? ['disabled'] : [],
+        };
+      });
     },
 
     async status(userId) {
       checkUserId(userId);
-      return read(async (tx) => {
-        const row = (await tx.rows<FactorRow>(FACTOR, [userId]))[0];
-        const at = now();
-        const live = row && (row.status === 'active' || (num(row.expires_at) ?? 0) > at);
-        if (!row || !live) {
-          return {
-            userId,
-            state: 'none',
-            enabledAt: null,
-            recoveryCodesLeft: 0,
-            lockedUntil: null,
-          };
-        }
-        return statusOf(
-          {
-            ...row,
-            codes_left: row.status === 'active' ? await codesLeft(tx, userId) : 0,
-          },
-          at,
-        );
-      });
+      open();
+      const [row] = await db.rows<FactorRow>(FACTOR_SNAPSHOT, [userId]);
+      const at = now();
+      if (!row || (row.status === 'pending' && (num(row.expires_at) ?? 0) <= at)) {
+        return { userId, state: 'none', enabledAt: null, recoveryCodesLeft: 0, lockedUntil: null };
+      }
+      return statusOf(row, at);
     },
 
     async list(query = {}) {
@@ -357,37 +340,32 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
       }
       const state =
         query.state === undefined ? null : query.state === 'enabled' ? 'active' : 'pending';
-      return read(async (tx) => {
-        const at = now();
-        const rows = await tx.rows<StatusRow>(FACTOR_PAGE, [
-          query.after ?? '',
-          limit + 1,
-          state,
-          at,
-        ]);
-        const items = rows.slice(0, limit).map((row) => statusOf(row, at));
-        return {
-          items,
-          nextCursor: rows.length > limit ? (items.at(-1)?.userId ?? null) : null,
-        };
-      });
+      open();
+      const at = now();
+      const rows = await db.rows<StatusRow>(FACTOR_PAGE, [query.after ?? '', limit + 1, state, at]);
+      const items = rows.slice(0, limit).map((row) => statusOf(row, at));
+      return { items, nextCursor: rows.length > limit ? (items.at(-1)?.userId ?? null) : null };
     },
 
     async rotateSecrets() {
       let resealed = 0;
       let after = '';
       for (;;) {
-        const page = await read((tx) =>
-          tx.rows<{ user_id: string; secret: string }>(FACTORS_AFTER, [after, ROTATION_BATCH]),
-        );
+        open();
+        const page = await db.rows<{ user_id: string; secret: string }>(FACTORS_AFTER, [
+          after,
+          ROTATION_BATCH,
+        ]);
         for (const row of page) {
           if (sealedKeyId(row.secret) === ring.current.id) continue;
           const box = sealSecret(ring, openRow(ring, row), context(row.user_id));
           // Only if unchanged meanwhile: a new set-up already sealed its secret with this key.
-          resealed += await commit(
-            (tx) => tx.run(RESEAL, [row.user_id, box, row.secret]),
-            row.user_id,
+          const done = await run(row.user_id, ({ factor }) =>
+            factor?.secret === row.secret
+              ? { result: 1, writes: [{ text: RESEAL, values: [row.user_id, box] }], events: [] }
+              : answer(0),
           );
+          resealed += done;
         }
         const last = page.at(-1);
         if (!last || page.length < ROTATION_BATCH) return resealed;
@@ -401,23 +379,6 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
       await db.close();
     },
   };
-}
-
-/** A recovery code's single use, told apart from a spent one (not a guess) and a wrong one. */
-async function recoveryVerdict(
-  tx: Tx,
-  userId: string,
-  typed: string,
-  at: number,
-): Promise<'valid' | 'replayed' | 'wrong'> {
-  const hash = hashTypedRecoveryCode(userId, typed);
-  if (!hash) return 'wrong';
-  if ((await tx.run(USE_RECOVERY_CODE, [userId, hash, at])) === 1) return 'valid';
-  const [row] = await tx.rows<{ used_at: number | string | null }>(RECOVERY_CODE_USED_AT, [
-    userId,
-    hash,
-  ]);
-  return row && row.used_at !== null ? 'replayed' : 'wrong';
 }
 
 function statusOf(row: StatusRow, at: number): FactorStatus {

@@ -82,4 +82,35 @@ describe('verifier on a SQLite file', () => {
       'mfa_verifier_recovery_codes',
     ]);
   });
+
+  it("never holds SQLite's lock across an await: the application's own writes to the file go on", async () => {
+    const path = join(dir, 'beside-the-app.db');
+    let now = Date.parse('2026-12-07T12:00:00Z');
+    const verifier = await createVerifier({
+      database: path,
+      encryptionKey: newKey(),
+      now: () => now,
+    });
+    const { uri } = await verifier.enrol('ada', { issuer: 'Acme', account: 'ada' });
+    const account = parseKeyUri(uri);
+    await verifier.confirm('ada', generateCode(account, now));
+    now += 30_000;
+    // The application's connection to the same file, failing at once (no busy wait) whenever
+    // another connection holds the write lock.
+    const app = new Database(path, { timeout: 0 });
+    app.exec('CREATE TABLE app_log (n INTEGER)');
+    const insert = app.prepare('INSERT INTO app_log (n) VALUES (?)');
+    const code = generateCode(account, now);
+    const appWrites = Array.from({ length: 50 }, async (_, n) => {
+      // Continuations that run between the verifier's statements, were it to await any.
+      for (let i = 0; i < n % 7; i++) await Promise.resolve();
+      insert.run(n);
+    });
+    const verifies = Array.from({ length: 50 }, () => verifier.verify('ada', code));
+    const [results] = await Promise.all([Promise.all(verifies), Promise.all(appWrites)]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(app.prepare('SELECT count(*) AS n FROM app_log').get()).toEqual({ n: 50 });
+    app.close();
+    await verifier.close();
+  });
 });

@@ -2,10 +2,9 @@ import type { SqlDatabase } from './sql-database.ts';
 
 /**
  * The verifier's tables, in the caller's database beside its own (every name starts with
- * `mfa_verifier_`). A version is applied once, in order, each in the transaction that records it;
- * instances starting together wait for one another (SQLite's write lock, a PostgreSQL advisory
- * lock).
+ * `mfa_verifier_`). A version is applied once, in order, in the transaction that records it.
  */
+
 // One text for both: SQLite reads BIGINT as an integer column; only SQLite has WITHOUT ROWID
 // (a user's row, and their codes, stored in their primary key's B-tree).
 const v1 = (dialect: 'sqlite' | 'postgres') => {
@@ -44,8 +43,13 @@ const MIGRATIONS: {
   { version: 1, name: 'factors and recovery codes', script: v1 },
 ];
 
-// Any constant both sides agree on: the advisory lock that orders concurrent migrations.
-const MIGRATION_LOCK = 0x6d66_6176;
+/** The table of applied versions, created by each database's `migrate` before it looks. */
+export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS mfa_verifier_migrations (
+  version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`;
+export const MIGRATION_APPLIED =
+  'SELECT 1 AS applied FROM mfa_verifier_migrations WHERE version = $1';
+export const RECORD_MIGRATION =
+  'INSERT INTO mfa_verifier_migrations (version, name, applied_at) VALUES ($1, $2, $3)';
 
 /**
  * Applies the verifier's migrations the database has not seen.
@@ -54,26 +58,9 @@ const MIGRATION_LOCK = 0x6d66_6176;
  * @example await migrateVerifier(db);
  */
 export async function migrateVerifier(db: SqlDatabase): Promise<number[]> {
-  return db.transaction(async (tx) => {
-    if (db.dialect === 'postgres')
-      await tx.rows('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await tx.exec(`CREATE TABLE IF NOT EXISTS mfa_verifier_migrations (
-      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-    const seen = new Set(
-      (await tx.rows<{ version: number }>('SELECT version FROM mfa_verifier_migrations', [])).map(
-        (row) => Number(row.version),
-      ),
-    );
-    const applied: number[] = [];
-    for (const migration of MIGRATIONS) {
-      if (seen.has(migration.version)) continue;
-      await tx.exec(migration.script(db.dialect));
-      await tx.run(
-        'INSERT INTO mfa_verifier_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
-        [migration.version, migration.name, Date.now()],
-      );
-      applied.push(migration.version);
-    }
-    return applied;
-  });
+  const applied: number[] = [];
+  for (const { version, name, script } of MIGRATIONS) {
+    if (await db.migrate(version, name, script(db.dialect))) applied.push(version);
+  }
+  return applied;
 }

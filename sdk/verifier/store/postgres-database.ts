@@ -1,5 +1,8 @@
+import type { Decision, FactorRow, Flow } from './flow.ts';
+import { MIGRATION_APPLIED, MIGRATIONS_TABLE, RECORD_MIGRATION } from './migrations.ts';
 import { missingDriver } from './missing-driver.ts';
-import type { SqlDatabase, Tx } from './sql-database.ts';
+import type { SqlDatabase } from './sql-database.ts';
+import { FACTOR_SNAPSHOT, RECOVERY_CODE_USED_AT } from './statements.ts';
 
 /**
  * What the verifier uses of a node-postgres pool, by shape: any `pg.Pool` of the caller's fits,
@@ -19,6 +22,8 @@ export interface PgPoolClient {
 // Serialization failures and deadlocks roll the whole transaction back: it is safe to run again.
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 5;
+// Any constant: the advisory lock that orders the migrations of instances starting together.
+const MIGRATION_LOCK = 0x6d66_6176;
 
 /**
  * The verifier on PostgreSQL: a pool made from `url`, or the caller's own `pool` (left open by
@@ -52,21 +57,14 @@ export async function openPostgres(
     owned = true;
   }
 
-  const once = async <T>(fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> => {
+  /** Runs `fn` in one durable transaction on one connection of the pool. */
+  const once = async <T>(fn: (client: PgPoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
-    const tx: Tx = {
-      rows: async <R>(text: string, values: unknown[]) =>
-        (await client.query(text, values)).rows as R[],
-      run: async (text, values) => (await client.query(text, values)).rowCount ?? 0,
-      exec: async (script) => {
-        await client.query(script);
-      },
-    };
     let broken = false;
     try {
       // One round trip: a query without parameters may hold several statements.
-      await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN; SET LOCAL synchronous_commit = on');
-      const result = await fn(tx);
+      await client.query('BEGIN; SET LOCAL synchronous_commit = on');
+      const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -78,21 +76,56 @@ export async function openPostgres(
       client.release(broken ? true : undefined);
     }
   };
+  const transaction = async <T>(fn: (client: PgPoolClient) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(fn);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+        // Jittered, so the contenders do not collide again in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  };
+  const one = async <R>(client: PgPoolClient, text: string, values: unknown[]) =>
+    (await client.query(text, values)).rows[0] as R | undefined;
 
   return {
     dialect: 'postgres',
-    async transaction(fn, { readOnly = false } = {}) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await once(fn, readOnly);
-        } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
-          // Jittered, so the contenders do not collide again in lockstep.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-        }
+    run: <T>(flow: Flow<T>) =>
+      transaction(async (client): Promise<Decision<T>> => {
+        const factor = await one<FactorRow>(client, `${FACTOR_SNAPSHOT} FOR UPDATE`, [flow.userId]);
+        const recovery =
+          flow.recoveryHash === null
+            ? undefined
+            : await one<{ used_at: string | null }>(client, RECOVERY_CODE_USED_AT, [
+                flow.userId,
+                flow.recoveryHash,
+              ]);
+        let recoveryUsedAt: number | null | undefined;
+        if (recovery) recoveryUsedAt = recovery.used_at === null ? null : Number(recovery.used_at);
+        const decision = flow.decide({ factor, recoveryUsedAt });
+        for (const write of decision.writes) await client.query(write.text, write.values);
+        return decision;
+      }),
+    async rows<R>(text: string, values: unknown[]) {
+      const client = await pool.connect();
+      try {
+        return (await client.query(text, values)).rows as R[];
+      } finally {
+        client.release();
       }
     },
+    migrate: (version, name, script) =>
+      transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        await client.query(MIGRATIONS_TABLE);
+        if (await one(client, MIGRATION_APPLIED, [version])) return false;
+        await client.query(script);
+        await client.query(RECORD_MIGRATION, [version, name, Date.now()]);
+        return true;
+      }),
     async close() {
       if (owned) await pool.end();
     },

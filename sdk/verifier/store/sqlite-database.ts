@@ -1,15 +1,19 @@
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Decision, FactorRow, Flow } from './flow.ts';
+import { MIGRATION_APPLIED, MIGRATIONS_TABLE, RECORD_MIGRATION } from './migrations.ts';
 import { missingDriver } from './missing-driver.ts';
-import type { SqlDatabase, Tx } from './sql-database.ts';
+import type { SqlDatabase } from './sql-database.ts';
+import { FACTOR_SNAPSHOT, RECOVERY_CODE_USED_AT } from './statements.ts';
 
 const queues = new Map<string | symbol, Promise<unknown>>();
 
 /**
  * The verifier's SQLite connection: WAL with `synchronous = FULL`, so every commit is on disk
- * before it resolves, and `BEGIN IMMEDIATE` transactions, one at a time in this process (a queue
- * per file, shared by every verifier this process opens on it) and across processes (SQLite's
- * write lock, waited for up to `busy_timeout`).
+ * before it resolves. A flow runs as one synchronous `BEGIN IMMEDIATE` transaction, so it holds
+ * SQLite's write lock only while it runs, never across an `await`: another connection of this
+ * process (the application's own, on the same file) never waits on a lock this event loop holds.
+ * Other processes wait for the lock up to `busy_timeout`.
  *
  * @example const db = await openSqlite('/var/lib/app/mfa.db');
  */
@@ -34,42 +38,47 @@ export async function openSqlite(path: string): Promise<SqlDatabase> {
   // SQLite reads `$1` as a parameter named "1", which better-sqlite3 binds from the key `1`.
   const bind = (values: unknown[]) =>
     values.length === 0 ? [] : [Object.fromEntries(values.map((v, i) => [i + 1, v]))];
-  const tx: Tx = {
-    rows: async <R>(text: string, values: unknown[]) => {
-      const statement = prepare(text);
-      if (statement.reader) return statement.all(...bind(values)) as R[];
-      statement.run(...bind(values));
-      return [];
-    },
-    run: async (text, values) => prepare(text).run(...bind(values)).changes,
-    exec: async (script) => {
-      db.exec(script);
-    },
-  };
+
+  // Verifiers of this process on one file take turns (a queue per file), so one's flow never
+  // starts while another's statement of the same file is mid-way.
   const file = path === ':memory:' || path === '' ? Symbol(path) : resolve(path);
+  const queued = <T>(work: () => T): Promise<T> => {
+    const run = (queues.get(file) ?? Promise.resolve()).then(work);
+    queues.set(
+      file,
+      run.catch(() => undefined),
+    );
+    return run;
+  };
+
+  const runFlow = db.transaction((flow: Flow<unknown>): Decision<unknown> => {
+    const factor = prepare(FACTOR_SNAPSHOT).get(...bind([flow.userId])) as FactorRow | undefined;
+    const recovery =
+      flow.recoveryHash === null
+        ? undefined
+        : (prepare(RECOVERY_CODE_USED_AT).get(...bind([flow.userId, flow.recoveryHash])) as
+            | { used_at: number | null }
+            | undefined);
+    const decision = flow.decide({ factor, recoveryUsedAt: recovery?.used_at });
+    for (const write of decision.writes) prepare(write.text).run(...bind(write.values));
+    return decision;
+  });
+
+  const migrate = db.transaction((version: number, name: string, script: string): boolean => {
+    db.exec(MIGRATIONS_TABLE);
+    if (prepare(MIGRATION_APPLIED).get(...bind([version]))) return false;
+    db.exec(script);
+    prepare(RECORD_MIGRATION).run(...bind([version, name, Date.now()]));
+    return true;
+  });
+
   return {
     dialect: 'sqlite',
-    transaction<T>(fn: (tx: Tx) => Promise<T>, { readOnly = false } = {}): Promise<T> {
-      // A flow awaits between its statements. Were a second connection of this process to
-      // BEGIN meanwhile, better-sqlite3 would wait for SQLite's lock synchronously, blocking the
-      // very event loop the first one needs to commit: so one queue per file orders them.
-      const run = (queues.get(file) ?? Promise.resolve()).then(async () => {
-        db.exec(readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
-        try {
-          const result = await fn(tx);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      });
-      queues.set(
-        file,
-        run.catch(() => undefined),
-      );
-      return run;
-    },
+    // better-sqlite3's transaction wrapper is not generic: the flow's own type comes back out.
+    run: <T>(flow: Flow<T>) => queued(() => runFlow.immediate(flow) as Decision<T>),
+    rows: <R>(text: string, values: unknown[]) =>
+      queued(() => prepare(text).all(...bind(values)) as R[]),
+    migrate: (version, name, script) => queued(() => migrate.immediate(version, name, script)),
     async close() {
       await queues.get(file);
       db.close();

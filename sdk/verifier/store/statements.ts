@@ -3,19 +3,18 @@
  * `ON CONFLICT`, `RETURNING`: both have them). Times are epoch milliseconds.
  */
 
-const FACTOR_COLUMNS = `user_id, status, secret, issuer, account, last_step, created_at,
-  expires_at, enabled_at, failures, locks, locked_until`;
-
-/** The user's factor row. */
-export const FACTOR = `SELECT ${FACTOR_COLUMNS} FROM mfa_verifier_factors WHERE user_id = $1`;
-
 /**
- * The user's factor row, locked until the transaction ends, so attempts of one user are decided
- * one after another on every instance, each on what the previous one committed. (SQLite's
- * `BEGIN IMMEDIATE` already holds the whole database.)
+ * The user's factor row with their unused recovery codes counted: what every flow decides on.
+ * PostgreSQL's flows add `FOR UPDATE` (the row stays locked until the transaction ends, so the
+ * user's attempts are decided one after another on every instance, each on what the previous one
+ * committed); SQLite's run inside `BEGIN IMMEDIATE`, which already holds the whole database.
  */
-export const lockedFactor = (dialect: 'sqlite' | 'postgres') =>
-  dialect === 'postgres' ? `${FACTOR} FOR UPDATE` : FACTOR;
+export const FACTOR_SNAPSHOT = `
+  SELECT f.user_id, f.status, f.secret, f.issuer, f.account, f.last_step, f.created_at,
+    f.expires_at, f.enabled_at, f.failures, f.locks, f.locked_until,
+    (SELECT count(*) FROM mfa_verifier_recovery_codes r
+      WHERE r.user_id = f.user_id AND r.used_at IS NULL) AS codes_left
+  FROM mfa_verifier_factors f WHERE f.user_id = $1`;
 
 /**
  * A new pending factor, or a new secret for the pending one (its failure counter stays: a new
@@ -43,8 +42,7 @@ export const COUNTED = `
   UPDATE mfa_verifier_factors SET failures = $2, locks = $3, locked_until = $4 WHERE user_id = $1`;
 
 export const DELETE_FACTOR = 'DELETE FROM mfa_verifier_factors WHERE user_id = $1';
-export const RESEAL =
-  'UPDATE mfa_verifier_factors SET secret = $2 WHERE user_id = $1 AND secret = $3';
+export const RESEAL = 'UPDATE mfa_verifier_factors SET secret = $2 WHERE user_id = $1';
 export const FACTORS_AFTER = `
   SELECT user_id, secret FROM mfa_verifier_factors WHERE user_id > $1 ORDER BY user_id LIMIT $2`;
 
@@ -58,8 +56,6 @@ export const USE_RECOVERY_CODE = `
 /** Whether a recovery code exists and was used: a spent code is told apart from a wrong one. */
 export const RECOVERY_CODE_USED_AT =
   'SELECT used_at FROM mfa_verifier_recovery_codes WHERE user_id = $1 AND code_hash = $2';
-export const RECOVERY_CODES_LEFT = `
-  SELECT count(*) AS n FROM mfa_verifier_recovery_codes WHERE user_id = $1 AND used_at IS NULL`;
 
 const STATUS_COLUMNS = `f.user_id, f.status, f.enabled_at, f.expires_at, f.locked_until,
   (SELECT count(*) FROM mfa_verifier_recovery_codes r
