@@ -19,7 +19,7 @@ import {
   session,
   userById,
 } from './accounts.js';
-import { openVerifier } from './open-verifier.js';
+import { openVerifier, STATUS_OF } from './open-verifier.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const { verifier, where } = await openVerifier();
@@ -95,20 +95,6 @@ app.post('/mfa/confirm', async (c) => {
     return c.json({ error: { code: 'INVALID_REQUEST', message: 'Send { "code": "…" }.' } }, 400);
   }
   return c.json(await verifier.confirm(userId, body.code));
-});
-
-/** The HTTP status of each error the verifier can throw at these routes. */
-const STATUS_OF = /** @type {const} */ ({
-  INVALID_ARGUMENT: 400,
-  INVALID_CODE: 401,
-  MFA_LOCKED: 429,
-  MFA_ALREADY_ENABLED: 409,
-  MFA_NOT_ENABLED: 409,
-  ENROLMENT_NOT_STARTED: 409,
-  VERIFIER_CLOSED: 503,
-  // The operator's to fix (a key not configured, a driver not installed), not the user's.
-  SECRET_UNREADABLE: 500,
-  DRIVER_MISSING: 500,
 });
 
 app.onError((error, c) => {

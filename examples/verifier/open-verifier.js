@@ -7,6 +7,21 @@ import { createVerifier, VerifierError } from 'mfa-companion/verifier';
 
 const NEW_KEY = `node -e "console.log(crypto.randomBytes(32).toString('base64'))"`;
 
+/** The HTTP status of each error the verifier can throw at the examples' routes. */
+export const STATUS_OF =
+  /** @type {Record<import('mfa-companion/verifier').VerifierErrorCode, 400 | 401 | 409 | 429 | 500 | 503>} */ ({
+    INVALID_ARGUMENT: 400,
+    INVALID_CODE: 401,
+    MFA_LOCKED: 429,
+    MFA_ALREADY_ENABLED: 409,
+    MFA_NOT_ENABLED: 409,
+    ENROLMENT_NOT_STARTED: 409,
+    VERIFIER_CLOSED: 503,
+    // The operator's to fix (a key not configured, a driver not installed), not the user's.
+    SECRET_UNREADABLE: 500,
+    DRIVER_MISSING: 500,
+  });
+
 /** @param {string} message @returns {never} */
 function stop(message) {
   console.error(`verifier example: ${message}`);

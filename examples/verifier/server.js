@@ -26,7 +26,7 @@ import {
   session,
   userById,
 } from './accounts.js';
-import { openVerifier } from './open-verifier.js';
+import { openVerifier, STATUS_OF } from './open-verifier.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const { verifier, where } = await openVerifier();
@@ -46,21 +46,6 @@ const refuse = (status, code, message, headers) =>
 /** @param {string} name @param {string} value @param {number} [maxAge] */
 const cookie = (name, value, maxAge) =>
   `${name}=${value}; ${COOKIE_ATTRIBUTES}${maxAge === undefined ? '' : `; Max-Age=${maxAge}`}`;
-
-/** The HTTP status of each error the verifier can throw at these routes. */
-const STATUS_OF =
-  /** @type {Record<import('mfa-companion/verifier').VerifierErrorCode, number>} */ ({
-    INVALID_ARGUMENT: 400,
-    INVALID_CODE: 401,
-    MFA_LOCKED: 429,
-    MFA_ALREADY_ENABLED: 409,
-    MFA_NOT_ENABLED: 409,
-    ENROLMENT_NOT_STARTED: 409,
-    VERIFIER_CLOSED: 503,
-    // The operator's to fix (a key not configured, a driver not installed), not the user's.
-    SECRET_UNREADABLE: 500,
-    DRIVER_MISSING: 500,
-  });
 
 /**
  * @typedef {{ body: Record<string, unknown>, cookies: Map<string, string> }} Request
