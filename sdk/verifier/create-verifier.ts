@@ -338,6 +338,9 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
         throw new VerifierError('INVALID_ARGUMENT', 'limit must be an integer from 1 to 500.');
       }
+      if (query.after !== undefined && typeof query.after !== 'string') {
+        throw new VerifierError('INVALID_ARGUMENT', 'after must be the nextCursor of a page.');
+      }
       const state =
         query.state === undefined ? null : query.state === 'enabled' ? 'active' : 'pending';
       open();

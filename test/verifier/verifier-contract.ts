@@ -180,6 +180,9 @@ export function runVerifierContract(
           'INVALID_ARGUMENT',
         );
         expect((await rejection(h.verifier.list({ limit: 0 }))).code).toBe('INVALID_ARGUMENT');
+        expect((await rejection(h.verifier.list({ after: 7 as unknown as string }))).code).toBe(
+          'INVALID_ARGUMENT',
+        );
       });
     });
 
