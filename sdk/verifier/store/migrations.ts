@@ -41,6 +41,13 @@ const MIGRATIONS: {
 }[] = [
   // One row per user: the factor and its failure counter, so one row lock orders every attempt.
   { version: 1, name: 'factors and recovery codes', script: v1 },
+  // Housekeeping finds expired set-ups without reading the active factors.
+  {
+    version: 2,
+    name: 'pending expiry index',
+    script: () => `CREATE INDEX mfa_verifier_factors_pending_expiry
+      ON mfa_verifier_factors (expires_at) WHERE status = 'pending'`,
+  },
 ];
 
 /** The table of applied versions, created by each database's `migrate` before it looks. */
@@ -51,6 +58,10 @@ export const MIGRATION_APPLIED =
 export const RECORD_MIGRATION =
   'INSERT INTO mfa_verifier_migrations (version, name, applied_at) VALUES ($1, $2, $3)';
 
+/** The verifier's migrations in order, as their scripts read in `dialect`. */
+export const verifierMigrations = (dialect: 'sqlite' | 'postgres') =>
+  MIGRATIONS.map(({ version, name, script }) => ({ version, name, script: script(dialect) }));
+
 /**
  * Applies the verifier's migrations the database has not seen.
  *
@@ -59,8 +70,8 @@ export const RECORD_MIGRATION =
  */
 export async function migrateVerifier(db: SqlDatabase): Promise<number[]> {
   const applied: number[] = [];
-  for (const { version, name, script } of MIGRATIONS) {
-    if (await db.migrate(version, name, script(db.dialect))) applied.push(version);
+  for (const { version, name, script } of verifierMigrations(db.dialect)) {
+    if (await db.migrate(version, name, script)) applied.push(version);
   }
   return applied;
 }

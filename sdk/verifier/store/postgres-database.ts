@@ -19,6 +19,34 @@ export interface PgPoolClient {
   release(destroy?: boolean | Error): void;
 }
 
+/**
+ * Locks the user's row (`FOR UPDATE`), reads it and the typed recovery code's, decides and
+ * writes: inside the caller's transaction on `client`, the verifier's own or an application's
+ * that adds its own writes to the same commit (the BMS server's store).
+ *
+ * @example await client.query('BEGIN'); const d = await decideOnPostgres(client, flow); …
+ */
+export async function decideOnPostgres<T>(
+  client: Pick<PgPoolClient, 'query'>,
+  flow: Flow<T>,
+): Promise<Decision<T>> {
+  const first = async <R>(text: string, values: unknown[]) =>
+    (await client.query(text, values)).rows[0] as R | undefined;
+  const factor = await first<FactorRow>(`${FACTOR_SNAPSHOT} FOR UPDATE`, [flow.userId]);
+  const recovery =
+    flow.recoveryHash === null
+      ? undefined
+      : await first<{ used_at: string | number | null }>(RECOVERY_CODE_USED_AT, [
+          flow.userId,
+          flow.recoveryHash,
+        ]);
+  let recoveryUsedAt: number | null | undefined;
+  if (recovery) recoveryUsedAt = recovery.used_at === null ? null : Number(recovery.used_at);
+  const decision = flow.decide({ factor, recoveryUsedAt });
+  for (const write of decision.writes) await client.query(write.text, write.values);
+  return decision;
+}
+
 // Serialization failures and deadlocks roll the whole transaction back: it is safe to run again.
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 5;
@@ -93,22 +121,7 @@ export async function openPostgres(
 
   return {
     dialect: 'postgres',
-    run: <T>(flow: Flow<T>) =>
-      transaction(async (client): Promise<Decision<T>> => {
-        const factor = await one<FactorRow>(client, `${FACTOR_SNAPSHOT} FOR UPDATE`, [flow.userId]);
-        const recovery =
-          flow.recoveryHash === null
-            ? undefined
-            : await one<{ used_at: string | null }>(client, RECOVERY_CODE_USED_AT, [
-                flow.userId,
-                flow.recoveryHash,
-              ]);
-        let recoveryUsedAt: number | null | undefined;
-        if (recovery) recoveryUsedAt = recovery.used_at === null ? null : Number(recovery.used_at);
-        const decision = flow.decide({ factor, recoveryUsedAt });
-        for (const write of decision.writes) await client.query(write.text, write.values);
-        return decision;
-      }),
+    run: <T>(flow: Flow<T>) => transaction((client) => decideOnPostgres(client, flow)),
     async rows<R>(text: string, values: unknown[]) {
       const client = await pool.connect();
       try {

@@ -41,6 +41,12 @@ export const ACCEPTED = `
 export const COUNTED = `
   UPDATE mfa_verifier_factors SET failures = $2, locks = $3, locked_until = $4 WHERE user_id = $1`;
 
+/** A new secret for the active factor, with its first step; the lockout's count restarts. */
+export const REPLACE_SECRET = `
+  UPDATE mfa_verifier_factors SET secret = $2, last_step = $3, enabled_at = $4, failures = 0,
+    locks = 0
+  WHERE user_id = $1 AND status = 'active'`;
+
 export const DELETE_FACTOR = 'DELETE FROM mfa_verifier_factors WHERE user_id = $1';
 export const RESEAL = 'UPDATE mfa_verifier_factors SET secret = $2 WHERE user_id = $1';
 export const FACTORS_AFTER = `
@@ -70,3 +76,16 @@ export const FACTOR_PAGE = `
   WHERE f.user_id > $1 AND (CAST($3 AS TEXT) IS NULL OR f.status = CAST($3 AS TEXT))
     AND (f.status = 'active' OR f.expires_at > $4)
   ORDER BY f.user_id LIMIT $2`;
+
+/**
+ * Housekeeping: at most `$2` set-ups that expired before `$1` (now) and hold no running lock
+ * (the row carries the count of wrong codes, which a new set-up does not forgive), by the
+ * pending-expiry index. The outer query repeats the condition: a set-up restarted meanwhile stays.
+ */
+export const PRUNE_EXPIRED_ENROLMENTS = `
+  DELETE FROM mfa_verifier_factors
+  WHERE status = 'pending' AND expires_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
+    AND user_id IN (
+      SELECT user_id FROM mfa_verifier_factors
+      WHERE status = 'pending' AND expires_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
+      ORDER BY expires_at LIMIT $2)`;
