@@ -21,6 +21,7 @@ import { apiRoutes } from './routes/api.ts';
 import { API_BASE } from './routes/guards.ts';
 import type { Clock, Deps } from './services/deps.ts';
 import { systemClock } from './services/deps.ts';
+import { secondFactorFlows } from './services/second-factor.ts';
 import { SAML_RESPONSE_MAX_BYTES } from './sso/saml-validate.ts';
 import { SAML_PATHS } from './sso/sp-urls.ts';
 import type { Store } from './store/contract.ts';
@@ -138,12 +139,16 @@ export type App = ReturnType<typeof createApp>;
 
 function depsOf(options: AppOptions): Deps {
   const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? cryptoRandom;
+  const keyring = options.keyring ?? loadKeyring(config);
   return {
     store: options.store,
     config,
-    clock: options.clock ?? systemClock,
-    random: options.random ?? cryptoRandom,
-    keyring: options.keyring ?? loadKeyring(config),
+    clock,
+    random,
+    keyring,
+    mfa: secondFactorFlows(config, clock, random, keyring),
     hasher: options.hasher ?? createPasswordHasher(config.argon2),
     logger: options.logger ?? silentLogger,
   };

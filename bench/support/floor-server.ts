@@ -13,7 +13,9 @@
  *
  * Requests are the bare server's (`{ challengeId, code }`) with `.<n>` appended to the challenge
  * id: `n` numbers the factor row, so a run longer than the seeded users still updates a fresh row
- * per verification (inserted on first use, in the same order the real server's rows are updated).
+ * per verification (inserted on first use). Rows are laid out as the verifier's
+ * `mfa_verifier_factors`, whose rows the real server updates: keyed by the number as text, in the
+ * primary key's B-tree (WITHOUT ROWID), so consecutive numbers land where consecutive user ids do.
  *
  * Usage: node --import tsx bench/support/floor-server.ts <port> <secrets.json> <database path>
  */
@@ -37,13 +39,15 @@ db.pragma('synchronous = NORMAL');
 db.pragma('cache_size = -2000');
 db.pragma('mmap_size = 1073741824');
 db.exec(`
-  CREATE TABLE factors (id INTEGER PRIMARY KEY, last_step INTEGER NOT NULL);
+  CREATE TABLE mfa_verifier_factors (user_id TEXT PRIMARY KEY, last_step INTEGER NOT NULL)
+    WITHOUT ROWID;
   CREATE TABLE audit_events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,
     action TEXT NOT NULL, target TEXT, ip TEXT);
 `);
 const advance = db.prepare(
-  `INSERT INTO factors (id, last_step) VALUES (?, ?)
-   ON CONFLICT (id) DO UPDATE SET last_step = excluded.last_step WHERE last_step < excluded.last_step`,
+  `INSERT INTO mfa_verifier_factors (user_id, last_step) VALUES (?, ?)
+   ON CONFLICT (user_id) DO UPDATE SET last_step = excluded.last_step
+   WHERE last_step < excluded.last_step`,
 );
 const audit = db.prepare(
   'INSERT INTO audit_events (at, actor, action, target, ip) VALUES (?, ?, ?, ?, ?)',
@@ -69,7 +73,7 @@ const account = (secret: string): OtpAccount => ({
 });
 
 /** Replay guard and audit row in one atomic write; true once durable, false for a replay. */
-async function accept(row: number, step: number, ip: string): Promise<boolean> {
+async function accept(row: string, step: number, ip: string): Promise<boolean> {
   const fresh = await write(
     () => {
       if (advance.run(row, step).changes !== 1) return false;
@@ -94,7 +98,7 @@ createServer((req, res) => {
     const secret = dot > 0 ? secrets.get(challengeId!.slice(0, dot)) : undefined;
     const checked = secret && code ? verifyCode(account(secret), code, { window: 1 }) : null;
     const decided = checked?.ok
-      ? accept(Number(challengeId!.slice(dot + 1)), checked.step, req.socket.remoteAddress ?? '')
+      ? accept(challengeId!.slice(dot + 1), checked.step, req.socket.remoteAddress ?? '')
       : Promise.resolve(false);
     decided.then(
       (ok) => {

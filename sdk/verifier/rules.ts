@@ -1,6 +1,7 @@
 /**
  * The second factor's rules as pure functions, one text for every path that applies them: the
- * verifier library and the BMS server's code step alike.
+ * factor's flows (`factor-flows.ts`), which the verifier library and the BMS server both run.
+ * `refusal` also answers the server's password counters.
  */
 import { type OtpAccount, verifyCode } from '../otp/index.ts';
 

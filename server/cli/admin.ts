@@ -10,12 +10,15 @@
  *
  * Passwords are read from stdin when piped (`--password-stdin`), otherwise generated and printed once.
  */
+
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { disableFlow } from '../../sdk/verifier/factor-flows.ts';
 import { ConfigError, readConfig } from '../config/config.ts';
 import { createPasswordHasher } from '../crypto/passwords.ts';
 import type { Store } from '../store/contract.ts';
 import { openStore } from '../store/open-store.ts';
+import { endSessionsWrites, SET_MUST_SETUP_MFA } from '../store/statements.ts';
 
 const usage = `usage: npm run admin -- <command>
   create-user  <username> --name "Full Name" [--kind employee|contact] [--role admin|user] [--saml] [--password-stdin]
@@ -91,8 +94,10 @@ async function run(store: Store, argv: string[]): Promise<string> {
     case 'reset-mfa': {
       const user = await store.getUserByUsername(needUser());
       if (!user) throw new UsageError(`no user ${username}`);
-      await store.removeFactor(user.id, { mustSetupMfa: true });
-      await store.endUserSessions(user.id, undefined, 'mfa_changed');
+      await store.runFactorFlow(disableFlow(String(user.id)), () => [
+        { text: SET_MUST_SETUP_MFA, values: [user.id] },
+        ...endSessionsWrites(user.id, undefined, 'mfa_changed'),
+      ]);
       await store.appendAudit([
         { at: Date.now(), actor: 'cli', action: 'mfa.reset', target: user.username, ip: 'local' },
       ]);

@@ -7,8 +7,10 @@ import type {
   UserFilters,
   UserRecord,
 } from '../store/contract.ts';
+import { endSessionsWrites, SET_MUST_SETUP_MFA } from '../store/statements.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
+import { factorUserId } from './second-factor.ts';
 
 /**
  * Saves the company policy. Turning "require MFA for non-SSO users" on ends the sessions of the
@@ -75,9 +77,11 @@ export async function resetUserMfa(
 ): Promise<void> {
   const target = await deps.store.getUserById(targetId);
   if (!target) throw new AppError(ErrorCode.USER_NOT_FOUND, 'No such user.');
-  // An SSO-only user has no password sign-in that could ask for the set-up: MFA is just removed.
-  await deps.store.removeFactor(target.id, { mustSetupMfa: target.passwordHash !== null });
-  await deps.store.endUserSessions(target.id, currentSessionId, 'mfa_changed');
+  await deps.store.runFactorFlow(deps.mfa.disable(factorUserId(target)), () => [
+    // An SSO-only user has no password sign-in that could ask for the set-up: MFA is just removed.
+    ...(target.passwordHash !== null ? [{ text: SET_MUST_SETUP_MFA, values: [target.id] }] : []),
+    ...endSessionsWrites(target.id, currentSessionId, 'mfa_changed'),
+  ]);
   await audit(deps, actor, AuditAction.MFA_RESET, target.username);
 }
 
@@ -110,6 +114,7 @@ export async function batchDisableMfa(
   // a thousand users' writes (and, on PostgreSQL, their row locks).
   for (let i = 0; i < ids.length; i += BATCH_DISABLE_CHUNK) {
     const chunk = await deps.store.disableFactorsForUsers(ids.slice(i, i + BATCH_DISABLE_CHUNK), {
+      disable: (userId) => deps.mfa.disable(userId),
       markPasswordUsersForSetup: policy.requireMfaForNonSsoUsers,
       exceptSessionId: currentSessionId,
     });

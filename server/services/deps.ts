@@ -1,3 +1,4 @@
+import type { FactorFlows } from '../../sdk/verifier/factor-flows.ts';
 import type { Keyring } from '../../sdk/verifier/secret-box.ts';
 import type { Config } from '../config/config.ts';
 import type { PasswordHasher } from '../crypto/passwords.ts';
@@ -20,6 +21,8 @@ export interface Deps {
   clock: Clock;
   random: Random;
   keyring: Keyring;
+  /** The verifier library's flows of the second factor, with this server's limits and keys. */
+  mfa: FactorFlows;
   hasher: PasswordHasher;
   logger: Logger;
 }

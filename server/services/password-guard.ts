@@ -3,7 +3,17 @@ import { ErrorCode } from '../../sdk/client/error-codes.ts';
 import { sha256 } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { Deps } from './deps.ts';
-import { busy } from './second-factor.ts';
+
+/**
+ * 429 `RATE_LIMITED` for an attempt refused while others for the same name are still in flight:
+ * no lock is set, so it must not say locked.
+ */
+const busy = (retryAfterMs: number) =>
+  new AppError(
+    ErrorCode.RATE_LIMITED,
+    'Other attempts are still being checked: try again.',
+    retryAfterMs,
+  );
 
 /**
  * How long a name's counter outlives its last attempt: failures older than a day of quiet are

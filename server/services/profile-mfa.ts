@@ -1,15 +1,17 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { newRecoveryCodes } from '../../sdk/verifier/recovery-hash.ts';
-import { filling } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { UserRecord } from '../store/contract.ts';
+import { endSessionsWrites } from '../store/statements.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
-import { verifySecondFactor } from './second-factor.ts';
+import { factorUserId, verifySecondFactor } from './second-factor.ts';
+
+const notEnabled = () =>
+  new AppError(ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
 
 /**
  * Replaces the user's recovery codes after checking a current code; the user's other sessions end
- * (a change of authentication type).
+ * (a change of authentication type) in the same commit as the new codes.
  *
  * @returns the new codes, to show once
  */
@@ -21,20 +23,19 @@ export async function regenerateRecoveryCodes(
   currentSessionId: string,
 ): Promise<string[]> {
   await verifySecondFactor(deps, user, code, actor);
-  const { codes, hashes } = newRecoveryCodes(
-    user.id,
-    deps.config.limits.recoveryCodeCount,
-    filling(deps.random),
+  const { result: codes } = await deps.store.runFactorFlow(
+    deps.mfa.regenerateRecoveryCodes(factorUserId(user)),
+    (made) => (made ? endSessionsWrites(user.id, currentSessionId, 'mfa_changed') : []),
   );
-  await deps.store.replaceRecoveryCodes(user.id, hashes);
-  await deps.store.endUserSessions(user.id, currentSessionId, 'mfa_changed');
+  // Disabled (by an admin, another session) between the check and now.
+  if (!codes) throw notEnabled();
   await audit(deps, actor, AuditAction.RECOVERY_CODES_REGENERATED, user.username);
   return codes;
 }
 
 /**
  * Disables the user's MFA after checking a current code, unless the policy requires MFA for this
- * (password) user; the user's other sessions end.
+ * (password) user; the user's other sessions end in the same commit.
  */
 export async function disableOwnMfa(
   deps: Deps,
@@ -51,7 +52,8 @@ export async function disableOwnMfa(
     );
   }
   await verifySecondFactor(deps, user, code, actor);
-  await deps.store.removeFactor(user.id, { mustSetupMfa: false });
-  await deps.store.endUserSessions(user.id, currentSessionId, 'mfa_changed');
+  await deps.store.runFactorFlow(deps.mfa.disable(factorUserId(user)), () =>
+    endSessionsWrites(user.id, currentSessionId, 'mfa_changed'),
+  );
   await audit(deps, actor, AuditAction.MFA_DISABLED, user.username);
 }

@@ -1,15 +1,16 @@
 import QRCode from 'qrcode';
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import { formatKeyUri, generateSecret, verifyCode } from '../../sdk/otp/index.ts';
+import { generateSecret } from '../../sdk/otp/index.ts';
 import { openSecret, sealSecret } from '../../sdk/verifier/secret-box.ts';
 import { filling } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import type { UserRecord } from '../store/contract.ts';
+import { endSessionsWrites } from '../store/statements.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import type { SetupKey } from './enrolment.ts';
 import { reservePasswordAttempt } from './password-guard.ts';
-import { accountOf, underLockout, verifySecondFactor } from './second-factor.ts';
+import { factorUserId, keyUriOf, refuseCode, verifySecondFactor } from './second-factor.ts';
 
 /** A started replacement: the new key to scan, and the sealed token that finishes it. */
 export interface Replacement extends SetupKey {
@@ -20,8 +21,7 @@ export interface Replacement extends SetupKey {
 interface Sealed {
   /** The new secret (base32). */
   s: string;
-  /** The factor it replaces, and when that factor was enabled (it must still be). */
-  f: number;
+  /** When the factor it replaces was enabled (it must still be). */
   e: number;
   /** Until when it can be finished (epoch ms). */
   x: number;
@@ -77,11 +77,11 @@ export async function startReplacement(
   const factor = await store.getFactor(user.id);
   if (factor?.status !== 'active' || factor.enabledAt === null) throw notMfa();
   await checkPassword(deps, user, password, actor);
-  await verifySecondFactor(deps, user, code, actor, factor);
+  await verifySecondFactor(deps, user, code, actor);
   const secret = generateSecret(20, filling(random));
   const expiresAt = clock.now() + config.limits.enrolmentTtlMs;
-  const sealed: Sealed = { s: secret, f: factor.id, e: factor.enabledAt, x: expiresAt };
-  const otpauthUri = formatKeyUri({ ...accountOf(deps, user, factor), secret });
+  const sealed: Sealed = { s: secret, e: factor.enabledAt, x: expiresAt };
+  const otpauthUri = keyUriOf(deps, user, secret);
   const qrSvg = await QRCode.toString(otpauthUri, {
     type: 'svg',
     margin: 1,
@@ -100,11 +100,7 @@ export async function startReplacement(
 function openToken(deps: Deps, user: UserRecord, token: string): Sealed | null {
   try {
     const v = JSON.parse(openSecret(deps.keyring, token, `replace:${user.id}`)) as Partial<Sealed>;
-    const ok =
-      typeof v.s === 'string' &&
-      typeof v.f === 'number' &&
-      typeof v.e === 'number' &&
-      typeof v.x === 'number';
+    const ok = typeof v.s === 'string' && typeof v.e === 'number' && typeof v.x === 'number';
     return ok ? (v as Sealed) : null;
   } catch {
     return null;
@@ -126,26 +122,26 @@ export async function finishReplacement(
   actor: Actor,
   currentSessionId: string,
 ): Promise<void> {
-  const { store, clock, keyring } = deps;
   const sealed = openToken(deps, user, token);
-  if (!sealed || sealed.x <= clock.now()) throw stale();
-  const factor = await store.getFactor(user.id);
-  if (factor?.status !== 'active') throw notMfa();
-  if (factor.id !== sealed.f || factor.enabledAt !== sealed.e) throw stale();
-  const account = { ...accountOf(deps, user, factor), secret: sealed.s };
-  const step = await underLockout(deps, user, actor, async () => {
-    const result = verifyCode(account, code.replace(/\s+/g, ''), { at: clock.now(), window: 1 });
-    return result.ok ? result.step : null;
-  });
-  const replaced = await store.replaceFactorSecret({
-    userId: user.id,
-    factorId: factor.id,
-    enabledAt: sealed.e,
-    secret: sealSecret(keyring, sealed.s, `factor:${user.id}`),
-    lastStep: step,
-    now: clock.now(),
-  });
-  if (!replaced) throw stale();
-  await store.endUserSessions(user.id, currentSessionId, 'mfa_changed');
-  await audit(deps, actor, AuditAction.MFA_REPLACED, user.username);
+  if (!sealed || sealed.x <= deps.clock.now()) throw stale();
+  const decision = await deps.store.runFactorFlow(
+    deps.mfa.replaceSecret(factorUserId(user), { secret: sealed.s, enabledAt: sealed.e, code }),
+    (result) =>
+      'replaced' in result ? endSessionsWrites(user.id, currentSessionId, 'mfa_changed') : [],
+  );
+  const { result } = decision;
+  if ('replaced' in result) {
+    await audit(deps, actor, AuditAction.MFA_REPLACED, user.username);
+    return;
+  }
+  switch (result.refused) {
+    case 'MFA_NOT_ENABLED':
+      throw notMfa();
+    case 'STALE':
+      throw stale();
+    case 'LOCKED':
+      return refuseCode(deps, user, actor, decision.events, result.retryAfter);
+    case 'WRONG':
+      return refuseCode(deps, user, actor, decision.events, undefined);
+  }
 }

@@ -1,72 +1,57 @@
 import { ErrorCode } from '../../sdk/client/error-codes.ts';
-import type { OtpAccount } from '../../sdk/otp/index.ts';
-import { hashTypedRecoveryCode } from '../../sdk/verifier/recovery-hash.ts';
-import { totpVerdict } from '../../sdk/verifier/rules.ts';
-import { openSecret } from '../../sdk/verifier/secret-box.ts';
+import { formatKeyUri } from '../../sdk/otp/index.ts';
+import { type FactorFlows, factorFlows } from '../../sdk/verifier/factor-flows.ts';
+import type { Keyring } from '../../sdk/verifier/secret-box.ts';
+import type { VerifyResult } from '../../sdk/verifier/types.ts';
+import type { Config } from '../config/config.ts';
+import { filling, type Random } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
-import type { FactorRecord, UserRecord } from '../store/contract.ts';
+import type { Decision, UserRecord, Write } from '../store/contract.ts';
 import { AuditAction, audit } from './audit.ts';
-import type { Actor, Deps } from './deps.ts';
+import type { Actor, Clock, Deps } from './deps.ts';
 
-/** The OTP account of a factor (its secret decrypted, only in memory). */
-export function accountOf(deps: Deps, user: UserRecord, factor: FactorRecord): OtpAccount {
-  return {
+/**
+ * The verifier library's flows with this server's settings: its lockout limits, set-up time,
+ * recovery-code count, keys, clock and randomness. Secrets stay sealed for `factor:<user id>`,
+ * as the server sealed them before it used the library.
+ *
+ * @example const mfa = secondFactorFlows(config, systemClock, cryptoRandom, keyring);
+ */
+export function secondFactorFlows(
+  config: Config,
+  clock: Clock,
+  random: Random,
+  keyring: Keyring,
+): FactorFlows {
+  return factorFlows({
+    keyring,
+    limits: { threshold: config.limits.mfaMaxFailures, lockMs: config.limits.lockoutMs },
+    enrolmentTtlMs: config.limits.enrolmentTtlMs,
+    recoveryCodeCount: config.limits.recoveryCodeCount,
+    now: () => clock.now(),
+    secretContext: (userId) => `factor:${userId}`,
+    random: filling(random),
+  });
+}
+
+/** The verifier's id of a user: the server's integer id, as text. */
+export const factorUserId = (user: Pick<UserRecord, 'id'>): string => String(user.id);
+
+/** The `otpauth://` URI of a new secret for the user, as the set-up pages show it. */
+export const keyUriOf = (deps: Deps, user: UserRecord, secret: string): string =>
+  formatKeyUri({
     type: 'totp',
-    secret: openSecret(deps.keyring, factor.secret, `factor:${user.id}`),
+    secret,
     issuer: deps.config.issuer,
     label: user.username,
     algorithm: 'SHA1',
     digits: 6,
     period: 30,
-  };
-}
+  });
 
-/**
- * Runs one code attempt under the per-user MFA lockout: reserves the attempt first (refused while
- * locked, even for a correct code, and never more than the threshold in flight), counts a
- * failure (`attempt` gave null) and locks at the threshold, gives the attempt back for a right
- * code sent again (`'replayed'`) or a spent recovery code (`'recovery_reused'`: neither is a
- * guess), restarts the count on success. (The
- * login's code step, TOTP or recovery, decides all of that in one store call instead:
- * `Store.attemptCodeLogin`.)
- */
-export async function underLockout<T>(
-  deps: Deps,
-  user: UserRecord,
-  actor: Actor,
-  attempt: () => Promise<T | 'replayed' | 'recovery_reused' | null>,
-): Promise<T> {
-  const { store, clock, config } = deps;
-  const now = clock.now();
-  const limits = { threshold: config.limits.mfaMaxFailures, lockMs: config.limits.lockoutMs };
-  const reserved = await store.reserveAttempt(user.id, 'mfa', now, limits);
-  if (!reserved.allowed) {
-    throw reserved.locked ? locked(reserved.retryAfterMs) : busy(reserved.retryAfterMs);
-  }
-  const result = await attempt();
-  if (result === 'replayed' || result === 'recovery_reused') {
-    // Not a guess: the reservation is given back, so replays never lock the user out.
-    await store.releaseAttempt(user.id, 'mfa');
-    return refuseReplayedCode(deps, user, actor, result === 'replayed');
-  }
-  if (result !== null) {
-    await store.clearFailures(user.id, 'mfa');
-    return result;
-  }
-  const after = await store.recordFailure(user.id, 'mfa', now, limits);
-  return refuseWrongCode(deps, user, actor, now, after.lockedUntil);
-}
-
-/**
- * 429 `RATE_LIMITED` for an attempt refused while others for the same user are still in flight:
- * no lock is set, so it must not say locked.
- */
-export const busy = (retryAfterMs: number) =>
-  new AppError(
-    ErrorCode.RATE_LIMITED,
-    'Other attempts are still being checked: try again.',
-    retryAfterMs,
-  );
+/** 429 `MFA_LOCKED` with the time left, for every path that refuses during a lockout. */
+export const locked = (retryAfterMs: number) =>
+  new AppError(ErrorCode.MFA_LOCKED, 'Too many wrong codes: try again later.', retryAfterMs);
 
 /**
  * The answer to a right TOTP code sent again (401 `CODE_ALREADY_USED`, audited `mfa.replayed`) or
@@ -90,34 +75,57 @@ export async function refuseReplayedCode(
   throw new AppError(ErrorCode.RECOVERY_CODE_ALREADY_USED, 'This recovery code was already used.');
 }
 
-/** 429 `MFA_LOCKED` with the time left, for every path that refuses during a lockout. */
-export const locked = (retryAfterMs: number) =>
-  new AppError(ErrorCode.MFA_LOCKED, 'Too many wrong codes: try again later.', retryAfterMs);
-
 /**
- * The answer to a wrong code already counted: audited as a failure, and as a lockout with 429
- * when the count locked the factor (`lockedUntil` after `now`), else 401 `INVALID_CODE`.
+ * The answer to a code the verifier refused as wrong or locked, on every path (set-up, login,
+ * profile, replacement): a lock that ran before the code was checked is 429 `MFA_LOCKED` and
+ * nothing else; a wrong code is audited as a failure, and when it locked the factor (the
+ * decision's `locked` event) as a lockout with 429, else 401 `INVALID_CODE`.
  */
-export async function refuseWrongCode(
+export async function refuseCode(
   deps: Deps,
   user: UserRecord,
   actor: Actor,
-  now: number,
-  lockedUntil: number | null,
+  events: Decision<unknown>['events'],
+  retryAfterMs: number | undefined,
 ): Promise<never> {
+  if (!events.includes('failed')) throw locked(retryAfterMs ?? 1000);
   await audit(deps, actor, AuditAction.MFA_FAILED, user.username);
-  if (lockedUntil !== null && lockedUntil > now) {
+  if (events.includes('locked')) {
     await audit(deps, actor, AuditAction.MFA_LOCKED, user.username);
-    throw locked(lockedUntil - now);
+    throw locked(retryAfterMs ?? 1000);
   }
   throw new AppError(ErrorCode.INVALID_CODE, 'The code is not valid.');
 }
 
 /**
- * Checks a code against the user's active factor: a TOTP code (±1 step of the server clock,
- * never a step at or before the last accepted one, the step advanced atomically and durably), or
- * a recovery code (consumed once). Throws `INVALID_CODE`, `CODE_ALREADY_USED`,
- * `RECOVERY_CODE_ALREADY_USED`, `MFA_LOCKED` or `MFA_NOT_ENABLED`.
+ * The answer to a refused `verify` decision: `MFA_NOT_ENABLED` without an active factor, else a
+ * replay or a wrong (or locked) code as {@link refuseReplayedCode} and {@link refuseCode} say.
+ */
+export function refuseVerify(
+  deps: Deps,
+  user: UserRecord,
+  actor: Actor,
+  code: string,
+  decision: Decision<VerifyResult | null>,
+): Promise<never> {
+  const { result } = decision;
+  if (result === null) throw notEnabled();
+  if (result.ok) throw new Error('refuseVerify called on an accepted code');
+  if (result.reason === 'replayed') {
+    return refuseReplayedCode(deps, user, actor, /^\d{6}$/.test(code.replace(/\s+/g, '')));
+  }
+  return refuseCode(deps, user, actor, decision.events, result.retryAfter);
+}
+
+const notEnabled = () =>
+  new AppError(ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
+
+/**
+ * Checks a code against the user's active factor by the verifier's `verify` flow: a TOTP code
+ * (±1 step of the server clock, never a step at or before the last accepted one, the step
+ * advanced in the same durable commit) or a recovery code (used once), under the per-user
+ * lockout, with `then`'s writes committed with an accepted code. Throws `INVALID_CODE`,
+ * `CODE_ALREADY_USED`, `RECOVERY_CODE_ALREADY_USED`, `MFA_LOCKED` or `MFA_NOT_ENABLED`.
  *
  * @example const { usedRecoveryCode } = await verifySecondFactor(deps, user, code, actor);
  */
@@ -126,35 +134,16 @@ export async function verifySecondFactor(
   user: UserRecord,
   code: string,
   actor: Actor,
-  /** The user's factor if this request has read it already (saves the read). */
-  known?: FactorRecord | null,
+  then?: () => Write[],
 ): Promise<{ usedRecoveryCode: boolean }> {
-  const factor = known === undefined ? await deps.store.getFactor(user.id) : known;
-  if (factor?.status !== 'active') {
-    throw new AppError(ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
+  const decision = await deps.store.runFactorFlow(
+    deps.mfa.verify(factorUserId(user), code),
+    (result) => (result?.ok && then ? then() : []),
+  );
+  const { result } = decision;
+  if (!result?.ok) return refuseVerify(deps, user, actor, code, decision);
+  if (result.usedRecoveryCode) {
+    await audit(deps, actor, AuditAction.RECOVERY_CODE_USED, user.username);
   }
-  return underLockout(deps, user, actor, async () => {
-    const typed = code.replace(/\s+/g, '');
-    if (/^\d{6}$/.test(typed)) {
-      const account = accountOf(deps, user, factor);
-      const checked = totpVerdict(account, typed, deps.clock.now(), factor.lastStep);
-      if (checked.result === 'wrong') return null;
-      // The replay guard is the conditional update, not the read above: two requests with one
-      // code both pass the check, only one advances the step; the other is a replay.
-      if (
-        checked.result === 'valid' &&
-        (await deps.store.advanceLastStep(factor.id, checked.step))
-      ) {
-        return { usedRecoveryCode: false };
-      }
-      return 'replayed';
-    }
-    const hash = hashTypedRecoveryCode(user.id, code);
-    if (hash && (await deps.store.consumeRecoveryCode(user.id, hash, deps.clock.now()))) {
-      await audit(deps, actor, AuditAction.RECOVERY_CODE_USED, user.username);
-      return { usedRecoveryCode: true };
-    }
-    if (hash && (await deps.store.isRecoveryCodeUsed(user.id, hash))) return 'recovery_reused';
-    return null;
-  });
+  return { usedRecoveryCode: result.usedRecoveryCode };
 }

@@ -7,13 +7,12 @@ export type UserView = User;
 
 /**
  * Builds the API view of a user, with the state of their factor (`known`: the factor the caller
- * has just read in this request, and `knownCodesLeft` its unused recovery codes, saving the reads).
+ * has just read in this request, saving the read).
  */
 export async function userView(
   deps: Deps,
   user: UserRecord,
   known?: FactorRecord | null,
-  knownCodesLeft?: number,
 ): Promise<UserView> {
   const factor = known === undefined ? await deps.store.getFactor(user.id) : known;
   const enabled = factor?.status === 'active';
@@ -27,9 +26,7 @@ export async function userView(
     mfa: {
       enabled,
       enrolledAt: enabled && factor.enabledAt ? new Date(factor.enabledAt).toISOString() : null,
-      recoveryCodesLeft: !enabled
-        ? 0
-        : (knownCodesLeft ?? (await deps.store.countRecoveryCodesLeft(user.id))),
+      recoveryCodesLeft: enabled ? factor.recoveryCodesLeft : 0,
     },
   };
 }

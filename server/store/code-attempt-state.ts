@@ -1,48 +1,30 @@
-import type { CodeAttempt, CodeAttemptOutcome } from './types.ts';
+import type { Decision } from '../../sdk/verifier/store/flow.ts';
+import type { VerifyResult } from '../../sdk/verifier/types.ts';
+import type { CodeAttempt } from './types.ts';
 
-/**
- * What a code attempt reads before it decides, as both SQL adapters select it: the challenge,
- * the user's MFA failure count (null columns when the user never failed) and the active
- * factor's last accepted step (null columns when the factor is not active).
- */
-export interface CodeAttemptStateRow {
+/** What a code attempt reads of its challenge before the code is checked (`CHALLENGE_STATE`). */
+export interface ChallengeStateRow {
   attempts: number;
   consumed_at: number | null;
   expires_at: number;
-  count: number | null;
-  /** Locks since the last success, which make the next one longer. */
-  locks: number | null;
-  locked_until: number | null;
-  factor_id: number | null;
-  last_step: number | null;
 }
-
-/** Whether a success has failures or lock history to clear (most successes have none). */
-export const hasFailures = (state: CodeAttemptStateRow): boolean =>
-  Boolean(state.count) || Boolean(state.locks);
-
-/** What checking the code found: a new code, a spent one (not a guess), or a wrong one. */
-export type CodeVerdict = 'valid' | 'replayed' | 'wrong';
 
 /**
- * The refusals that come before the code is checked, the same on every store: the challenge
- * (found) must be live and below its attempts, and the user's MFA lock must have run out. Null
- * when the code may be checked.
+ * Whether the challenge may take a code, the same on every store: unconsumed, unexpired at `now`
+ * and below its attempts.
  *
- * @example
- * if (!state) return { outcome: 'challenge_ended' };
- * const refused = refusalBeforeCheck(state, attempt);
- * if (refused) return refused;
+ * @example if (!state || !challengeLive(state, attempt)) return { outcome: 'challenge_ended' };
  */
-export function refusalBeforeCheck(
-  state: CodeAttemptStateRow,
+export const challengeLive = (
+  state: ChallengeStateRow,
   a: Pick<CodeAttempt, 'now' | 'maxAttempts'>,
-): Extract<CodeAttemptOutcome, { outcome: 'challenge_ended' | 'locked' }> | null {
-  if (state.consumed_at !== null || state.expires_at <= a.now || state.attempts >= a.maxAttempts) {
-    return { outcome: 'challenge_ended' };
-  }
-  if (state.locked_until !== null && state.locked_until > a.now) {
-    return { outcome: 'locked', retryAfterMs: state.locked_until - a.now };
-  }
-  return null;
-}
+): boolean =>
+  state.consumed_at === null && state.expires_at > a.now && state.attempts < a.maxAttempts;
+
+/**
+ * Whether a refused code counts one attempt on the challenge: a wrong code or a spent one (the
+ * verifier counted the failure, or saw the replay); a lock that refused before the code was
+ * checked does not, nor a factor no longer active.
+ */
+export const countsOnChallenge = (decision: Decision<VerifyResult | null>): boolean =>
+  decision.events.includes('failed') || decision.events.includes('replayed');

@@ -10,6 +10,7 @@
  * - Session and challenge ids are the SHA-256 of the bearer token: the store never sees a token.
  * - Secrets arrive already encrypted, recovery codes and passwords already hashed.
  */
+import type { Decision, Flow, Write } from '../../sdk/verifier/store/flow.ts';
 import type {
   AuditPage,
   AuditQuery,
@@ -17,7 +18,6 @@ import type {
   CodeAttempt,
   CodeAttemptOutcome,
   FactorRecord,
-  FailureKind,
   NewAuditEvent,
   NewChallenge,
   NewSession,
@@ -35,6 +35,8 @@ import type {
 } from './types.ts';
 
 export type * from './types.ts';
+/** One statement of a flow or of the server's own, with its values (numbered parameters). */
+export type { Decision, Flow, Write };
 
 /** Result of {@link Store.disableFactorsForUsers}: one entry per distinct id asked for. */
 export interface BatchDisableResult {
@@ -83,109 +85,54 @@ export interface UserStore {
   countPasswordUsersWithoutMfa(cap: number): Promise<number>;
 }
 
-/** The TOTP factor (one per user), its recovery codes, batch disable and the login's code step. */
+/**
+ * The TOTP factor (one per user), its recovery codes and lockout, batch disable and the login's
+ * code step. The rules are the verifier library's (sdk/verifier/factor-flows.ts), in its tables
+ * (`mfa_verifier_factors`, `mfa_verifier_recovery_codes`, the user's id as text); the store runs
+ * its flows inside its own transactions, so what the server adds commits with them.
+ */
 export interface FactorStore {
+  /** The user's factor, pending (expired or not) or active; null when there is none. */
   getFactor(userId: number): Promise<FactorRecord | null>;
   /**
-   * Starts a set-up: replaces any pending factor of the user with a new pending one holding
-   * `secret`. Atomic: returns null, and changes nothing, when the user has an active factor.
+   * Runs one of the verifier's flows in one transaction: the user's factor row is locked and read
+   * (concurrent flows of one user are decided one after another, on every instance, each on what
+   * the previous one committed), the flow decides and its writes run, then the statements
+   * `then(result)` gives (the server's own, from statements.ts: the set-up flag, ended sessions),
+   * all in one commit, durable before the promise resolves. Returns the flow's decision.
    */
-  startEnrolment(
-    userId: number,
-    secret: string,
-    now: number,
-    expiresAt: number,
-  ): Promise<FactorRecord | null>;
-  /**
-   * Activates the pending factor `factorId` with `lastStep` as its first accepted step, replaces
-   * the user's recovery codes with `recoveryCodeHashes` and clears "must set up MFA", in one
-   * transaction. Returns true only if that factor was still pending and unexpired at `now`; under
-   * concurrent calls for one factor exactly one caller gets true.
-   */
-  enableFactor(args: {
-    userId: number;
-    factorId: number;
-    lastStep: number;
-    recoveryCodeHashes: string[];
-    now: number;
-  }): Promise<boolean>;
-  /**
-   * The replay guard: moves the active factor's last accepted step to `step` only if `step` is
-   * greater than the stored one, in one conditional update. Under concurrent calls with the same
-   * step exactly one caller gets true. The promise resolves only after the write is durable
-   * (it survives a crash or power loss), so a caller may answer "accepted" right after it.
-   */
-  advanceLastStep(factorId: number, step: number): Promise<boolean>;
-  /**
-   * Replace-my-authenticator: gives the user's active factor `factorId` a new (encrypted) secret
-   * with `lastStep` (the new key's first accepted step) and `enabledAt = now`, only while it is
-   * still active and enabled at `enabledAt` (the factor the replacement started on; a reset,
-   * a disable or an earlier replacement changes that) and `now` is later, so a replacement
-   * applies once. Recovery
-   * codes stay. Durable before it resolves. Returns whether it replaced.
-   */
-  replaceFactorSecret(args: {
-    userId: number;
-    factorId: number;
-    enabledAt: number;
-    secret: string;
-    lastStep: number;
-    now: number;
-  }): Promise<boolean>;
-  /**
-   * Removes the user's factor (pending or active), recovery codes and second-factor lock (with the
-   * locks that would make the next one longer); with `mustSetupMfa` also marks the user to set
-   * MFA up at the next login. Atomic. Returns true if an active factor was removed.
-   */
-  removeFactor(userId: number, opts: { mustSetupMfa: boolean }): Promise<boolean>;
+  runFactorFlow<T>(flow: Flow<T>, then?: (result: T) => Write[]): Promise<Decision<T>>;
   /**
    * Batch disable of a chunk in one transaction (the service sends at most 100 ids a call, so
-   * sign-ins run between chunks): for each distinct id, removes an active factor and the
-   * recovery codes, ends the user's sessions except `exceptSessionId` (kept as ended for
-   * `mfa_changed`, see {@link SessionStore.endedSessionReason}), and marks password users to
+   * sign-ins run between chunks): for each distinct id, runs `disable` (the verifier's disable
+   * flow) on an active factor, ends the user's sessions except `exceptSessionId` (kept as ended
+   * for `mfa_changed`, see {@link SessionStore.endedSessionReason}), and marks password users to
    * set MFA up again when `markPasswordUsersForSetup`. Unknown ids and users without an active
    * factor are skipped with a reason; ids are reported in first-seen order.
    */
   disableFactorsForUsers(
     userIds: number[],
-    opts: { markPasswordUsersForSetup: boolean; exceptSessionId?: string },
+    opts: {
+      disable: (userId: string) => Flow<boolean>;
+      markPasswordUsersForSetup: boolean;
+      exceptSessionId?: string;
+    },
   ): Promise<BatchDisableResult>;
 
   /**
-   * A whole code step of a login, decided as one unit: concurrent attempts of one user are
-   * decided one after another, each on what the previous one wrote. Refused as
-   * `'challenge_ended'` unless the challenge is unconsumed, unexpired at `now` and below
-   * `maxAttempts`; as `'locked'` while the user's MFA lockout runs (the code is not checked and
-   * nothing is counted). Otherwise, with the factor still active, a TOTP code's `check` decides
-   * on the step stored now (a match advances it: the replay guard), and a recovery code matches
-   * one of the user's unused codes (a match marks it used). A match also ends the challenge,
-   * restarts the user's MFA failure count, creates `session`, deletes `endSessionId` (the session
-   * being replaced, if any) and appends `audit`, all in the same commit, and `'ok'` resolves only
-   * once it is durable (a crash cannot bring the step or the code back). A replayed step or a used
-   * recovery code counts as wrong, and a recovery code is used only by a login that succeeds.
-   * A wrong code counts one attempt on the challenge and one on the user's MFA failure
-   * count, which locks the factor for `lockMs` at `threshold` in a row (`lockedUntil`). So of
-   * concurrent attempts with one valid code exactly one is `'ok'`, concurrent wrong codes never
-   * run past the threshold, and a right code is refused only by a lock that the wrong codes
-   * decided before it set. SQLite runs it in one synchronous transaction (one process owns the
-   * file); PostgreSQL in one transaction that first locks the user's row.
+   * A whole code step of a login, as one unit. Refused as `'challenge_ended'` (the code not
+   * checked, nothing counted) unless the challenge is unconsumed, unexpired at `now` and below
+   * `maxAttempts`. Otherwise the `verify` flow decides on the user's locked factor row (the
+   * lockout, the replay guard, a recovery code's single use: the verifier's rules), and in the
+   * same commit a success ends the challenge, creates `session`, deletes `endSessionId` (the
+   * session being replaced, if any) and appends `audit`, and a wrong or spent code counts one
+   * attempt on the challenge; `'decided'` resolves only once that is durable (a crash cannot
+   * bring the step or the code back). So of concurrent attempts with one valid code exactly one
+   * succeeds, and a recovery code is used only by a login that succeeds. Concurrent attempts of
+   * one user are decided one after another: SQLite in one synchronous transaction (one process
+   * owns the file), PostgreSQL in one transaction that first locks the user's row.
    */
   attemptCodeLogin(attempt: CodeAttempt): Promise<CodeAttemptOutcome>;
-
-  // ---- recovery codes ----
-  /**
-   * Marks one unused recovery code (by hash) used. Under concurrent calls with the same hash
-   * exactly one caller gets true; durable before it resolves, like {@link advanceLastStep}.
-   */
-  consumeRecoveryCode(userId: number, codeHash: string, now: number): Promise<boolean>;
-  /**
-   * Whether `codeHash` is one of the user's recovery codes that was used already (after
-   * `consumeRecoveryCode` said no: a spent code, not a wrong one).
-   */
-  isRecoveryCodeUsed(userId: number, codeHash: string): Promise<boolean>;
-  /** Replaces all recovery codes of the user at once (regeneration); the old ones stop working. */
-  replaceRecoveryCodes(userId: number, codeHashes: string[]): Promise<void>;
-  countRecoveryCodesLeft(userId: number): Promise<number>;
 }
 
 /**
@@ -197,46 +144,19 @@ export type Reservation =
   | { allowed: false; locked: boolean; retryAfterMs: number };
 
 /**
- * Failure counters and lockouts (the user's second factor; password attempts by the name typed),
- * rate limits and challenges.
+ * Password attempts (counted by the name typed), rate limits and challenges.
  */
 export interface GuardStore {
-  /**
-   * Reserves one attempt before a code is checked, so concurrent guesses cannot
-   * overrun the limit: atomically refuses while the user is locked or while `threshold` attempts
-   * since the last success are counted (finished failures plus attempts in flight), otherwise
-   * counts this one. Of N concurrent calls on a fresh counter, exactly `threshold` are allowed.
-   * A refusal says whether a lock is the reason (`locked`), or attempts still in flight.
-   */
-  reserveAttempt(
-    userId: number,
-    kind: FailureKind,
-    now: number,
-    opts: { threshold: number },
-  ): Promise<Reservation>;
-  /**
-   * After a reserved attempt failed: when the count has reached `threshold`, locks the user until
-   * `now + lockMs × (1 + n²)` (n: the locks since the last success, so guessing has a ceiling over
-   * time) and restarts the count at 0. Atomic; `lockedUntil` is set only for the call that
-   * locked, so one lock is reported (and audited) once.
-   */
-  recordFailure(
-    userId: number,
-    kind: FailureKind,
-    now: number,
-    opts: { threshold: number; lockMs: number },
-  ): Promise<{ lockedUntil: number | null }>;
-  /** Gives back a reserved attempt that was not a guess (a replayed code): the count drops by one. */
-  releaseAttempt(userId: number, kind: FailureKind): Promise<void>;
-  /** After a success: the count restarts at 0; an active lock stays. */
-  clearFailures(userId: number, kind: FailureKind): Promise<void>;
-
   // ---- password attempts, counted by the name typed ----
   /**
-   * `reserveAttempt` for the counter named `key` (a digest of the login name, or of the name
-   * and the client's address), which exists whether or not the name is a user's: an unknown
-   * name counts and locks as an existing one does. Each reservation keeps the counter until
-   * `forgetAt`; housekeeping then removes it unless it is locked.
+   * Reserves one attempt of the counter named `key` (a digest of the login name, or of the name
+   * and the client's address) before a password is checked, so concurrent guesses cannot overrun
+   * the limit: atomically refuses while it is locked or while `threshold` attempts are counted
+   * (finished failures plus attempts in flight), otherwise counts this one. Of N concurrent calls
+   * on a fresh counter, exactly `threshold` are allowed; a refusal says whether a lock is the
+   * reason. The counter exists whether or not the name is a user's: an unknown name counts and
+   * locks as an existing one does. Each reservation keeps the counter until `forgetAt`;
+   * housekeeping then removes it unless it is locked.
    */
   reserveLoginAttempt(
     key: string,
@@ -244,9 +164,10 @@ export interface GuardStore {
     opts: { threshold: number; forgetAt: number },
   ): Promise<Reservation>;
   /**
-   * `recordFailure` for a name's counter: at `threshold` it locks until
-   * `now + lockMs × (1 + escalation × n²)`: escalation 1 makes each further lock longer, 0 keeps
-   * them alike.
+   * After a reserved attempt failed: when the count has reached `threshold`, locks the counter
+   * until `now + lockMs × (1 + escalation × n²)` (n: its locks so far; escalation 1 makes each
+   * further lock longer, 0 keeps them alike) and restarts the count. Atomic; `lockedUntil` is set
+   * only for the call that locked, so one lock is reported (and audited) once.
    */
   recordLoginFailure(
     key: string,
@@ -273,8 +194,9 @@ export interface GuardStore {
   // ---- login challenges ----
   createChallenge(challenge: NewChallenge): Promise<void>;
   /**
-   * The challenge with everything the code step of a login reads — its user, the user's factor
-   * and unused recovery-code count — in one query, as one snapshot. Null for an unknown challenge.
+   * The challenge with everything the code step of a login reads — its user and the user's
+   * factor with its unused recovery codes — in one query, as one snapshot. Null for an unknown
+   * challenge.
    */
   getChallengeContext(id: string): Promise<ChallengeContext | null>;
   /**

@@ -1,3 +1,4 @@
+import type { FactorRow } from '../../sdk/verifier/store/flow.ts';
 /**
  * The rows both SQL adapters read back (the migrations give SQLite and PostgreSQL the same
  * snake_case columns) and the pure mappers from a row to the contract's record. Only what a
@@ -8,7 +9,6 @@ import type {
   ChallengeContext,
   ChallengeRecord,
   FactorRecord,
-  FailureState,
   Policy,
   SamlIdpRecord,
   SessionRecord,
@@ -70,45 +70,42 @@ export const toUserListItem = (r: UserListRow): UserListItem => ({
   mfaEnabled: isSet(r.mfa),
 });
 
-/** A `factors` row. */
-export interface FactorRow {
-  id: number;
-  user_id: number;
-  status: FactorRecord['status'];
-  secret: string;
-  last_step: number | null;
-  created_at: number;
-  expires_at: number | null;
-  enabled_at: number | null;
-}
+/** The server's columns of a verifier factor row (`mfa_verifier_factors`, and its codes left). */
+export type FactorStatusRow = Pick<
+  FactorRow,
+  'status' | 'expires_at' | 'enabled_at' | 'locked_until' | 'codes_left'
+>;
+
+const num = (value: number | string | null): number | null =>
+  value === null ? null : Number(value);
 
 /**
  * @example
+ * const [row] = runner.rows<FactorRow>(FACTOR_SNAPSHOT, [String(userId)]);
  * return row ? toFactor(row) : null;
  */
-export const toFactor = (r: FactorRow): FactorRecord => ({
-  id: r.id,
-  userId: r.user_id,
+export const toFactor = (r: FactorStatusRow): FactorRecord => ({
   status: r.status,
-  secret: r.secret,
-  lastStep: r.last_step,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  enabledAt: r.enabled_at,
+  expiresAt: num(r.expires_at),
+  enabledAt: num(r.enabled_at),
+  lockedUntil: num(r.locked_until),
+  recoveryCodesLeft: Number(r.codes_left),
 });
 
-/** A `failure_counters` row. */
+/** A `login_failures` row's count and lock. */
 export interface FailureRow {
   count: number;
   locked_until: number | null;
 }
 
 /**
- * No row (the user has not failed at that kind yet) means no failures and no lock.
+ * No row (the name has not failed yet, or was forgotten) means no failures and no lock.
  * @example
  * toFailureState(undefined); // { count: 0, lockedUntil: null }
  */
-export const toFailureState = (row: FailureRow | undefined): FailureState => ({
+export const toFailureState = (
+  row: FailureRow | undefined,
+): { count: number; lockedUntil: number | null } => ({
   count: row?.count ?? 0,
   lockedUntil: row?.locked_until ?? null,
 });
@@ -146,7 +143,7 @@ type Nullable<R> = { [K in keyof R]: R[K] | null };
 /** One row of `CHALLENGE_CONTEXT` (statements.ts); the factor's columns are all null without one. */
 export type ChallengeContextRow = Prefixed<'u_', UserRow> &
   Prefixed<'c_', Omit<ChallengeRow, 'user_id'>> &
-  Prefixed<'f_', Nullable<Omit<FactorRow, 'user_id'>>> & { recovery_codes_left: number };
+  Prefixed<'f_', Nullable<FactorStatusRow>>;
 
 /**
  * @example
@@ -176,19 +173,15 @@ export const toChallengeContext = (r: ChallengeContextRow): ChallengeContext => 
     created_at: r.u_created_at,
   }),
   factor:
-    r.f_id === null || r.f_status === null || r.f_secret === null || r.f_created_at === null
+    r.f_status === null
       ? null
       : toFactor({
-          id: r.f_id,
-          user_id: r.u_id,
           status: r.f_status,
-          secret: r.f_secret,
-          last_step: r.f_last_step,
-          created_at: r.f_created_at,
           expires_at: r.f_expires_at,
           enabled_at: r.f_enabled_at,
+          locked_until: r.f_locked_until,
+          codes_left: r.f_codes_left ?? 0,
         }),
-  recoveryCodesLeft: r.recovery_codes_left,
 });
 
 /** A `sessions` row. */

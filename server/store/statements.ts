@@ -22,105 +22,42 @@ export const COUNT_USERS = 'SELECT count(*) AS n FROM users';
 export const COUNT_PASSWORD_USERS_WITHOUT_MFA = `
   SELECT CAST(count(*) AS INTEGER) AS n FROM (
     SELECT 1 FROM users u WHERE u.auth_type = 'password'
-      AND NOT EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active')
+      AND NOT ${activeFactorOf('u.id')}
     LIMIT $1) affected`;
 export const SET_PASSWORD_HASH = 'UPDATE users SET password_hash = $2 WHERE id = $1';
 export const SET_MUST_SETUP_MFA = 'UPDATE users SET must_setup_mfa = TRUE WHERE id = $1';
 export const CLEAR_MUST_SETUP_MFA = 'UPDATE users SET must_setup_mfa = FALSE WHERE id = $1';
 
-// ---- the factor and recovery codes ----
+// ---- the second factor ----
+// Its rows are the verifier library's (sdk/verifier/store/statements.ts), keyed by the user's id
+// as text, and every change of them is one of its flows; here only what the server reads with them.
 
-export const FACTOR_OF_USER = 'SELECT * FROM factors WHERE user_id = $1';
-/** A new pending factor, or a pending one restarted; an active factor is left alone (no row). */
-export const START_ENROLMENT = `
-  INSERT INTO factors (user_id, status, secret, created_at, expires_at)
-  VALUES ($1, 'pending', $2, $3, $4)
-  ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret,
-    created_at = excluded.created_at, expires_at = excluded.expires_at, last_step = NULL
-  WHERE factors.status = 'pending'
-  RETURNING *`;
-export const ACTIVATE_FACTOR = `
-  UPDATE factors SET status = 'active', last_step = $3, enabled_at = $4, expires_at = NULL
-  WHERE id = $1 AND user_id = $2 AND status = 'pending' AND expires_at > $4`;
 /**
- * The replay guard: a TOTP step is accepted once, and only above the last accepted one. One
- * conditional UPDATE, so of concurrent callers with one step exactly one changes the row (SQLite
- * serialises writers; PostgreSQL re-checks the WHERE clause on the committed row after the lock).
+ * Whether the user `id` (an SQL expression) has an active factor. `CAST(… AS TEXT)` reads the
+ * same in both dialects and keeps the lookup on the verifier's primary key.
  */
-export const ADVANCE_LAST_STEP = `
-  UPDATE factors SET last_step = $2
-  WHERE id = $1 AND status = 'active' AND (last_step IS NULL OR last_step < $2)`;
-export const DELETE_FACTOR = 'DELETE FROM factors WHERE user_id = $1 RETURNING status';
-/**
- * Replace-my-authenticator: the active factor `$1` of user `$2` takes the new secret `$3` and
- * its first step `$4`, only while it is still the factor the replacement began on (enabled at
- * `$6`); `enabled_at` becomes `$5`, later than `$6`, so the same replacement cannot apply twice.
- */
-export const REPLACE_FACTOR_SECRET = `
-  UPDATE factors SET secret = $3, last_step = $4, enabled_at = $5
-  WHERE id = $1 AND user_id = $2 AND status = 'active' AND enabled_at = $6 AND $5 > $6`;
-export const DELETE_RECOVERY_CODES = 'DELETE FROM recovery_codes WHERE user_id = $1';
-/** A recovery code's single use, the same way as the replay guard. */
-export const CONSUME_RECOVERY_CODE = `
-  UPDATE recovery_codes SET used_at = $3
-  WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL`;
-/** Whether a recovery code (by hash) exists and was used: told apart from a wrong code. */
-export const RECOVERY_CODE_USED_AT =
-  'SELECT used_at FROM recovery_codes WHERE user_id = $1 AND code_hash = $2';
-export const COUNT_RECOVERY_CODES_LEFT =
-  'SELECT count(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL';
-
-// ---- failure counters and lockouts ----
-
-export const FAILURE_STATE =
-  'SELECT count, locked_until FROM failure_counters WHERE user_id = $1 AND kind = $2';
-/**
- * Takes one attempt of the budget before the code is checked: refused (no row changed) while
- * locked or with `$4` (the threshold) attempts already counted.
- */
-export const RESERVE_ATTEMPT = `
-  INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 1)
-  ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1
-  WHERE (f.locked_until IS NULL OR f.locked_until <= $3) AND f.count < $4`;
-/** Counts one wrong code that no reservation counted (the login's code step). */
-export const COUNT_FAILURE = `
-  INSERT INTO failure_counters AS f (user_id, kind, count) VALUES ($1, $2, 1)
-  ON CONFLICT (user_id, kind) DO UPDATE SET count = f.count + 1`;
-/**
- * The second factor's lockout rule, for every path: once the count reaches `$3` (the threshold)
- * the user is locked from `$4` (now) for `$5` (the lock time) × (1 + n²), n being the locks since
- * the last success (15 min, 30, 75, 150, …: a ceiling on guessing over time), and the count
- * starts again. A row comes back only when this call locked.
- */
-export const LOCK_AT_THRESHOLD = `
-  UPDATE failure_counters SET count = 0, locks = locks + 1,
-    locked_until = $4 + $5 * (1 + locks * locks)
-  WHERE user_id = $1 AND kind = $2 AND count >= $3
-  RETURNING locked_until`;
-/** Gives back a reserved attempt that turned out not to be a guess (a replayed code). */
-export const RELEASE_ATTEMPT = `
-  UPDATE failure_counters SET count = count - 1
-  WHERE user_id = $1 AND kind = $2 AND count > 0`;
-/** After a success: the count and the locks that escalate the next one start again. */
-export const CLEAR_FAILURES = `
-  UPDATE failure_counters SET count = 0, locks = 0
-  WHERE user_id = $1 AND kind = $2 AND (count <> 0 OR locks <> 0)`;
-/** An admin's reset (or the user's own removal) of the factor lifts its lock and history. */
-export const DELETE_MFA_FAILURES =
-  "DELETE FROM failure_counters WHERE user_id = $1 AND kind = 'mfa'";
+function activeFactorOf(id: string): string {
+  return `EXISTS (SELECT 1 FROM mfa_verifier_factors f
+    WHERE f.user_id = CAST(${id} AS TEXT) AND f.status = 'active')`;
+}
 
 // ---- password failures, counted by the name typed (issue 25) ----
 
 export const LOGIN_FAILURE_STATE = 'SELECT count, locked_until FROM login_failures WHERE key = $1';
 /**
- * RESERVE_ATTEMPT for a name's counter (`$1` its key, `$2` now, `$3` the threshold, `$4` when an
- * untouched row may be forgotten): refused, no row changed, while locked or full.
+ * Takes one attempt of a name's budget before the password is checked (`$1` its key, `$2` now,
+ * `$3` the threshold, `$4` when an untouched row may be forgotten): refused, no row changed,
+ * while locked or with the threshold's attempts already counted.
  */
 export const RESERVE_LOGIN_ATTEMPT = `
   INSERT INTO login_failures AS f (key, count, forget_at) VALUES ($1, 1, $4)
   ON CONFLICT (key) DO UPDATE SET count = f.count + 1, forget_at = $4
   WHERE (f.locked_until IS NULL OR f.locked_until <= $2) AND f.count < $3`;
-/** LOCK_AT_THRESHOLD for a name's counter: `$2` threshold, `$3` now, `$4` lock, `$5` escalation. */
+/**
+ * The password lockout: once a name's count reaches `$2` (the threshold) it is locked from `$3`
+ * (now) for `$4` × (1 + `$5` × n²), n its locks so far (`$5` escalation 1 or 0), and the count
+ * starts again. A row comes back only when this call locked.
+ */
 export const LOCK_LOGIN_AT_THRESHOLD = `
   UPDATE login_failures SET count = 0, locks = locks + 1,
     locked_until = $3 + $4 * (1 + $5 * locks * locks)
@@ -146,9 +83,9 @@ export const CONSUME_CHALLENGE = `
   UPDATE challenges SET consumed_at = $2
   WHERE id = $1 AND consumed_at IS NULL AND expires_at > $2`;
 /**
- * The challenge-context row (`$1`: the challenge id): the challenge, its user, the user's factor
- * (nulls without one) and the count of unused recovery codes, with columns prefixed by their
- * table (`u_`, `c_`, `f_`); `toChallengeContext` in rows.ts reads it.
+ * The challenge-context row (`$1`: the challenge id): the challenge, its user and the user's
+ * factor (nulls without one) with its unused recovery codes, with columns prefixed by their table
+ * (`u_`, `c_`, `f_`); `toChallengeContext` in rows.ts reads it.
  */
 export const CHALLENGE_CONTEXT = `
   SELECT u.id AS u_id, u.username AS u_username,
@@ -157,24 +94,16 @@ export const CHALLENGE_CONTEXT = `
     u.created_at AS u_created_at,
     c.id AS c_id, c.kind AS c_kind, c.binding AS c_binding, c.created_at AS c_created_at,
     c.expires_at AS c_expires_at, c.attempts AS c_attempts, c.consumed_at AS c_consumed_at,
-    f.id AS f_id, f.status AS f_status, f.secret AS f_secret, f.last_step AS f_last_step,
-    f.created_at AS f_created_at, f.expires_at AS f_expires_at, f.enabled_at AS f_enabled_at,
-    (SELECT count(*) FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL)
-      AS recovery_codes_left
-  FROM challenges c JOIN users u ON u.id = c.user_id LEFT JOIN factors f ON f.user_id = u.id
+    f.status AS f_status, f.expires_at AS f_expires_at, f.enabled_at AS f_enabled_at,
+    f.locked_until AS f_locked_until,
+    (SELECT count(*) FROM mfa_verifier_recovery_codes r
+      WHERE r.user_id = f.user_id AND r.used_at IS NULL) AS f_codes_left
+  FROM challenges c JOIN users u ON u.id = c.user_id
+  LEFT JOIN mfa_verifier_factors f ON f.user_id = CAST(u.id AS TEXT)
   WHERE c.id = $1`;
-/**
- * What a code attempt reads before it decides (`CodeAttemptStateRow`): the challenge (`$3`), the
- * user's (`$1`) MFA failure count and the active factor's (`$2`) last accepted step, with null
- * columns when there is no count or no active factor.
- */
-export const CODE_ATTEMPT_STATE = `
-  SELECT c.attempts, c.consumed_at, c.expires_at, fc.count, fc.locks, fc.locked_until,
-    f.id AS factor_id, f.last_step
-  FROM challenges c
-  LEFT JOIN failure_counters fc ON fc.user_id = $1 AND fc.kind = 'mfa'
-  LEFT JOIN factors f ON f.id = $2 AND f.user_id = $1 AND f.status = 'active'
-  WHERE c.id = $3`;
+/** What a code attempt reads of its challenge (`$1`) before the code is checked. */
+export const CHALLENGE_STATE =
+  'SELECT attempts, consumed_at, expires_at FROM challenges WHERE id = $1';
 
 // ---- sessions, policy, audit and housekeeping ----
 
@@ -225,8 +154,7 @@ export interface UserPageShape {
   windowEnd: boolean;
 }
 
-const ACTIVE_FACTOR =
-  "EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active')";
+const ACTIVE_FACTOR = activeFactorOf('u.id');
 
 /**
  * A page of users in id order: `$1` the id after which it starts, `$2` its size, then in this
@@ -239,7 +167,7 @@ const ACTIVE_FACTOR =
  */
 export function userPageStatement(dialect: 'sqlite' | 'postgres', shape: UserPageShape): string {
   return `
-  SELECT p.*, EXISTS (SELECT 1 FROM factors f WHERE f.user_id = p.id AND f.status = 'active') AS mfa
+  SELECT p.*, ${activeFactorOf('p.id')} AS mfa
   FROM (${userMatches(dialect, shape, true)}) p
   ORDER BY p.id`;
 }
@@ -316,15 +244,12 @@ export const AUDIT_EVENT_AT = 'SELECT at FROM audit_events WHERE id = $1';
 /*
  * Housekeeping, one bounded batch each (`$1` now or the idle limit, `$2` the batch size): the
  * inner query walks the expiry index from its start; the outer one repeats the condition, so a
- * row changed in between (a pending factor restarted) is left alone.
+ * row changed in between is left alone. Expired set-ups go by the verifier's
+ * PRUNE_EXPIRED_ENROLMENTS.
  */
 export const PRUNE_CHALLENGES_BATCH = `
   DELETE FROM challenges WHERE expires_at <= $1 AND id IN (
     SELECT id FROM challenges WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`;
-export const PRUNE_PENDING_FACTORS_BATCH = `
-  DELETE FROM factors WHERE status = 'pending' AND expires_at <= $1 AND id IN (
-    SELECT id FROM factors WHERE status = 'pending' AND expires_at <= $1
-    ORDER BY expires_at LIMIT $2)`;
 export const PRUNE_EXPIRED_SESSIONS_BATCH = `
   DELETE FROM sessions WHERE expires_at <= $1 AND id IN (
     SELECT id FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)`;
@@ -360,7 +285,7 @@ export const recordSessionsWithoutMfaStatement = (bounded: boolean) =>
 const sessionsWithoutMfa = (bounded: boolean) => `
   id > $1 ${bounded ? 'AND id <= $3' : ''} AND id IS DISTINCT FROM $2
     AND EXISTS (SELECT 1 FROM users u WHERE u.id = sessions.user_id AND u.auth_type = 'password'
-      AND NOT EXISTS (SELECT 1 FROM factors f WHERE f.user_id = u.id AND f.status = 'active'))`;
+      AND NOT ${activeFactorOf('u.id')})`;
 
 // ---- SAML sign-in (issue 19) ----
 
@@ -391,3 +316,18 @@ export const REMEMBER_SAML_ASSERTION = `
 export const PRUNE_SAML_REQUESTS = 'DELETE FROM saml_requests WHERE expires_at <= $1';
 export const PRUNE_SAML_ASSERTIONS = 'DELETE FROM saml_assertions WHERE expires_at <= $1';
 // ---- end of SAML sign-in ----
+
+/**
+ * The writes that end the user's sessions but `exceptSessionId`, each kept as ended for
+ * `reason`: what a change of the second factor adds to its flow's commit (`runFactorFlow`).
+ *
+ * @example store.runFactorFlow(flow, () => endSessionsWrites(user.id, sessionId, 'mfa_changed'));
+ */
+export const endSessionsWrites = (
+  userId: number,
+  exceptSessionId: string | undefined,
+  reason: 'mfa_changed',
+): { text: string; values: unknown[] }[] => [
+  { text: RECORD_ENDED_USER_SESSIONS, values: [userId, exceptSessionId ?? null, reason] },
+  { text: END_USER_SESSIONS, values: [userId, exceptSessionId ?? null] },
+];

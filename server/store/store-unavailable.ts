@@ -5,7 +5,7 @@
  * and the next request tries the database again.
  *
  * @example
- * try { await store.advanceLastStep(id, step); }
+ * try { await store.runFactorFlow(flow); }
  * catch (e) { if (e instanceof StoreUnavailableError) return serviceUnavailable(); throw e; }
  */
 export class StoreUnavailableError extends Error {

@@ -1,5 +1,6 @@
 /** Records exchanged through the store contract (see `contract.ts`). */
-import type { TotpCheck } from '../../sdk/verifier/rules.ts';
+import type { Decision, Flow } from '../../sdk/verifier/store/flow.ts';
+import type { VerifyResult } from '../../sdk/verifier/types.ts';
 
 export type UserKind = 'employee' | 'contact';
 export type Role = 'admin' | 'user';
@@ -61,31 +62,19 @@ export interface UserPage {
   nextCursor: number | null;
 }
 
+/**
+ * The user's second factor as the server shows it: the verifier library's row
+ * (`mfa_verifier_factors`, keyed by the user's id as text), whose flows make every change.
+ */
 export interface FactorRecord {
-  id: number;
-  userId: number;
   status: 'pending' | 'active';
-  /** The TOTP secret, encrypted (`v1.<keyId>.…`). */
-  secret: string;
-  /** Last accepted time step; null before the first. */
-  lastStep: number | null;
-  createdAt: number;
   /** Pending factors expire; active ones do not. */
   expiresAt: number | null;
   enabledAt: number | null;
-}
-
-/**
- * The per-user failure counters: the second factor's (password attempts are counted by the name
- * typed, whoever it names: `GuardStore.reserveLoginAttempt`).
- */
-export type FailureKind = 'mfa';
-
-export interface FailureState {
-  /** Attempts since the last success or lock (failures plus attempts in flight). */
-  count: number;
-  /** Epoch ms until which the user is locked, or null. */
+  /** While a lock of the second factor runs: when it ends; else null. */
   lockedUntil: number | null;
+  /** Unused recovery codes. */
+  recoveryCodesLeft: number;
 }
 
 export type ChallengeKind = 'mfa' | 'setup';
@@ -113,33 +102,16 @@ export interface ChallengeContext {
   user: UserRecord;
   /** The user's factor, pending or active; null when there is none. */
   factor: FactorRecord | null;
-  /** Unused recovery codes of the user. */
-  recoveryCodesLeft: number;
 }
-
-/** The code typed at a login's second step, as {@link Store.attemptCodeLogin} decides it. */
-export type AttemptedCode =
-  /**
-   * A TOTP code: `check` gives the matched time step after `lastStep`, or null. Synchronous and
-   * without I/O, so a store may run it between its reads and writes.
-   */
-  | { kind: 'totp'; check: (lastStep: number | null) => TotpCheck }
-  /** A recovery code: the hash of what was typed (null when it cannot be one), used once. */
-  | { kind: 'recovery'; hash: string | null };
 
 /** One code step of a login: {@link Store.attemptCodeLogin}. */
 export interface CodeAttempt {
   challengeId: string;
-  userId: number;
-  /** The user's active factor, as read with the challenge. */
-  factorId: number;
   now: number;
   /** Code attempts one challenge allows. */
   maxAttempts: number;
-  /** Wrong codes in a row that lock the user's second factor, and for how long. */
-  threshold: number;
-  lockMs: number;
-  code: AttemptedCode;
+  /** The verifier's flow for the typed code (`factorFlows(…).verify`, sdk/verifier). */
+  verify: Flow<VerifyResult | null>;
   /** Written only on success, in the same commit as the code's use and the challenge's end. */
   session: NewSession;
   endSessionId?: string;
@@ -148,18 +120,13 @@ export interface CodeAttempt {
 
 /** How {@link Store.attemptCodeLogin} decided. */
 export type CodeAttemptOutcome =
-  | { outcome: 'ok' }
-  /** Unknown, consumed, expired or out of attempts: nothing was counted. */
+  /** Unknown, consumed, expired or out of attempts: the code was not checked, nothing counted. */
   | { outcome: 'challenge_ended' }
-  /** The user's second factor is locked: the code was not checked, the user's count did not move. */
-  | { outcome: 'locked'; retryAfterMs: number }
-  /** Counted as a wrong code; `lockedUntil` is set when this one locked the factor. */
-  | { outcome: 'wrong'; lockedUntil: number | null }
   /**
-   * A code that was right but is spent: a TOTP code at or before the last accepted step, or a
-   * used recovery code. Counted on the challenge only: it is not a guess, so not on the lock.
+   * The verifier's decision, committed: a success with the session, the challenge's end and the
+   * audit; a wrong or spent code with one attempt counted on the challenge.
    */
-  | { outcome: 'replayed' };
+  | { outcome: 'decided'; decision: Decision<VerifyResult | null> };
 
 export interface NewSession {
   /** SHA-256 of the session token. */
@@ -235,5 +202,3 @@ export interface SamlIdpConfig {
 export interface SamlIdpRecord extends SamlIdpConfig {
   updatedAt: number;
 }
-
-export type { TotpCheck };

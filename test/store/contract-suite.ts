@@ -1,36 +1,48 @@
 /**
- * The store contract suite: every adapter (SQLite now, PostgreSQL later) must pass it unchanged.
+ * The store contract suite: every adapter (SQLite and PostgreSQL) must pass it unchanged. The
+ * second factor is changed only by the verifier's flows (sdk/verifier/factor-flows.ts), run by
+ * the store with the server's own writes; the cases drive them as the server does, with real
+ * secrets and codes at a clock they move.
  *
  * @example
  * runStoreContract('sqlite', async () => {
  *   const store = openSqliteStore({ path: ':memory:' });
  *   await store.migrate();
- *   return { store, close: () => store.close(), failures: (userId, kind) => … };
+ *   return { store, close: () => store.close() };
  * });
  */
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateSecret, parseKeyUri } from '../../sdk/otp/index.ts';
+import { type FactorFlows, factorFlows } from '../../sdk/verifier/factor-flows.ts';
+import type { LockoutLimits } from '../../sdk/verifier/rules.ts';
+import { keyringOf } from '../../sdk/verifier/secret-box.ts';
 import type {
   ChallengeRecord,
-  FailureKind,
-  FailureState,
   NewUser,
   Store,
+  UserRecord,
+  Write,
 } from '../../server/store/contract.ts';
-import { codeLoginContract } from './code-login-contract.ts';
+import {
+  CLEAR_MUST_SETUP_MFA,
+  endSessionsWrites,
+  SET_MUST_SETUP_MFA,
+} from '../../server/store/statements.ts';
+import {
+  codeLoginContract,
+  codeOf,
+  type Enabled,
+  type Fixture,
+  MIN,
+  STEP,
+  T0,
+  wrongCode,
+} from './code-login-contract.ts';
 import { samlContract } from './saml-contract.ts';
 
-/**
- * A fresh store, plus a read of a user's failure counter straight from its database: no
- * production path reads the counter back, so the contract has no method for it.
- */
-export type MakeStore = () => Promise<{
-  store: Store;
-  close(): Promise<void>;
-  failures(userId: number, kind: FailureKind): Promise<FailureState>;
-}>;
-
-const T0 = 1_700_000_000_000;
-const MIN = 60_000;
+/** A fresh store on empty tables. */
+export type MakeStore = () => Promise<{ store: Store; close(): Promise<void> }>;
 
 const person = (username: string, extra: Partial<NewUser> = {}): NewUser => ({
   username,
@@ -42,46 +54,58 @@ const person = (username: string, extra: Partial<NewUser> = {}): NewUser => ({
   ...extra,
 });
 
+const keyring = keyringOf([randomBytes(32)]);
+const names = (user: UserRecord) => ({ issuer: 'MFA Companion', account: user.username });
+
 export function runStoreContract(name: string, makeStore: MakeStore): void {
   describe(`store contract: ${name}`, () => {
     let store: Store;
     let close: () => Promise<void>;
-    let failures: (userId: number, kind: FailureKind) => Promise<FailureState>;
+    const clock = { now: T0 };
     beforeEach(async () => {
-      ({ store, close, failures } = await makeStore());
+      clock.now = T0;
+      ({ store, close } = await makeStore());
     });
-    const challenge = async (id: string): Promise<ChallengeRecord | null> =>
-      (await store.getChallengeContext(id))?.challenge ?? null;
     afterEach(async () => {
       await close();
     });
+    const challenge = async (id: string): Promise<ChallengeRecord | null> =>
+      (await store.getChallengeContext(id))?.challenge ?? null;
 
-    const activeFactor = async (username = 'a@x.test') => {
-      const user = (await store.createUser(person(username), T0))!;
-      const pending = (await store.startEnrolment(user.id, 'v1.k.secret', T0, T0 + 10 * MIN))!;
-      expect(
-        await store.enableFactor({
-          userId: user.id,
-          factorId: pending.id,
-          lastStep: 100,
-          recoveryCodeHashes: ['h1', 'h2'],
-          now: T0,
-        }),
-      ).toBe(true);
-      return { user, factor: (await store.getFactor(user.id))! };
-    };
-
-    /** Sets up and enables a factor for an existing user, with no recovery codes. */
-    const enableWithoutCodes = async (userId: number) => {
-      const pending = (await store.startEnrolment(userId, 'v1.k.s', T0, T0 + MIN))!;
-      await store.enableFactor({
-        userId,
-        factorId: pending.id,
-        lastStep: 1,
-        recoveryCodeHashes: [],
-        now: T0,
+    /**
+     * The verifier's flows as the server builds them (secrets sealed for `factor:<id>`), at the
+     * suite's clock, under the lockout `limits` a case asks for.
+     */
+    const flows = (limits: Partial<LockoutLimits> = {}): FactorFlows =>
+      factorFlows({
+        keyring,
+        limits: { threshold: 3, lockMs: 15 * MIN, ...limits },
+        enrolmentTtlMs: 10 * MIN,
+        recoveryCodeCount: 3,
+        now: () => clock.now,
+        secretContext: (id) => `factor:${id}`,
       });
+
+    /** Starts a set-up for `user`: its secret's account and when it expires. */
+    const enrol = async (user: UserRecord) => {
+      const { uri, flow } = flows().enrol(String(user.id), names(user));
+      const { result } = await store.runFactorFlow(flow);
+      return { account: parseKeyUri(uri), expiresAt: result };
     };
+    /** Sets up and confirms a factor for `user` at the clock's step. */
+    const enable = async (user: UserRecord): Promise<Enabled> => {
+      const id = String(user.id);
+      const { account } = await enrol(user);
+      const { result } = await store.runFactorFlow(flows().confirm(id, codeOf(account, clock.now)));
+      if (!('recoveryCodes' in result))
+        throw new Error(`confirm refused: ${JSON.stringify(result)}`);
+      return { user, id, account, recoveryCodes: result.recoveryCodes };
+    };
+    const activeFactor = async (username = 'a@x.test') =>
+      enable((await store.createUser(person(username), clock.now))!);
+    const verify = (id: string, code: string, limits?: Partial<LockoutLimits>) =>
+      store.runFactorFlow(flows(limits).verify(id, code));
+    const fixture = (): Fixture => ({ store, clock, flows, activeFactor, challenge });
 
     describe('users', () => {
       it('creates users with lower-cased unique usernames and finds them case-insensitively', async () => {
@@ -149,163 +173,366 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
-    describe('spent recovery codes', () => {
-      it("tells a spent recovery code from one that is not the user's", async () => {
-        const { user } = await activeFactor();
-        const other = (await store.createUser(person('o@x.test'), T0))!;
-        expect(await store.isRecoveryCodeUsed(user.id, 'h1')).toBe(false);
-        expect(await store.consumeRecoveryCode(user.id, 'h1', T0)).toBe(true);
-        expect(await store.isRecoveryCodeUsed(user.id, 'h1')).toBe(true);
-        expect(await store.isRecoveryCodeUsed(user.id, 'nope')).toBe(false);
-        expect(await store.isRecoveryCodeUsed(other.id, 'h1')).toBe(false);
-      });
-    });
-
-    describe('replace factor secret', () => {
-      it("replaces the active factor's secret once, only while it is the factor it began on", async () => {
-        const { user, factor } = await activeFactor();
-        const args = {
-          userId: user.id,
-          factorId: factor.id,
-          enabledAt: factor.enabledAt!,
-          secret: 'v1.k.new',
-          lastStep: 200,
-          now: T0 + MIN,
-        };
-        expect(await store.replaceFactorSecret(args)).toBe(true);
-        expect(await store.getFactor(user.id)).toMatchObject({
-          id: factor.id,
-          status: 'active',
-          secret: 'v1.k.new',
-          lastStep: 200,
-          enabledAt: T0 + MIN,
-        });
-        expect(await store.countRecoveryCodesLeft(user.id)).toBe(2);
-        // Applied already: the factor's enabledAt moved on.
-        expect(
-          await store.replaceFactorSecret({ ...args, secret: 'v1.k.again', now: T0 + 2 * MIN }),
-        ).toBe(false);
-        // Not in the same millisecond the factor was enabled, nor after a reset.
-        const { user: b, factor: fb } = await activeFactor('b@x.test');
-        const sameMs = {
-          ...args,
-          userId: b.id,
-          factorId: fb.id,
-          enabledAt: fb.enabledAt!,
-          now: fb.enabledAt!,
-        };
-        expect(await store.replaceFactorSecret(sameMs)).toBe(false);
-        await store.removeFactor(b.id, { mustSetupMfa: true });
-        expect(await store.replaceFactorSecret({ ...sameMs, now: T0 + MIN })).toBe(false);
-        expect(await store.getFactor(b.id)).toBeNull();
-      });
-    });
-
     describe('policy impact', () => {
       it('counts password users without an active factor, up to the cap', async () => {
         await activeFactor('mfa@x.test');
         for (const name of ['p1', 'p2', 'p3']) await store.createUser(person(`${name}@x.test`), T0);
         await store.createUser(person('sso@x.test', { authType: 'saml', passwordHash: null }), T0);
-        const pending = (await store.createUser(person('pending@x.test'), T0))!;
-        await store.startEnrolment(pending.id, 'v1.k.s', T0, T0 + MIN);
+        await enrol((await store.createUser(person('pending@x.test'), T0))!);
         expect(await store.countPasswordUsersWithoutMfa(100)).toBe(4);
         expect(await store.countPasswordUsersWithoutMfa(2)).toBe(2);
       });
     });
 
-    describe('factors', () => {
-      it('keeps one pending factor per user, replaced by each new set-up', async () => {
+    describe('factor set-up', () => {
+      it('keeps one pending set-up per user, its secret replaced by each new one', async () => {
         const u = (await store.createUser(person('a@x.test'), T0))!;
-        const one = await store.startEnrolment(u.id, 'v1.k.one', T0, T0 + MIN);
-        const two = await store.startEnrolment(u.id, 'v1.k.two', T0 + 1, T0 + MIN);
-        expect(two).toMatchObject({ status: 'pending', secret: 'v1.k.two', lastStep: null });
-        expect(two!.id).toBe(one!.id);
-        expect((await store.getFactor(u.id))?.secret).toBe('v1.k.two');
-      });
-
-      it('refuses a set-up while a factor is active', async () => {
-        const { user, factor } = await activeFactor();
-        expect(await store.startEnrolment(user.id, 'v1.k.other', T0, T0 + MIN)).toBeNull();
-        expect(await store.getFactor(user.id)).toEqual(factor);
-      });
-
-      it('enables only an unexpired pending factor, once', async () => {
-        const u = (await store.createUser(person('a@x.test'), T0))!;
-        const p = (await store.startEnrolment(u.id, 'v1.k.s', T0, T0 + MIN))!;
-        const args = { userId: u.id, factorId: p.id, lastStep: 5, recoveryCodeHashes: ['h'] };
-        expect(await store.enableFactor({ ...args, now: T0 + MIN })).toBe(false);
-        const results = await Promise.all(
-          Array.from({ length: 10 }, () => store.enableFactor({ ...args, now: T0 })),
-        );
-        expect(results.filter(Boolean)).toHaveLength(1);
-        expect(await store.getFactor(u.id)).toMatchObject({
-          status: 'active',
-          lastStep: 5,
-          enabledAt: T0,
+        const one = await enrol(u);
+        expect(one.expiresAt).toBe(T0 + 10 * MIN);
+        clock.now += MIN;
+        const two = await enrol(u);
+        expect(two.expiresAt).toBe(T0 + 11 * MIN);
+        expect(await store.getFactor(u.id)).toEqual({
+          status: 'pending',
+          expiresAt: T0 + 11 * MIN,
+          enabledAt: null,
+          lockedUntil: null,
+          recoveryCodesLeft: 0,
         });
-        expect(await store.countRecoveryCodesLeft(u.id)).toBe(1);
+        // Only the latest secret confirms.
+        const confirm = (account: typeof one.account) =>
+          store.runFactorFlow(flows().confirm(String(u.id), codeOf(account, clock.now)));
+        expect((await confirm(one.account)).result).toEqual({ refused: 'WRONG' });
+        expect((await confirm(two.account)).result).toEqual({
+          recoveryCodes: expect.any(Array),
+        });
       });
 
-      it('clears "must set up" on enable and sets it on a reset removal', async () => {
-        const { user } = await activeFactor();
-        expect(await store.removeFactor(user.id, { mustSetupMfa: true })).toBe(true);
+      it('does not replace an active factor with a new set-up', async () => {
+        const { user, id, account } = await activeFactor();
+        const before = await store.getFactor(user.id);
+        const again = flows().enrol(id, names(user));
+        expect(await store.runFactorFlow(again.flow)).toEqual({
+          result: null,
+          writes: [],
+          events: [],
+        });
+        expect(await store.getFactor(user.id)).toEqual(before);
+        expect((await verify(id, codeOf(account, clock.now, 1))).result).toMatchObject({
+          ok: true,
+        });
+      });
+
+      it('confirms only an unexpired set-up, and only one of 10 concurrent confirms', async () => {
+        const u = (await store.createUser(person('a@x.test'), T0))!;
+        const id = String(u.id);
+        const late = await enrol(u);
+        clock.now = late.expiresAt!;
+        expect(
+          (await store.runFactorFlow(flows().confirm(id, codeOf(late.account, clock.now)))).result,
+        ).toEqual({ refused: 'NOT_STARTED' });
+        const { account } = await enrol(u);
+        const code = codeOf(account, clock.now);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => store.runFactorFlow(flows().confirm(id, code))),
+        );
+        const issued = results.filter((d) => 'recoveryCodes' in d.result);
+        expect(issued).toHaveLength(1);
+        expect(issued[0]!.result).toEqual({ recoveryCodes: expect.any(Array) });
+        expect(results.filter((d) => !('recoveryCodes' in d.result))).toEqual(
+          Array(9).fill({ result: { refused: 'MFA_ALREADY_ENABLED' }, writes: [], events: [] }),
+        );
+        expect(await store.getFactor(u.id)).toEqual({
+          status: 'active',
+          expiresAt: null,
+          enabledAt: clock.now,
+          lockedUntil: null,
+          recoveryCodesLeft: 3,
+        });
+      });
+
+      it("runs the server's writes `then` gives for the flow's result: a reset marks the user, a confirm clears the mark", async () => {
+        const { user, id } = await activeFactor();
+        for (const s of ['keep', 'other']) {
+          await store.createSession({
+            id: s,
+            userId: user.id,
+            createdAt: T0,
+            expiresAt: T0 + 60 * MIN,
+            ip: 'x',
+          });
+        }
+        const seen: boolean[] = [];
+        const reset = await store.runFactorFlow(flows().disable(id), (removed): Write[] => {
+          seen.push(removed);
+          return removed
+            ? [
+                { text: SET_MUST_SETUP_MFA, values: [user.id] },
+                ...endSessionsWrites(user.id, 'keep', 'mfa_changed'),
+              ]
+            : [];
+        });
+        expect(reset.result).toBe(true);
+        expect(seen).toEqual([true]);
         expect(await store.getFactor(user.id)).toBeNull();
-        expect(await store.countRecoveryCodesLeft(user.id)).toBe(0);
         expect((await store.getUserById(user.id))?.mustSetupMfa).toBe(true);
-        expect(await store.removeFactor(user.id, { mustSetupMfa: false })).toBe(false);
-        await enableWithoutCodes(user.id);
+        expect(await store.getSession('other')).toBeNull();
+        expect(await store.endedSessionReason('other', T0)).toBe('mfa_changed');
+        expect(await store.getSession('keep')).not.toBeNull();
+
+        const { account } = await enrol(user);
+        const clearOnSuccess = (d: { recoveryCodes: string[] } | object): Write[] =>
+          'recoveryCodes' in d ? [{ text: CLEAR_MUST_SETUP_MFA, values: [user.id] }] : [];
+        await store.runFactorFlow(
+          flows().confirm(id, wrongCode(account, clock.now)),
+          clearOnSuccess,
+        );
+        expect((await store.getUserById(user.id))?.mustSetupMfa).toBe(true);
+        await store.runFactorFlow(flows().confirm(id, codeOf(account, clock.now)), clearOnSuccess);
         expect((await store.getUserById(user.id))?.mustSetupMfa).toBe(false);
+      });
+
+      it("commits the server's writes with the flow's, or neither", async () => {
+        const { user, id, account, recoveryCodes } = await activeFactor();
+        // A write the users table refuses (its kind CHECK): the whole commit must go.
+        const refused = (): Write[] => [
+          { text: 'UPDATE users SET kind = $2 WHERE id = $1', values: [user.id, 'robot'] },
+        ];
+        const next = codeOf(account, clock.now, 1);
+        await expect(store.runFactorFlow(flows().verify(id, next), refused)).rejects.toThrow();
+        await expect(
+          store.runFactorFlow(flows().verify(id, recoveryCodes[0]!), refused),
+        ).rejects.toThrow();
+        expect((await store.getFactor(user.id))?.recoveryCodesLeft).toBe(3);
+        // The step was not taken: the same code is still valid, once.
+        expect((await verify(id, next)).result).toMatchObject({ ok: true });
+        expect((await verify(id, recoveryCodes[0]!)).result).toMatchObject({ ok: true });
+
+        const b = (await store.createUser(person('b@x.test'), T0))!;
+        const pending = await enrol(b);
+        const confirm = flows().confirm(String(b.id), codeOf(pending.account, clock.now));
+        await expect(store.runFactorFlow(confirm, refused)).rejects.toThrow();
+        expect(await store.getFactor(b.id)).toMatchObject({
+          status: 'pending',
+          recoveryCodesLeft: 0,
+        });
       });
     });
 
     describe('replay guard', () => {
-      it('advances the last step only forwards', async () => {
-        const { factor } = await activeFactor();
-        expect(await store.advanceLastStep(factor.id, 100)).toBe(false);
-        expect(await store.advanceLastStep(factor.id, 99)).toBe(false);
-        expect(await store.advanceLastStep(factor.id, 101)).toBe(true);
-        expect(await store.advanceLastStep(factor.id, 101)).toBe(false);
-        expect((await store.getFactor(factor.userId))?.lastStep).toBe(101);
+      it('accepts each time step once, and only after the last accepted one, without counting a replay', async () => {
+        const { id, account } = await activeFactor();
+        const at = (steps: number) => verify(id, codeOf(account, T0, steps));
+        const replayed = {
+          result: { ok: false, reason: 'replayed' },
+          writes: [],
+          events: ['replayed'],
+        };
+        // The step the set-up was confirmed with.
+        expect(await at(0)).toEqual(replayed);
+        expect((await at(1)).result).toEqual({
+          ok: true,
+          usedRecoveryCode: false,
+          recoveryCodesLeft: 3,
+        });
+        expect(await at(1)).toEqual(replayed);
+        expect(await at(0)).toEqual(replayed);
+        // Three replays, and the threshold is three: had they counted, this would meet a lock.
+        clock.now += STEP;
+        expect((await at(2)).result).toMatchObject({ ok: true });
       });
 
-      it('gives exactly one success to 20 concurrent advances with the same step', async () => {
-        const { factor } = await activeFactor();
-        const results = await Promise.all(
-          Array.from({ length: 20 }, () => store.advanceLastStep(factor.id, 200)),
+      it('gives exactly one success to 50 concurrent verifications of one code', async () => {
+        const { user, id, account } = await activeFactor();
+        const code = codeOf(account, clock.now, 1);
+        const results = await Promise.all(Array.from({ length: 50 }, () => verify(id, code)));
+        expect(results.filter((d) => d.result?.ok)).toHaveLength(1);
+        expect(results.filter((d) => d.result?.ok === false)).toEqual(
+          Array(49).fill({
+            result: { ok: false, reason: 'replayed' },
+            writes: [],
+            events: ['replayed'],
+          }),
         );
-        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.getFactor(user.id))?.lockedUntil).toBeNull();
       });
 
-      it('does not advance a pending factor', async () => {
+      it('verifies nothing without an active factor', async () => {
         const u = (await store.createUser(person('a@x.test'), T0))!;
-        const p = (await store.startEnrolment(u.id, 'v1.k.s', T0, T0 + MIN))!;
-        expect(await store.advanceLastStep(p.id, 5)).toBe(false);
+        const none = { result: null, writes: [], events: [] };
+        expect(await verify(String(u.id), '123456')).toEqual(none);
+        const { account } = await enrol(u);
+        expect(await verify(String(u.id), codeOf(account, clock.now))).toEqual(none);
       });
     });
 
     describe('recovery codes', () => {
-      it('consumes each code once, even under 20 concurrent calls', async () => {
-        const { user } = await activeFactor();
+      it('uses each code once, even under 20 concurrent uses, never counting the spent ones', async () => {
+        const { user, id, recoveryCodes } = await activeFactor();
         const results = await Promise.all(
-          Array.from({ length: 20 }, () => store.consumeRecoveryCode(user.id, 'h1', T0)),
+          Array.from({ length: 20 }, () => verify(id, recoveryCodes[1]!)),
         );
-        expect(results.filter(Boolean)).toHaveLength(1);
-        expect(await store.countRecoveryCodesLeft(user.id)).toBe(1);
-        expect(await store.consumeRecoveryCode(user.id, 'nope', T0)).toBe(false);
+        expect(results.filter((d) => d.result?.ok)).toEqual([
+          {
+            result: { ok: true, usedRecoveryCode: true, recoveryCodesLeft: 2 },
+            writes: expect.any(Array),
+            events: ['recovery_code_used'],
+          },
+        ]);
+        expect(results.filter((d) => d.events.includes('replayed'))).toHaveLength(19);
+        expect(await store.getFactor(user.id)).toMatchObject({
+          recoveryCodesLeft: 2,
+          lockedUntil: null,
+        });
+      });
+
+      it("takes another user's code as a wrong one", async () => {
+        const a = await activeFactor('a@x.test');
+        const { id, recoveryCodes } = await activeFactor('b@x.test');
+        const code = recoveryCodes[0]!;
+        expect((await verify(a.id, code)).events).toEqual(['failed']);
+        expect((await verify(id, code)).result).toMatchObject({ ok: true });
       });
 
       it('replaces all codes on regeneration', async () => {
-        const { user } = await activeFactor();
-        await store.replaceRecoveryCodes(user.id, ['n1', 'n2', 'n3']);
-        expect(await store.consumeRecoveryCode(user.id, 'h2', T0)).toBe(false);
-        expect(await store.consumeRecoveryCode(user.id, 'n3', T0)).toBe(true);
-        expect(await store.countRecoveryCodesLeft(user.id)).toBe(2);
+        const { user, id, recoveryCodes } = await activeFactor();
+        await verify(id, recoveryCodes[0]!);
+        const { result: fresh } = await store.runFactorFlow(flows().regenerateRecoveryCodes(id));
+        expect(fresh).toHaveLength(3);
+        expect((await store.getFactor(user.id))?.recoveryCodesLeft).toBe(3);
+        // The old ones are gone, not spent: wrong codes.
+        expect((await verify(id, recoveryCodes[1]!)).result).toEqual({
+          ok: false,
+          reason: 'wrong',
+        });
+        expect((await verify(id, fresh![2]!)).result).toEqual({
+          ok: true,
+          usedRecoveryCode: true,
+          recoveryCodesLeft: 2,
+        });
+      });
+    });
+
+    describe('second-factor lockout', () => {
+      it('never counts 20 concurrent wrong codes past the threshold', async () => {
+        const { user, id, account } = await activeFactor();
+        const code = wrongCode(account, clock.now);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => verify(id, code, { threshold: 10 })),
+        );
+        expect(results.filter((d) => d.events.includes('failed'))).toHaveLength(10);
+        expect(results.filter((d) => d.events.includes('locked'))).toHaveLength(1);
+        expect(results.filter((d) => d.events.length === 0)).toEqual(
+          Array(10).fill({
+            result: { ok: false, reason: 'locked', retryAfter: 15 * MIN },
+            writes: [],
+            events: [],
+          }),
+        );
+        expect((await store.getFactor(user.id))?.lockedUntil).toBe(T0 + 15 * MIN);
       });
 
-      it("does not accept another user's code", async () => {
-        await activeFactor('a@x.test');
-        const b = (await store.createUser(person('b@x.test'), T0))!;
-        expect(await store.consumeRecoveryCode(b.id, 'h1', T0)).toBe(false);
+      it('refuses even a right code while locked, counting nothing, until the lock ends', async () => {
+        const { id, account } = await activeFactor();
+        const wrong = () => verify(id, wrongCode(account, clock.now));
+        for (const events of [['failed'], ['failed'], ['failed', 'locked']]) {
+          expect((await wrong()).events).toEqual(events);
+        }
+        clock.now += 5 * MIN;
+        const locked = {
+          result: { ok: false, reason: 'locked', retryAfter: 10 * MIN },
+          writes: [],
+          events: [],
+        };
+        expect(await verify(id, codeOf(account, clock.now))).toEqual(locked);
+        expect(await wrong()).toEqual(locked);
+        clock.now += 10 * MIN;
+        // Two wrong codes do not lock again: the two refused while locked were not counted.
+        expect((await wrong()).events).toEqual(['failed']);
+        expect((await wrong()).events).toEqual(['failed']);
+        expect((await verify(id, codeOf(account, clock.now))).result).toMatchObject({ ok: true });
+      });
+
+      it('makes each further lock longer (15, 30, 75, 150 min) until a success starts the series again', async () => {
+        const { id, account } = await activeFactor();
+        /** Locks the factor once and tells for how many minutes; then waits it out. */
+        const lockOnce = async () => {
+          const wrong = () => verify(id, wrongCode(account, clock.now));
+          await wrong();
+          await wrong();
+          const { result } = await wrong();
+          const retryAfter = result?.ok === false ? (result.retryAfter ?? 0) : 0;
+          clock.now += retryAfter;
+          return retryAfter / MIN;
+        };
+        const minutes = [];
+        for (let n = 0; n < 4; n++) minutes.push(await lockOnce());
+        expect(minutes).toEqual([15, 30, 75, 150]);
+        expect((await verify(id, codeOf(account, clock.now))).result).toMatchObject({ ok: true });
+        expect(await lockOnce()).toBe(15);
+      });
+
+      it('lifts the lock and its history with the factor (an admin reset)', async () => {
+        const { user, id, account } = await activeFactor();
+        for (let i = 0; i < 3; i++) await verify(id, wrongCode(account, clock.now));
+        expect((await store.getFactor(user.id))?.lockedUntil).toBe(T0 + 15 * MIN);
+        expect((await store.runFactorFlow(flows().disable(id))).result).toBe(true);
+        const again = await enable(user);
+        expect(await store.getFactor(user.id)).toMatchObject({
+          status: 'active',
+          lockedUntil: null,
+        });
+        expect((await verify(id, codeOf(again.account, clock.now, 1))).result).toMatchObject({
+          ok: true,
+        });
+      });
+    });
+
+    describe('replace secret', () => {
+      it("replaces the active factor's secret once, only while it is the factor the replacement began on", async () => {
+        const { user, id, account } = await activeFactor();
+        const enabledAt = (await store.getFactor(user.id))!.enabledAt!;
+        clock.now += MIN;
+        const fresh = { ...account, secret: generateSecret() };
+        const replace = (began: number) =>
+          store.runFactorFlow(
+            flows().replaceSecret(id, {
+              secret: fresh.secret,
+              enabledAt: began,
+              code: codeOf(fresh, clock.now),
+            }),
+          );
+        expect((await replace(enabledAt)).result).toEqual({ replaced: true });
+        expect(await store.getFactor(user.id)).toEqual({
+          status: 'active',
+          expiresAt: null,
+          enabledAt: T0 + MIN,
+          lockedUntil: null,
+          recoveryCodesLeft: 3,
+        });
+        // The new secret's step that proved it is taken; the next one lets the user in.
+        expect((await verify(id, codeOf(fresh, clock.now))).result).toMatchObject({
+          reason: 'replayed',
+        });
+        expect((await verify(id, codeOf(fresh, clock.now, 1))).result).toMatchObject({ ok: true });
+        // Applied already: the factor's enabledAt moved on.
+        expect((await replace(enabledAt)).result).toEqual({ refused: 'STALE' });
+        // Nor after a reset and a new set-up.
+        const b = await activeFactor('b@x.test');
+        const bEnabledAt = (await store.getFactor(b.user.id))!.enabledAt!;
+        await store.runFactorFlow(flows().disable(b.id));
+        const replaceB = () =>
+          store.runFactorFlow(
+            flows().replaceSecret(b.id, {
+              secret: fresh.secret,
+              enabledAt: bEnabledAt,
+              code: codeOf(fresh, clock.now),
+            }),
+          );
+        expect((await replaceB()).result).toEqual({ refused: 'MFA_NOT_ENABLED' });
+        clock.now += MIN;
+        await enable(b.user);
+        expect((await replaceB()).result).toEqual({ refused: 'STALE' });
       });
     });
 
@@ -394,120 +621,6 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
-    describe('failure counters', () => {
-      const opts = { threshold: 3, lockMs: 15 * MIN };
-      it('reserves attempts up to the threshold, then locks after a failure and restarts the count', async () => {
-        const { user } = await activeFactor();
-        for (let i = 1; i <= 3; i++) {
-          expect(await store.reserveAttempt(user.id, 'mfa', T0, opts)).toEqual({ allowed: true });
-          if (i < 3) {
-            expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({
-              lockedUntil: null,
-            });
-            expect(await failures(user.id, 'mfa')).toEqual({ count: i, lockedUntil: null });
-          }
-        }
-        const locked = await store.recordFailure(user.id, 'mfa', T0, opts);
-        expect(locked).toEqual({ lockedUntil: T0 + 15 * MIN });
-        expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: T0 + 15 * MIN });
-        expect(await store.reserveAttempt(user.id, 'mfa', T0 + MIN, opts)).toEqual({
-          allowed: false,
-          locked: true,
-          retryAfterMs: 14 * MIN,
-        });
-        expect(await store.reserveAttempt(user.id, 'mfa', T0 + 15 * MIN, opts)).toEqual({
-          allowed: true,
-        });
-      });
-
-      it('restarts the count on success without lifting a lock', async () => {
-        const { user } = await activeFactor();
-        await store.reserveAttempt(user.id, 'mfa', T0, opts);
-        await store.reserveAttempt(user.id, 'mfa', T0, opts);
-        await store.clearFailures(user.id, 'mfa');
-        expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: null });
-        for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'mfa', T0, opts);
-        await store.recordFailure(user.id, 'mfa', T0, opts);
-        await store.clearFailures(user.id, 'mfa');
-        expect((await failures(user.id, 'mfa')).lockedUntil).toBe(T0 + 15 * MIN);
-      });
-
-      it('allows exactly `threshold` of 20 concurrent reservations', async () => {
-        const { user } = await activeFactor();
-        const results = await Promise.all(
-          Array.from({ length: 20 }, () =>
-            store.reserveAttempt(user.id, 'mfa', T0, { threshold: 10 }),
-          ),
-        );
-        expect(results.filter((r) => r.allowed)).toHaveLength(10);
-        // Held by attempts in flight, not by a lock: a second's wait, and not "locked".
-        expect(results.find((r) => !r.allowed)).toEqual({
-          allowed: false,
-          locked: false,
-          retryAfterMs: 1000,
-        });
-      });
-
-      it('reports a lock once: to the failure that set it, not to those that followed', async () => {
-        const { user } = await activeFactor();
-        const results = [];
-        for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'mfa', T0, opts);
-        for (let i = 0; i < 3; i++)
-          results.push(await store.recordFailure(user.id, 'mfa', T0, opts));
-        expect(results).toEqual([
-          { lockedUntil: T0 + 15 * MIN },
-          { lockedUntil: null },
-          { lockedUntil: null },
-        ]);
-      });
-
-      it('gives a reserved attempt back, never below zero', async () => {
-        const { user } = await activeFactor();
-        await store.reserveAttempt(user.id, 'mfa', T0, opts);
-        await store.reserveAttempt(user.id, 'mfa', T0, opts);
-        await store.releaseAttempt(user.id, 'mfa');
-        expect(await failures(user.id, 'mfa')).toEqual({ count: 1, lockedUntil: null });
-        await store.releaseAttempt(user.id, 'mfa');
-        await store.releaseAttempt(user.id, 'mfa');
-        expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: null });
-      });
-
-      it('makes each further second-factor lock longer (1 + n²), until a success', async () => {
-        const { user } = await activeFactor();
-        /** Locks the factor once at `at` and tells for how long. */
-        const lockOnce = async (at: number) => {
-          for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'mfa', at, opts);
-          for (let i = 0; i < 3; i++) await store.recordFailure(user.id, 'mfa', at, opts);
-          return ((await failures(user.id, 'mfa')).lockedUntil ?? at) - at;
-        };
-        const mfa: number[] = [];
-        for (let n = 0, at = T0; n < 4; n++, at += 200 * MIN) mfa.push((await lockOnce(at)) / MIN);
-        expect(mfa).toEqual([15, 30, 75, 150]);
-        // A success starts the series again.
-        await store.clearFailures(user.id, 'mfa');
-        expect(await lockOnce(T0 + 1000 * MIN)).toBe(15 * MIN);
-      });
-
-      it('lifts the second-factor lock and its history when the factor is removed (admin reset)', async () => {
-        const { user } = await activeFactor();
-        for (let i = 0; i < 3; i++) await store.reserveAttempt(user.id, 'mfa', T0, opts);
-        for (let i = 0; i < 3; i++) await store.recordFailure(user.id, 'mfa', T0, opts);
-        expect((await failures(user.id, 'mfa')).lockedUntil).toBe(T0 + 15 * MIN);
-        await store.removeFactor(user.id, { mustSetupMfa: true });
-        expect(await failures(user.id, 'mfa')).toEqual({ count: 0, lockedUntil: null });
-        expect(await store.reserveAttempt(user.id, 'mfa', T0 + MIN, opts)).toEqual({
-          allowed: true,
-        });
-      });
-
-      it('does not lock before the threshold is reached', async () => {
-        const { user } = await activeFactor();
-        await store.reserveAttempt(user.id, 'mfa', T0, opts);
-        expect(await store.recordFailure(user.id, 'mfa', T0, opts)).toEqual({ lockedUntil: null });
-        expect(await failures(user.id, 'mfa')).toEqual({ count: 1, lockedUntil: null });
-      });
-    });
-
     describe('rate limits', () => {
       it('allows `limit` hits per window and key, then says when to retry', async () => {
         const opts = { limit: 3, windowMs: MIN };
@@ -568,34 +681,47 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await challenge('nope')).toBeNull();
       });
 
-      it('reads a challenge with its user, factor and recovery-code count in one call', async () => {
+      it('reads a challenge with its user and factor, with its recovery codes and lock, in one call', async () => {
         const u = await make();
+        const id = String(u.id);
         expect(await store.getChallengeContext('c1')).toEqual({
           challenge: await challenge('c1'),
           user: await store.getUserById(u.id),
           factor: null,
+        });
+        const { account } = await enrol(u);
+        expect((await store.getChallengeContext('c1'))?.factor).toEqual({
+          status: 'pending',
+          expiresAt: T0 + 10 * MIN,
+          enabledAt: null,
+          lockedUntil: null,
           recoveryCodesLeft: 0,
         });
-        const pending = (await store.startEnrolment(u.id, 'v1.k.s', T0, T0 + MIN))!;
-        expect((await store.getChallengeContext('c1'))?.factor).toEqual(pending);
-        await store.enableFactor({
-          userId: u.id,
-          factorId: pending.id,
-          lastStep: 7,
-          recoveryCodeHashes: ['h1', 'h2', 'h3'],
-          now: T0 + 1,
-        });
-        await store.consumeRecoveryCode(u.id, 'h2', T0 + 2);
+        clock.now += 1;
+        const { result } = await store.runFactorFlow(
+          flows().confirm(id, codeOf(account, clock.now)),
+        );
+        const codes = 'recoveryCodes' in result ? result.recoveryCodes : [];
+        await verify(id, codes[1]!);
         await store.reserveChallengeAttempt('c1', T0 + 3, 5);
         const context = await store.getChallengeContext('c1');
         expect(context).toEqual({
           challenge: await challenge('c1'),
           user: await store.getUserById(u.id),
           factor: await store.getFactor(u.id),
-          recoveryCodesLeft: 2,
         });
         expect(context?.challenge.attempts).toBe(1);
-        expect(context?.factor).toMatchObject({ status: 'active', lastStep: 7, enabledAt: T0 + 1 });
+        expect(context?.factor).toEqual({
+          status: 'active',
+          expiresAt: null,
+          enabledAt: T0 + 1,
+          lockedUntil: null,
+          recoveryCodesLeft: 2,
+        });
+        for (let i = 0; i < 3; i++) await verify(id, wrongCode(account, clock.now));
+        expect((await store.getChallengeContext('c1'))?.factor?.lockedUntil).toBe(
+          T0 + 1 + 15 * MIN,
+        );
         expect(await store.getChallengeContext('nope')).toBeNull();
       });
 
@@ -627,7 +753,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
-    codeLoginContract(() => ({ store, failures, challenge }), activeFactor);
+    codeLoginContract(fixture);
     samlContract(() => store);
 
     describe('sessions', () => {
@@ -678,7 +804,10 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           await store.createSession(session(id, u.id));
         }
         expect(await store.endUserSessions(a.id, 'a2', 'mfa_changed')).toBe(1);
-        await store.disableFactorsForUsers([b.id], { markPasswordUsersForSetup: true });
+        await store.disableFactorsForUsers([b.id], {
+          disable: (userId) => flows().disable(userId),
+          markPasswordUsersForSetup: true,
+        });
         await store.deleteSession('plain');
         expect(
           await store.setPolicy({ requireMfaForNonSsoUsers: true }, { exceptSessionId: 'a2' }),
@@ -732,26 +861,30 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
     });
 
     describe('batch disable', () => {
-      it('disables each distinct id once and reports the rest with reasons', async () => {
-        const { user: a } = await activeFactor('a@x.test');
+      it('disables each distinct id once, ends its sessions and reports the rest with reasons', async () => {
+        const { user: a, account } = await activeFactor('a@x.test');
         const { user: b } = await activeFactor('b@x.test');
         const sso = (await store.createUser(
           person('s@x.test', { authType: 'saml', passwordHash: null }),
           T0,
         ))!;
-        await enableWithoutCodes(sso.id);
+        await enable(sso);
         const none = (await store.createUser(person('n@x.test'), T0))!;
-        await store.createSession({
-          id: 'sa',
-          userId: a.id,
-          createdAt: T0,
-          expiresAt: T0 + MIN,
-          ip: 'x',
-        });
+        const pending = (await store.createUser(person('p@x.test'), T0))!;
+        await enrol(pending);
+        for (const [id, userId] of [
+          ['sa', a.id],
+          ['admin', a.id],
+          ['sb', b.id],
+        ] as const) {
+          await store.createSession({ id, userId, createdAt: T0, expiresAt: T0 + MIN, ip: 'x' });
+        }
         const result = await store.disableFactorsForUsers(
-          [a.id, 999, b.id, a.id, none.id, sso.id],
+          [a.id, 999, b.id, a.id, none.id, sso.id, pending.id],
           {
+            disable: (userId) => flows().disable(userId),
             markPasswordUsersForSetup: true,
+            exceptSessionId: 'admin',
           },
         );
         expect(result).toEqual({
@@ -759,12 +892,31 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           skipped: [
             { id: 999, reason: 'USER_NOT_FOUND' },
             { id: none.id, reason: 'MFA_NOT_ENABLED' },
+            { id: pending.id, reason: 'MFA_NOT_ENABLED' },
           ],
         });
         expect(await store.getSession('sa')).toBeNull();
+        expect(await store.getSession('sb')).toBeNull();
+        expect(await store.endedSessionReason('sa', T0)).toBe('mfa_changed');
+        expect(await store.getSession('admin')).not.toBeNull();
         expect((await store.getUserById(a.id))?.mustSetupMfa).toBe(true);
         expect((await store.getUserById(sso.id))?.mustSetupMfa).toBe(false);
-        expect(await store.getFactor(b.id)).toBeNull();
+        expect((await store.getUserById(none.id))?.mustSetupMfa).toBe(false);
+        for (const u of [a, b, sso]) expect(await store.getFactor(u.id)).toBeNull();
+        // A set-up in progress is no MFA to disable: it is left to finish.
+        expect((await store.getFactor(pending.id))?.status).toBe('pending');
+        // The disabled factor's codes went with it.
+        expect((await verify(String(a.id), codeOf(account, clock.now, 1))).result).toBeNull();
+      });
+
+      it('leaves the set-up mark alone when not asked to set it', async () => {
+        const { user } = await activeFactor();
+        const result = await store.disableFactorsForUsers([user.id], {
+          disable: (userId) => flows().disable(userId),
+          markPasswordUsersForSetup: false,
+        });
+        expect(result).toEqual({ disabled: [user.id], skipped: [] });
+        expect((await store.getUserById(user.id))?.mustSetupMfa).toBe(false);
       });
     });
 
@@ -790,7 +942,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
     });
 
     describe('housekeeping', () => {
-      it('prunes expired challenges, pending factors, sessions and rate windows', async () => {
+      it('prunes expired challenges, set-ups and sessions, but not a set-up whose lock still runs', async () => {
         const u = (await store.createUser(person('a@x.test'), T0))!;
         await store.createChallenge({
           id: 'c',
@@ -800,7 +952,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           createdAt: T0,
           expiresAt: T0 + MIN,
         });
-        await store.startEnrolment(u.id, 'v1.k.s', T0, T0 + MIN);
+        await enrol(u); // expires at T0 + 10 min
         await store.createSession({
           id: 's',
           userId: u.id,
@@ -808,12 +960,24 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           expiresAt: T0 + 60 * MIN,
           ip: 'x',
         });
-        await store.pruneExpired(T0 + 2 * MIN, 30 * MIN);
+        // A set-up locked by wrong codes until T0 + 15 min: pruning it on expiry would let a new
+        // set-up start with a clean count.
+        const v = (await store.createUser(person('v@x.test'), T0))!;
+        const { account } = await enrol(v);
+        for (let i = 0; i < 3; i++) {
+          await store.runFactorFlow(flows().confirm(String(v.id), wrongCode(account, clock.now)));
+        }
+        await store.pruneExpired(T0 + 11 * MIN, 30 * MIN);
         expect(await challenge('c')).toBeNull();
         expect(await store.getFactor(u.id)).toBeNull();
+        expect(await store.getFactor(v.id)).toMatchObject({
+          status: 'pending',
+          lockedUntil: T0 + 15 * MIN,
+        });
         expect(await store.getSession('s')).not.toBeNull();
         await store.pruneExpired(T0 + 31 * MIN, 30 * MIN);
         expect(await store.getSession('s')).toBeNull();
+        expect(await store.getFactor(v.id)).toBeNull();
       });
     });
   });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRUNE_EXPIRED_ENROLMENTS } from '../../sdk/verifier/store/statements.ts';
 import type { Store } from '../../server/store/contract.ts';
 import { HOUSEKEEPING_BATCH } from '../../server/store/housekeeping.ts';
 import { openPool, type Pool, query } from '../../server/store/postgres/pg-connection.ts';
@@ -21,7 +22,6 @@ import {
   PRUNE_CHALLENGES_BATCH,
   PRUNE_EXPIRED_SESSIONS_BATCH,
   PRUNE_IDLE_SESSIONS_BATCH,
-  PRUNE_PENDING_FACTORS_BATCH,
   userCountStatement,
   userPageStatement,
 } from '../../server/store/statements.ts';
@@ -89,7 +89,15 @@ describe.skipIf(!available)('postgres at scale', () => {
       pool,
       `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i
        JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname LIKE ANY ($1)`,
-      [['users_%_trgm', 'users_by_kind', 'audit_by_%', 'sessions_by_%', 'factors_pending%']],
+      [
+        [
+          'users_%_trgm',
+          'users_by_kind',
+          'audit_by_%',
+          'sessions_by_%',
+          'mfa_verifier_factors_by_expiry',
+        ],
+      ],
     );
     expect(rows).toHaveLength(10);
     expect(rows.every((r) => r.valid)).toBe(true);
@@ -151,9 +159,10 @@ describe.skipIf(!available)('postgres at scale', () => {
       userPageStatement('postgres', { kind: false, windowEnd: false }),
       [0, 11],
     );
-    // The factors are read by the outer query (SubPlan over the page), one index probe a row.
+    // The factors are read by the outer query (SubPlan over the page), one index probe a row (the
+    // verifier's primary key, or its (status, user_id) index, which answers without the table).
     expect(shown).toMatch(
-      /^Subquery Scan on p[\s\S]*Limit[\s\S]*SubPlan 1\n\s+->\s+Index Scan using factors_user_id_key/,
+      /^Subquery Scan on p[\s\S]*Limit[\s\S]*SubPlan 1\n\s+->\s+Index (Only )?Scan using mfa_verifier_factors_(pkey|by_status)/,
     );
     expect(shown).not.toMatch(noScan);
   });
@@ -212,7 +221,7 @@ describe.skipIf(!available)('postgres at scale', () => {
 
   it.each([
     [PRUNE_CHALLENGES_BATCH, /challenges_by_expiry/],
-    [PRUNE_PENDING_FACTORS_BATCH, /factors_pending_by_expiry/],
+    [PRUNE_EXPIRED_ENROLMENTS, /mfa_verifier_factors_by_expiry/],
     [PRUNE_EXPIRED_SESSIONS_BATCH, /sessions_by_expiry/],
     [PRUNE_IDLE_SESSIONS_BATCH, /sessions_by_last_seen/],
   ])('housekeeping deletes by index: %#', async (text, uses) => {

@@ -4,12 +4,20 @@
  * instances), migrations under an advisory lock, and "unavailable" instead of a wrong answer
  * when the database goes away.
  */
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewUser, Store, TotpCheck } from '../../server/store/contract.ts';
+import { generateCode, generateSecret, type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
+import { factorFlows } from '../../sdk/verifier/factor-flows.ts';
+import { newRecoveryCodes } from '../../sdk/verifier/recovery-hash.ts';
+import { keyringOf, sealSecret } from '../../sdk/verifier/secret-box.ts';
+import type { NewUser, Store } from '../../server/store/contract.ts';
 import { openPool, query, transaction } from '../../server/store/postgres/pg-connection.ts';
+import { migratePostgres } from '../../server/store/postgres/pg-migrate.ts';
 import { openPostgresStore } from '../../server/store/postgres/postgres-store.ts';
-import { type FailureRow, toFailureState } from '../../server/store/rows.ts';
-import { FAILURE_STATE } from '../../server/store/statements.ts';
 import { StoreUnavailableError } from '../../server/store/store-unavailable.ts';
 import {
   adminDatabaseUrl,
@@ -17,12 +25,13 @@ import {
   createTestDatabase,
   postgresAvailable,
 } from '../support/postgres.ts';
+import { wrongCode } from './code-login-contract.ts';
 import { runStoreContract } from './contract-suite.ts';
 
 const available = await postgresAvailable();
 let db: { url: string; drop: () => Promise<void> };
 const tables =
-  'users, factors, recovery_codes, failure_counters, rate_limits, challenges, sessions, settings, audit_events';
+  'users, mfa_verifier_factors, mfa_verifier_recovery_codes, rate_limits, challenges, sessions, settings, audit_events';
 
 if (available) {
   beforeAll(async () => {
@@ -37,24 +46,21 @@ if (available) {
   runStoreContract('postgres', async () => {
     const store = openPostgresStore({ url: db.url, poolSize: 10 });
     await store.migrate();
-    // A pool of the store's own kind (its int8 parsing), outside the store.
-    const reader = openPool({ url: db.url, poolSize: 1 });
-    await query(reader, `TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
-    return {
-      store,
-      failures: async (userId, kind) =>
-        toFailureState((await query<FailureRow>(reader, FAILURE_STATE, [userId, kind])).rows[0]),
-      close: async () => {
-        await reader.end();
-        await store.close();
-      },
-    };
+    const admin = openPool({ url: db.url, poolSize: 1 });
+    await query(admin, `TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+    await admin.end();
+    // Every connection of the pool open before a case starts: otherwise a burst of concurrent
+    // calls runs mostly one after another while connections are still being made, and a missing
+    // row lock would go unseen.
+    await Promise.all(Array.from({ length: 10 }, () => store.countUsers()));
+    return { store, close: () => store.close() };
   });
 } else {
   it.skip('store contract: postgres (PostgreSQL unreachable)', () => {});
 }
 
 const T0 = 1_700_000_000_000;
+const MIN = 60_000;
 const person = (username: string): NewUser => ({
   username,
   name: username,
@@ -79,46 +85,58 @@ describe.skipIf(!available)('postgres store across instances', () => {
   const both = <T>(n: number, call: (s: Store) => Promise<T>) =>
     Promise.all(Array.from({ length: n }, (_, i) => call(i % 2 === 0 ? a : b)));
 
+  const flows = factorFlows({
+    keyring: keyringOf([randomBytes(32)]),
+    limits: { threshold: 10, lockMs: 15 * MIN },
+    enrolmentTtlMs: 10 * MIN,
+    recoveryCodeCount: 2,
+    now: () => T0,
+    secretContext: (id) => `factor:${id}`,
+  });
+  /** A user set up on one instance and confirmed by one of 20 confirms split across both. */
   const activeUser = async (username: string) => {
     const user = (await a.createUser(person(username), T0))!;
-    const p = (await b.startEnrolment(user.id, 'v1.k.s', T0, T0 + 60_000))!;
-    expect(
-      await a.enableFactor({
-        userId: user.id,
-        factorId: p.id,
-        lastStep: 10,
-        recoveryCodeHashes: ['r1', 'r2'],
-        now: T0,
-      }),
-    ).toBe(true);
-    return { user, factorId: p.id };
+    const id = String(user.id);
+    const { uri, flow } = flows.enrol(id, { issuer: 'MFA Companion', account: username });
+    await b.runFactorFlow(flow);
+    const account = parseKeyUri(uri);
+    const code = generateCode(account, T0);
+    const confirms = await both(20, (s) => s.runFactorFlow(flows.confirm(id, code)));
+    const issued = confirms.flatMap((d) => ('recoveryCodes' in d.result ? [d.result] : []));
+    expect(issued).toHaveLength(1);
+    return { user, id, account, recoveryCodes: issued[0]!.recoveryCodes };
   };
 
-  it('gives one success to 40 advances of one step split across two pools', async () => {
-    const { factorId } = await activeUser('replay@x.test');
-    const results = await both(40, (s) => s.advanceLastStep(factorId, 11));
-    expect(results.filter(Boolean)).toHaveLength(1);
+  it('gives one success to 40 verifications of one code split across two pools', async () => {
+    const { id, account } = await activeUser('replay@x.test');
+    const code = generateCode(account, T0 + 30_000);
+    const results = await both(40, (s) => s.runFactorFlow(flows.verify(id, code)));
+    expect(results.filter((d) => d.result?.ok)).toHaveLength(1);
+    expect(results.filter((d) => d.events.includes('replayed'))).toHaveLength(39);
   });
 
-  it('consumes a recovery code once across two pools', async () => {
-    const { user } = await activeUser('codes@x.test');
-    const results = await both(40, (s) => s.consumeRecoveryCode(user.id, 'r2', T0));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await b.countRecoveryCodesLeft(user.id)).toBe(1);
+  it('uses a recovery code once across two pools', async () => {
+    const { user, id, recoveryCodes } = await activeUser('codes@x.test');
+    const results = await both(40, (s) => s.runFactorFlow(flows.verify(id, recoveryCodes[1]!)));
+    expect(results.filter((d) => d.result?.ok)).toHaveLength(1);
+    expect((await b.getFactor(user.id))?.recoveryCodesLeft).toBe(1);
   });
 
-  it('reserves at most the threshold of attempts across two pools', async () => {
-    const { user } = await activeUser('brute@x.test');
-    const results = await both(40, (s) => s.reserveAttempt(user.id, 'mfa', T0, { threshold: 10 }));
-    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+  it('counts at most the threshold of wrong codes across two pools', async () => {
+    const { user, id, account } = await activeUser('brute@x.test');
+    const code = wrongCode(account, T0);
+    const results = await both(40, (s) => s.runFactorFlow(flows.verify(id, code)));
+    expect(results.filter((d) => d.events.includes('failed'))).toHaveLength(10);
+    expect(results.filter((d) => d.events.includes('locked'))).toHaveLength(1);
+    expect((await a.getFactor(user.id))?.lockedUntil).toBe(T0 + 15 * MIN);
   });
 
   it('decides one user’s code attempts one after another across two pools', async () => {
-    const { user, factorId } = await activeUser('attempts@x.test');
+    const { user, id, account } = await activeUser('attempts@x.test');
     const ids = Array.from({ length: 40 }, (_, i) => `att${i}`);
-    for (const id of ids) {
+    for (const challengeId of ids) {
       await a.createChallenge({
-        id,
+        id: challengeId,
         userId: user.id,
         kind: 'mfa',
         binding: 'b',
@@ -126,43 +144,41 @@ describe.skipIf(!available)('postgres store across instances', () => {
         expiresAt: T0 + 300_000,
       });
     }
-    const attempt = (i: number, check: (last: number | null) => TotpCheck) =>
-      (i % 2 === 0 ? a : b).attemptCodeLogin({
+    const attempt = async (i: number, code: string) => {
+      const outcome = await (i % 2 === 0 ? a : b).attemptCodeLogin({
         challengeId: ids[i]!,
-        userId: user.id,
-        factorId,
         now: T0 + 1,
         maxAttempts: 5,
-        threshold: 10,
-        lockMs: 900_000,
-        code: { kind: 'totp', check },
+        verify: flows.verify(id, code),
         session: { id: `att-s${i}`, userId: user.id, createdAt: T0, expiresAt: T0 + 1e6, ip: 'x' },
         audit: [],
       });
-    // Twenty carry the code of step 11 at once: one is accepted, the others are replays.
-    const right = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        attempt(i, (last) =>
-          last === null || last < 11 ? { result: 'valid', step: 11 } : { result: 'replayed' },
-        ),
-      ),
-    );
-    expect(right.filter((r) => r.outcome === 'ok')).toHaveLength(1);
-    expect(right.filter((r) => r.outcome === 'replayed')).toHaveLength(19);
-    expect((await b.getFactor(user.id))?.lastStep).toBe(11);
+      if (outcome.outcome !== 'decided') throw new Error(`challenge ${ids[i]} ended`);
+      return outcome.decision;
+    };
+    // Twenty carry the next step's code at once: one is accepted, the others are replays.
+    const next = generateCode(account, T0 + 30_000);
+    const right = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(i, next)));
+    expect(right.filter((d) => d.result?.ok)).toHaveLength(1);
+    expect(right.filter((d) => d.events.includes('replayed'))).toHaveLength(19);
     // Twenty wrong ones at once: decided one after another, exactly ten are counted, the tenth
     // locks the factor, and the rest meet the lock.
-    const wrong = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => attempt(20 + i, () => ({ result: 'wrong' }))),
+    const wrong = wrongCode(account, T0);
+    const decisions = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => attempt(20 + i, wrong)),
     );
-    const counted = wrong.filter((r) => r.outcome === 'wrong');
-    expect(counted).toHaveLength(10);
-    expect(counted.filter((r) => r.lockedUntil !== null)).toEqual([
-      { outcome: 'wrong', lockedUntil: T0 + 1 + 900_000 },
-    ]);
-    expect(wrong.filter((r) => r.outcome === 'locked')).toEqual(
-      Array(10).fill({ outcome: 'locked', retryAfterMs: 900_000 }),
+    expect(decisions.filter((d) => d.events.includes('failed'))).toHaveLength(10);
+    expect(decisions.filter((d) => d.events.includes('locked'))).toHaveLength(1);
+    expect(decisions.filter((d) => d.events.length === 0)).toEqual(
+      Array(10).fill({
+        result: { ok: false, reason: 'locked', retryAfter: 15 * MIN },
+        writes: [],
+        events: [],
+      }),
     );
+    // One session, the success's.
+    const sessions = await Promise.all(ids.map((_, i) => b.getSession(`att-s${i}`)));
+    expect(sessions.filter((x) => x !== null)).toHaveLength(1);
   });
 
   it('survives a transaction whose backend is terminated between two statements', async () => {
@@ -286,6 +302,135 @@ describe.skipIf(!available)('postgres migrations', () => {
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       await fresh.drop();
+    }
+  });
+});
+
+describe.skipIf(!available)('postgres migration 0008', () => {
+  it("moves each factor, its recovery codes and its lockout into the verifier's tables, working as before", async () => {
+    const fresh = await createTestDatabase('mfa_migrate_0008');
+    // A database as the releases before 0008 left it: migrations up to 0007, no verifier tables.
+    const before = mkdtempSync(join(tmpdir(), 'mfa-pg-migrations-'));
+    const migrations = fileURLToPath(
+      new URL('../../server/store/postgres/migrations', import.meta.url),
+    );
+    for (const f of readdirSync(migrations).filter((f) => f < '0008')) {
+      copyFileSync(join(migrations, f), join(before, f));
+    }
+    const pool = openPool({ url: fresh.url, poolSize: 2 });
+    const store = openPostgresStore({ url: fresh.url, poolSize: 2 });
+    try {
+      expect(await migratePostgres(pool, before)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      // `migratePostgres` makes the verifier's tables first; the releases before 0008 had none.
+      await query(
+        pool,
+        'DROP TABLE mfa_verifier_recovery_codes, mfa_verifier_factors, mfa_verifier_migrations',
+      );
+      const now = Date.now();
+      const keyring = keyringOf([randomBytes(32)]);
+      const account = (secret: string): OtpAccount => ({
+        type: 'totp',
+        secret,
+        label: 'x',
+        algorithm: 'SHA1',
+        digits: 6,
+        period: 30,
+      });
+      // As the server wrote them: secrets sealed for `factor:<id>`, codes hashed with the user's id.
+      const [a, b, d] = [0, 1, 2].map(() => account(generateSecret()));
+      const aCodes = newRecoveryCodes(1, 3);
+      const lastStep = Math.floor(now / 30_000) - 1;
+      await query(
+        pool,
+        `INSERT INTO users (id, username, name, kind, role, auth_type, created_at)
+         SELECT i, 'u' || i || '@x.test', 'U', 'employee', 'user', 'password', 0
+         FROM generate_series(1, 4) AS i`,
+      );
+      const factor = (values: unknown[]) =>
+        query(
+          pool,
+          `INSERT INTO factors (user_id, status, secret, last_step, created_at, expires_at,
+             enabled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          values,
+        );
+      await factor([1, 'active', sealSecret(keyring, a!.secret, 'factor:1'), lastStep, 0, null, 5]);
+      await factor([2, 'active', sealSecret(keyring, b!.secret, 'factor:2'), lastStep, 0, null, 6]);
+      const pendingSecret = sealSecret(keyring, 'JBSWY3DPEHPK3PXP', 'factor:3');
+      await factor([3, 'pending', pendingSecret, null, 0, now + 600_000, null]);
+      await factor([4, 'active', sealSecret(keyring, d!.secret, 'factor:4'), lastStep, 0, null, 7]);
+      await query(
+        pool,
+        'INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (1, $1, NULL), (1, $2, $4), (1, $3, NULL)',
+        [...aCodes.hashes, now - 1000],
+      );
+      // D: two wrong codes of three counted; B: locked a second time (locks 2), for 10 more minutes.
+      await query(
+        pool,
+        `INSERT INTO failure_counters (user_id, kind, count, locks, locked_until)
+         VALUES (4, 'mfa', 2, 0, NULL), (2, 'mfa', 0, 2, $1)`,
+        [now + 10 * MIN],
+      );
+
+      await store.migrate();
+      const clock = { now };
+      const flows = factorFlows({
+        keyring,
+        limits: { threshold: 3, lockMs: 15 * MIN },
+        enrolmentTtlMs: 10 * MIN,
+        recoveryCodeCount: 3,
+        now: () => clock.now,
+        secretContext: (id) => `factor:${id}`,
+      });
+      const verify = (id: string, typed: string) => store.runFactorFlow(flows.verify(id, typed));
+      expect(await store.getFactor(1)).toEqual({
+        status: 'active',
+        expiresAt: null,
+        enabledAt: 5,
+        lockedUntil: null,
+        recoveryCodesLeft: 2,
+      });
+      expect(await store.getFactor(3)).toMatchObject({
+        status: 'pending',
+        expiresAt: now + 600_000,
+      });
+      // The same secret's code verifies, after the step accepted before (which stays spent).
+      const at = (steps: number) => generateCode(a!, (lastStep + steps) * 30_000);
+      expect((await verify('1', at(1))).result).toMatchObject({ ok: true });
+      expect((await verify('1', at(0))).result).toMatchObject({ reason: 'replayed' });
+      // The unused recovery code works once; the used one stays used.
+      const [unused, spent] = aCodes.codes;
+      expect((await verify('1', unused!)).result).toEqual({
+        ok: true,
+        usedRecoveryCode: true,
+        recoveryCodesLeft: 1,
+      });
+      expect((await verify('1', unused!)).result).toMatchObject({ reason: 'replayed' });
+      expect((await verify('1', spent!)).result).toMatchObject({ reason: 'replayed' });
+      // D's count goes on: one more wrong code locks.
+      expect((await verify('4', wrongCode(d!, clock.now))).events).toEqual(['failed', 'locked']);
+      // B's lock runs on, refusing even a right code, and the next lasts as the third would.
+      expect(await store.getFactor(2)).toMatchObject({ lockedUntil: now + 10 * MIN });
+      expect((await verify('2', generateCode(b!, now))).result).toEqual({
+        ok: false,
+        reason: 'locked',
+        retryAfter: 10 * MIN,
+      });
+      clock.now += 10 * MIN;
+      const wrong = () => verify('2', wrongCode(b!, clock.now));
+      await wrong();
+      await wrong();
+      expect((await wrong()).result).toEqual({ ok: false, reason: 'locked', retryAfter: 75 * MIN });
+      const { rows } = await query<{ name: string }>(
+        pool,
+        `SELECT table_name AS name FROM information_schema.tables
+         WHERE table_name IN ('factors', 'recovery_codes', 'failure_counters')`,
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await store.close();
+      await pool.end();
+      await fresh.drop();
+      rmSync(before, { recursive: true, force: true });
     }
   });
 });

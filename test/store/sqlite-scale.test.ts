@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRUNE_EXPIRED_ENROLMENTS } from '../../sdk/verifier/store/statements.ts';
 import type { Store } from '../../server/store/contract.ts';
 import { HOUSEKEEPING_BATCH } from '../../server/store/housekeeping.ts';
 import { migrate } from '../../server/store/sqlite/migrate.ts';
@@ -19,7 +20,6 @@ import {
   PRUNE_CHALLENGES_BATCH,
   PRUNE_EXPIRED_SESSIONS_BATCH,
   PRUNE_IDLE_SESSIONS_BATCH,
-  PRUNE_PENDING_FACTORS_BATCH,
   SESSION_WINDOW_END,
   USER_SCAN_WINDOW_END,
   userPageStatement,
@@ -131,7 +131,7 @@ describe('sqlite plans', () => {
   };
   // A table read whole, or rows sorted after the fact: what a page must never cost.
   const scansOrSorts =
-    /^(SCAN (u|users|audit_events|sessions|challenges|factors)\b(?! USING))|TEMP B-TREE/m;
+    /^(SCAN (u|users|audit_events|sessions|challenges|f|mfa_verifier_factors)\b(?! USING))|TEMP B-TREE/m;
 
   it.each([
     ['all users', { kind: false, windowEnd: false }, [0, 11], /SEARCH u USING INTEGER PRIMARY KEY/],
@@ -145,7 +145,7 @@ describe('sqlite plans', () => {
       'MFA disabled',
       { kind: false, mfa: 'disabled', windowEnd: false },
       [0, 11],
-      /SEARCH f USING INDEX sqlite_autoindex_factors_1 \(user_id=\?\)/,
+      /SEARCH f USING PRIMARY KEY \(user_id=\?\)/,
     ],
     [
       'indexed search',
@@ -196,7 +196,7 @@ describe('sqlite plans', () => {
 
   it.each([
     [PRUNE_CHALLENGES_BATCH, /challenges_by_expiry \(expires_at<\?\)/],
-    [PRUNE_PENDING_FACTORS_BATCH, /factors_pending_by_expiry \(expires_at<\?\)/],
+    [PRUNE_EXPIRED_ENROLMENTS, /mfa_verifier_factors_by_expiry \(status=\? AND expires_at<\?\)/],
     [PRUNE_EXPIRED_SESSIONS_BATCH, /sessions_by_expiry \(expires_at<\?\)/],
     [PRUNE_IDLE_SESSIONS_BATCH, /sessions_by_last_seen \(last_seen_at<\?\)/],
   ])('housekeeping deletes by index: %#', (text, uses) => {

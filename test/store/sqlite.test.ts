@@ -1,49 +1,72 @@
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { type FailureRow, toFailureState } from '../../server/store/rows.ts';
+import { generateCode, generateSecret, type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
+import { factorFlows } from '../../sdk/verifier/factor-flows.ts';
+import { newRecoveryCodes } from '../../sdk/verifier/recovery-hash.ts';
+import { keyringOf, sealSecret } from '../../sdk/verifier/secret-box.ts';
 import { migrate } from '../../server/store/sqlite/migrate.ts';
 import { openSqliteStore, sqliteMigrationsDir } from '../../server/store/sqlite/sqlite-store.ts';
-import { statement } from '../../server/store/sqlite/statement.ts';
-import { FAILURE_STATE } from '../../server/store/statements.ts';
+import { wrongCode } from './code-login-contract.ts';
 import { runStoreContract } from './contract-suite.ts';
 
-// A file, so a second (read-only) connection can read what the store committed; a write's
+// A file, so what the store commits goes through its WAL and fsync as in production; a write's
 // promise resolves after its commit. The API tests run the in-memory store throughout.
 runStoreContract('sqlite (file, WAL)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-store-'));
-  const path = join(dir, 'mfa.db');
-  const store = openSqliteStore({ path });
+  const store = openSqliteStore({ path: join(dir, 'mfa.db') });
   await store.migrate();
-  const reader = new Database(path, { readonly: true });
-  const failureState = statement<FailureRow>(reader, FAILURE_STATE);
   return {
     store,
-    failures: async (userId, kind) => toFailureState(failureState.get(userId, kind)),
     close: async () => {
-      reader.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 });
 
+const MIN = 60_000;
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
 describe('sqlite durability', () => {
-  it('answers an accepted step only after the WAL fsync that follows the write', async () => {
-    let release: () => void = () => {};
-    let fsyncs = 0;
+  it("answers a flow's and a code step's decision only after the WAL fsync that follows its writes", async () => {
+    // While `holding`, each fsync waits to be released: the test sees whether an answer came first.
+    let holding = false;
+    const held: (() => void)[] = [];
     const store = openSqliteStore({
       path: ':memory:',
-      fsync: () => {
-        fsyncs++;
-        return new Promise<void>((resolve) => {
-          release = resolve;
-        });
-      },
+      fsync: () =>
+        holding ? new Promise<void>((resolve) => held.push(resolve)) : Promise.resolve(),
     });
     await store.migrate();
+    /** Runs `call`: committed and its fsync started, it has no answer until that fsync ends. */
+    const durableOnly = async <T>(call: () => Promise<T>): Promise<T> => {
+      holding = true;
+      let answered = false;
+      const pending = call().then((value) => {
+        answered = true;
+        return value;
+      });
+      await tick();
+      expect(held.length).toBeGreaterThan(0);
+      expect(answered).toBe(false);
+      holding = false;
+      for (const release of held.splice(0)) release();
+      return pending;
+    };
+
+    const now = 1_700_000_000_000;
+    const flows = factorFlows({
+      keyring: keyringOf([randomBytes(32)]),
+      limits: { threshold: 3, lockMs: 15 * MIN },
+      enrolmentTtlMs: 10 * MIN,
+      recoveryCodeCount: 2,
+      now: () => now,
+      secretContext: (id) => `factor:${id}`,
+    });
     const user = (await store.createUser(
       {
         username: 'a@x.test',
@@ -53,32 +76,41 @@ describe('sqlite durability', () => {
         authType: 'password',
         passwordHash: null,
       },
-      0,
+      now,
     ))!;
-    const pending = (await store.startEnrolment(user.id, 'v1.k.s', 0, 1000))!;
-    const tick = () => new Promise((r) => setTimeout(r, 20));
-    const enabled = store.enableFactor({
+    const id = String(user.id);
+    const { uri, flow } = flows.enrol(id, { issuer: 'MFA Companion', account: user.username });
+    await store.runFactorFlow(flow);
+    const account = parseKeyUri(uri);
+    const confirmed = await durableOnly(() =>
+      store.runFactorFlow(flows.confirm(id, generateCode(account, now))),
+    );
+    expect(confirmed.result).toMatchObject({ recoveryCodes: expect.any(Array) });
+    // The replay guard: the accepted step is on disk before the caller hears "ok".
+    const verified = await durableOnly(() =>
+      store.runFactorFlow(flows.verify(id, generateCode(account, now + 30_000))),
+    );
+    expect(verified.result).toMatchObject({ ok: true });
+    await store.createChallenge({
+      id: 'c1',
       userId: user.id,
-      factorId: pending.id,
-      lastStep: 1,
-      recoveryCodeHashes: [],
-      now: 0,
+      kind: 'mfa',
+      binding: 'b',
+      createdAt: now,
+      expiresAt: now + 5 * MIN,
     });
-    await tick();
-    expect(fsyncs).toBe(1);
-    release();
-    expect(await enabled).toBe(true);
-    let answered = false;
-    const advanced = store.advanceLastStep(pending.id, 2).then((ok) => {
-      answered = true;
-      return ok;
-    });
-    await tick();
-    // Committed and fsync started, but not finished: the caller has no answer yet.
-    expect(fsyncs).toBe(2);
-    expect(answered).toBe(false);
-    release();
-    expect(await advanced).toBe(true);
+    const codes = 'recoveryCodes' in confirmed.result ? confirmed.result.recoveryCodes : [];
+    const login = await durableOnly(() =>
+      store.attemptCodeLogin({
+        challengeId: 'c1',
+        now,
+        maxAttempts: 5,
+        verify: flows.verify(id, codes[0]!),
+        session: { id: 's1', userId: user.id, createdAt: now, expiresAt: now + MIN, ip: 'x' },
+        audit: [],
+      }),
+    );
+    expect(login).toMatchObject({ outcome: 'decided', decision: { result: { ok: true } } });
     await store.close();
   });
 
@@ -125,36 +157,136 @@ describe('sqlite migrations', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('0003 keeps every recovery code, used or not, and stores them clustered by user', async () => {
+  it("0009 moves each factor, its recovery codes and its lockout into the verifier's tables, working as before", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mfa-store-'));
     const path = join(dir, 'mfa.db');
-    // A database as the releases before 0003 left it.
     const before = join(dir, 'migrations');
     mkdirSync(before);
-    for (const file of readdirSync(sqliteMigrationsDir).filter((f) => f < '0003')) {
+    for (const file of readdirSync(sqliteMigrationsDir).filter((f) => f < '0009')) {
       copyFileSync(join(sqliteMigrationsDir, file), join(before, file));
     }
     const old = new Database(path);
-    expect(migrate(old, before)).toEqual([1, 2]);
+    expect(migrate(old, before)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // `migrate` makes the verifier's tables first; the releases before 0009 had none.
+    old.exec(`DROP TABLE mfa_verifier_recovery_codes; DROP TABLE mfa_verifier_factors;
+      DROP TABLE mfa_verifier_migrations`);
+
+    const now = Date.now();
+    const keyring = keyringOf([randomBytes(32)]);
+    const account = (secret: string): OtpAccount => ({
+      type: 'totp',
+      secret,
+      label: 'x',
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    });
+    // As the server wrote them: secrets sealed for `factor:<id>`, codes hashed with the user's id.
+    const a = account(generateSecret());
+    const b = account(generateSecret());
+    const d = account(generateSecret());
+    const aCodes = newRecoveryCodes(1, 3);
+    const lastStep = Math.floor(now / 30_000) - 1;
     old.exec(`INSERT INTO users (id, username, name, kind, role, auth_type, created_at)
       VALUES (1, 'a@x.test', 'A', 'employee', 'user', 'password', 0),
-             (2, 'b@x.test', 'B', 'employee', 'user', 'password', 0)`);
-    old.exec(`INSERT INTO recovery_codes (user_id, code_hash, used_at)
-      VALUES (1, 'h1', NULL), (1, 'h2', 5), (1, 'h3', NULL), (2, 'h4', NULL)`);
+             (2, 'b@x.test', 'B', 'employee', 'user', 'password', 0),
+             (3, 'c@x.test', 'C', 'employee', 'user', 'password', 0),
+             (4, 'd@x.test', 'D', 'employee', 'user', 'password', 0)`);
+    const factor = old.prepare(`INSERT INTO factors
+      (user_id, status, secret, last_step, created_at, expires_at, enabled_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    factor.run(1, 'active', sealSecret(keyring, a.secret, 'factor:1'), lastStep, 0, null, 5);
+    factor.run(2, 'active', sealSecret(keyring, b.secret, 'factor:2'), lastStep, 0, null, 6);
+    factor.run(
+      3,
+      'pending',
+      sealSecret(keyring, 'JBSWY3DPEHPK3PXP', 'factor:3'),
+      null,
+      0,
+      now + 600_000,
+      null,
+    );
+    factor.run(4, 'active', sealSecret(keyring, d.secret, 'factor:4'), lastStep, 0, null, 7);
+    const code = old.prepare(
+      'INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, ?)',
+    );
+    code.run(1, aCodes.hashes[0], null);
+    code.run(1, aCodes.hashes[1], now - 1000);
+    code.run(1, aCodes.hashes[2], null);
+    // D: two wrong codes of three counted; B: locked a second time (locks 2), for 10 more minutes.
+    const counter = old.prepare(
+      "INSERT INTO failure_counters (user_id, kind, count, locks, locked_until) VALUES (?, 'mfa', ?, ?, ?)",
+    );
+    counter.run(4, 2, 0, null);
+    counter.run(2, 0, 2, now + 10 * MIN);
     old.close();
 
     const store = openSqliteStore({ path });
     await store.migrate();
-    expect(await store.countRecoveryCodesLeft(1)).toBe(2);
-    expect(await store.countRecoveryCodesLeft(2)).toBe(1);
-    expect(await store.consumeRecoveryCode(1, 'h2', 9)).toBe(false); // still used
-    expect(await store.consumeRecoveryCode(1, 'h3', 9)).toBe(true);
+    const clock = { now };
+    const flows = factorFlows({
+      keyring,
+      limits: { threshold: 3, lockMs: 15 * MIN },
+      enrolmentTtlMs: 10 * MIN,
+      recoveryCodeCount: 3,
+      now: () => clock.now,
+      secretContext: (id) => `factor:${id}`,
+    });
+    const verify = (id: string, typed: string) => store.runFactorFlow(flows.verify(id, typed));
+    expect(await store.getFactor(1)).toEqual({
+      status: 'active',
+      expiresAt: null,
+      enabledAt: 5,
+      lockedUntil: null,
+      recoveryCodesLeft: 2,
+    });
+    expect(await store.getFactor(3)).toMatchObject({ status: 'pending', expiresAt: now + 600_000 });
+    expect(await store.getFactor(5)).toBeNull();
+    // The same secret's code verifies, after the step accepted before (which stays spent).
+    expect((await verify('1', generateCode(a, (lastStep + 1) * 30_000))).result).toMatchObject({
+      ok: true,
+    });
+    expect((await verify('1', generateCode(a, lastStep * 30_000))).result).toMatchObject({
+      reason: 'replayed',
+    });
+    // The unused recovery code works once; the used one stays used.
+    const [unused, spent] = aCodes.codes;
+    expect((await verify('1', unused!)).result).toEqual({
+      ok: true,
+      usedRecoveryCode: true,
+      recoveryCodesLeft: 1,
+    });
+    expect((await verify('1', unused!)).result).toMatchObject({ reason: 'replayed' });
+    expect((await verify('1', spent!)).result).toMatchObject({ reason: 'replayed' });
+    // D's count goes on: one more wrong code locks.
+    expect((await verify('4', wrongCode(d, clock.now))).events).toEqual(['failed', 'locked']);
+    // B's lock runs on, refusing even a right code, and the next lasts as the third would.
+    expect(await store.getFactor(2)).toMatchObject({ lockedUntil: now + 10 * MIN });
+    expect((await verify('2', generateCode(b, now))).result).toEqual({
+      ok: false,
+      reason: 'locked',
+      retryAfter: 10 * MIN,
+    });
+    clock.now += 10 * MIN;
+    const wrong = () => verify('2', wrongCode(b, clock.now));
+    await wrong();
+    await wrong();
+    expect((await wrong()).result).toEqual({ ok: false, reason: 'locked', retryAfter: 75 * MIN });
     await store.close();
+
     const db = new Database(path, { readonly: true });
-    const { sql } = db
-      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'recovery_codes'")
-      .get() as { sql: string };
-    expect(sql).toMatch(/WITHOUT ROWID/);
+    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+      sql: string;
+    }[];
+    const names = tables.map((t) => t.name);
+    for (const gone of ['factors', 'recovery_codes', 'failure_counters']) {
+      expect(names).not.toContain(gone);
+    }
+    // A user's codes still lie together in their primary key's B-tree (0003's reason).
+    expect(tables.find((t) => t.name === 'mfa_verifier_recovery_codes')?.sql).toMatch(
+      /WITHOUT ROWID/,
+    );
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -2,7 +2,11 @@
  * A deterministic population of a large BMS, written straight into either store's tables in
  * its own layout (multi-row inserts in big transactions), for the scale bench and the plan
  * tests: 30 % employees, 70 % contacts, 22 % with an active factor and ten recovery codes, 2 %
- * SAML users, and audit events spread over a year, oldest first.
+ * with a set-up never confirmed (expired, for housekeeping), 2 % SAML users, and audit events
+ * spread over a year, oldest first. Factors and codes go into the
+ * verifier's tables (`mfa_verifier_*`, the user's id as text), which each store's `migrate`
+ * creates before the server's own migrations, so a database migrated to any earlier version
+ * takes them. Nothing verifies a code of theirs: the secrets are placeholders, not sealed.
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -49,6 +53,7 @@ export function personOf(i: number) {
     authType: i % 50 === 7 ? 'saml' : 'password',
     // Spread over the ids, not in blocks, like real enrolments.
     mfa: (i * 37) % 100 < 22,
+    abandonedSetup: (i * 37) % 100 >= 22 && (i * 37) % 100 < 24,
   } as const;
 }
 
@@ -65,15 +70,22 @@ export function auditOf(i: number, users: number) {
 }
 
 const BATCH = 20_000;
+/** When an abandoned set-up stopped waiting for its first code. */
+const SETUP_EXPIRY = T0 + 10 * 60_000;
 const hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Seeds `users` users (ids 1…users) and `events` audit events into an SQLite store's file. */
 export function seedSqlitePopulation(db: Database.Database, users: number, events: number): void {
   const user = db.prepare(`INSERT INTO users (id, username, name, kind, role, auth_type,
     password_hash, created_at) VALUES (?, ?, ?, ?, 'user', ?, NULL, ?)`);
-  const factor = db.prepare(`INSERT INTO factors (user_id, status, secret, last_step, created_at,
-    enabled_at) VALUES (?, 'active', ?, 0, ?, ?)`);
-  const code = db.prepare('INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)');
+  const factor = db.prepare(`INSERT INTO mfa_verifier_factors (user_id, status, secret, issuer,
+    account, last_step, created_at, enabled_at)
+    VALUES (?, 'active', ?, 'MFA Companion', ?, 0, ?, ?)`);
+  const setup = db.prepare(`INSERT INTO mfa_verifier_factors (user_id, status, secret, issuer,
+    account, created_at, expires_at) VALUES (?, 'pending', ?, 'MFA Companion', ?, ?, ?)`);
+  const code = db.prepare(
+    'INSERT INTO mfa_verifier_recovery_codes (user_id, code_hash) VALUES (?, ?)',
+  );
   const audit = db.prepare(
     'INSERT INTO audit_events (at, actor, action, target, ip) VALUES (?, ?, ?, ?, ?)',
   );
@@ -81,9 +93,11 @@ export function seedSqlitePopulation(db: Database.Database, users: number, event
     for (let i = from; i < to; i++) {
       const p = personOf(i);
       user.run(i, p.username, p.name, p.kind, p.authType, T0);
+      if (p.abandonedSetup)
+        setup.run(String(i), `v1.bench.${hex(`s${i}`)}`, p.username, T0, SETUP_EXPIRY);
       if (!p.mfa) continue;
-      factor.run(i, `v1.bench.${hex(`s${i}`)}`, T0, T0);
-      for (let k = 0; k < 10; k++) code.run(i, hex(`${i}:${k}`));
+      factor.run(String(i), `v1.bench.${hex(`s${i}`)}`, p.username, T0, T0);
+      for (let k = 0; k < 10; k++) code.run(String(i), hex(`${i}:${k}`));
     }
   });
   for (let from = 1; from <= users; from += BATCH) {
@@ -127,13 +141,35 @@ export async function seedPostgresPopulation(
       ],
     );
     await client.query(
-      `INSERT INTO factors (user_id, status, secret, last_step, created_at, enabled_at)
-       SELECT u, 'active', s, 0, $3, $3 FROM unnest($1::int[], $2::text[]) AS t (u, s)`,
-      [withMfa.map((p) => p.id), withMfa.map((p) => `v1.bench.${hex(`s${p.id}`)}`), T0],
+      `INSERT INTO mfa_verifier_factors (user_id, status, secret, issuer, account, last_step,
+         created_at, enabled_at)
+       SELECT u::text, 'active', s, 'MFA Companion', a, 0, $4, $4
+       FROM unnest($1::int[], $2::text[], $3::text[]) AS t (u, s, a)`,
+      [
+        withMfa.map((p) => p.id),
+        withMfa.map((p) => `v1.bench.${hex(`s${p.id}`)}`),
+        withMfa.map((p) => p.username),
+        T0,
+      ],
+    );
+    const abandoned = people.filter((p) => p.abandonedSetup);
+    await client.query(
+      `INSERT INTO mfa_verifier_factors (user_id, status, secret, issuer, account, created_at,
+         expires_at)
+       SELECT u::text, 'pending', s, 'MFA Companion', a, $4, $5
+       FROM unnest($1::int[], $2::text[], $3::text[]) AS t (u, s, a)`,
+      [
+        abandoned.map((p) => p.id),
+        abandoned.map((p) => `v1.bench.${hex(`s${p.id}`)}`),
+        abandoned.map((p) => p.username),
+        T0,
+        SETUP_EXPIRY,
+      ],
     );
     const codeUsers = withMfa.flatMap((p) => Array<number>(10).fill(p.id));
     await client.query(
-      'INSERT INTO recovery_codes (user_id, code_hash) SELECT * FROM unnest($1::int[], $2::text[])',
+      `INSERT INTO mfa_verifier_recovery_codes (user_id, code_hash)
+       SELECT u::text, h FROM unnest($1::int[], $2::text[]) AS t (u, h)`,
       [codeUsers, codeUsers.map((u, k) => hex(`${u}:${k % 10}`))],
     );
     await client.query('COMMIT');

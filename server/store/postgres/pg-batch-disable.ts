@@ -1,35 +1,38 @@
+import { decideOnPostgres } from '../../../sdk/verifier/store/postgres-database.ts';
 import type { BatchDisableResult, Store } from '../contract.ts';
 import { recordEndedSessions } from '../statements.ts';
 import { type Pool, query, transaction } from './pg-connection.ts';
 
 /**
- * Batch disable of the PostgreSQL store, in one transaction of a fixed number of statements
- * whatever the batch size (up to 1000 ids). The users' rows are locked in id order first, the
- * same lock the per-user factor transactions take, so a batch racing a user's own enable or a
- * second batch waits instead of interleaving (and deadlocks, should any arise, are retried).
+ * Batch disable of the PostgreSQL store, in one transaction per chunk (the service sends at most
+ * 100 ids). The active factors' rows are locked in user-id order first, the lock every factor
+ * flow takes, so a batch racing a user's own change or a second batch waits instead of
+ * interleaving (and deadlocks, should any arise, are retried); then the verifier's disable flow
+ * removes each, and the sessions and set-up flags change in one statement each.
  */
 export function pgBatchDisable(pool: Pool): Pick<Store, 'disableFactorsForUsers'> {
   return {
-    async disableFactorsForUsers(userIds, { markPasswordUsersForSetup, exceptSessionId }) {
+    async disableFactorsForUsers(userIds, { disable, markPasswordUsersForSetup, exceptSessionId }) {
       const ids = [...new Set(userIds)];
       const valid = ids.filter((id) => Number.isInteger(id) && Math.abs(id) <= 2_147_483_647);
       const { found, removed } = await transaction(pool, async (tx) => {
         const users = await query<{ id: number }>(
           tx,
-          'SELECT id FROM users WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE',
+          'SELECT id FROM users WHERE id = ANY($1::int[])',
           [valid],
         );
-        const gone = await query<{ user_id: number }>(
+        const active = await query<{ user_id: string }>(
           tx,
-          `DELETE FROM factors WHERE user_id = ANY($1::int[]) AND status = 'active'
-           RETURNING user_id`,
-          [valid],
+          `SELECT user_id FROM mfa_verifier_factors
+           WHERE user_id = ANY($1::text[]) AND status = 'active' ORDER BY user_id FOR UPDATE`,
+          [valid.map(String)],
         );
-        const removedIds = gone.rows.map((r) => r.user_id);
+        const removedIds: number[] = [];
+        for (const { user_id } of active.rows) {
+          if ((await decideOnPostgres(tx, disable(user_id))).result)
+            removedIds.push(Number(user_id));
+        }
         if (removedIds.length > 0) {
-          await query(tx, 'DELETE FROM recovery_codes WHERE user_id = ANY($1::int[])', [
-            removedIds,
-          ]);
           const theirSessions = 'user_id = ANY($1::int[]) AND id IS DISTINCT FROM $2';
           const but = [removedIds, exceptSessionId ?? null];
           await query(tx, recordEndedSessions(theirSessions, "'mfa_changed'"), but);

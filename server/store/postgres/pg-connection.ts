@@ -76,16 +76,6 @@ export async function query<R extends object = Record<string, unknown>>(
 }
 
 /**
- * Takes the user's row lock for the rest of the transaction: the store's per-user changes
- * (enrolment, recovery codes, code attempts) queue there, on every instance. NO KEY UPDATE, so
- * the foreign-key checks of other writes on the user (a session's insert) do not wait for it.
- *
- * @example await lockUser(tx, userId);
- */
-export const lockUser = (tx: Tx, userId: number) =>
-  query(tx, 'SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
-
-/**
  * Runs `fn` in a transaction (READ COMMITTED unless `serializable`) on one connection, running
  * it again on a serialization failure or deadlock, which PostgreSQL guarantees rolled everything
  * back. Other errors, including a lost connection, are not retried: the commit may have happened.

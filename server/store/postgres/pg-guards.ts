@@ -9,54 +9,25 @@ import {
 } from '../rows.ts';
 import {
   CHALLENGE_CONTEXT,
-  CLEAR_FAILURES,
   CLEAR_LOGIN_FAILURES,
   CONSUME_CHALLENGE,
-  FAILURE_STATE,
   INSERT_CHALLENGE,
-  LOCK_AT_THRESHOLD,
   LOCK_LOGIN_AT_THRESHOLD,
   LOGIN_FAILURE_STATE,
-  RELEASE_ATTEMPT,
   RELEASE_LOGIN_ATTEMPT,
-  RESERVE_ATTEMPT,
   RESERVE_CHALLENGE_ATTEMPT,
   RESERVE_LOGIN_ATTEMPT,
 } from '../statements.ts';
 import { type Pool, query } from './pg-connection.ts';
 
 /**
- * Failure counters, lockouts, rate limits and login challenges of the PostgreSQL store. Each
+ * Password counters, rate limits and login challenges of the PostgreSQL store. Each
  * guarantee is one statement: an upsert or conditional UPDATE holds the row lock while it
  * computes the new value from the committed one, so concurrent callers on any number of
  * instances are counted one after another.
  */
 export function pgGuards(pool: Pool): GuardStore {
   return {
-    async reserveAttempt(userId, kind, now, { threshold }) {
-      const reserved = await query(pool, RESERVE_ATTEMPT, [userId, kind, now, threshold]);
-      if (reserved.rowCount === 1) return { allowed: true };
-      // Read without a lock: the refusal only says how long to wait.
-      const { rows } = await query<FailureRow>(pool, FAILURE_STATE, [userId, kind]);
-      return refusal(toFailureState(rows[0]).lockedUntil, now);
-    },
-    async recordFailure(userId, kind, now, { threshold, lockMs }) {
-      // The count itself was taken by reserveAttempt.
-      const { rows } = await query<{ locked_until: number }>(pool, LOCK_AT_THRESHOLD, [
-        userId,
-        kind,
-        threshold,
-        now,
-        lockMs,
-      ]);
-      return { lockedUntil: rows[0]?.locked_until ?? null };
-    },
-    async releaseAttempt(userId, kind) {
-      await query(pool, RELEASE_ATTEMPT, [userId, kind]);
-    },
-    async clearFailures(userId, kind) {
-      await query(pool, CLEAR_FAILURES, [userId, kind]);
-    },
     async reserveLoginAttempt(key, now, { threshold, forgetAt }) {
       const reserved = await query(pool, RESERVE_LOGIN_ATTEMPT, [key, now, threshold, forgetAt]);
       if (reserved.rowCount === 1) return { allowed: true };

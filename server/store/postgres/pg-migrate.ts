@@ -1,5 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { migrateVerifier } from '../../../sdk/verifier/store/migrations.ts';
+import { openPostgres } from '../../../sdk/verifier/store/postgres-database.ts';
 import type { Pool, Tx } from './pg-connection.ts';
 
 /** Key of the advisory lock every instance takes before migrating (any constant works). */
@@ -34,13 +36,17 @@ const statementsOf = (text: string) =>
  * seen, in order, each in its own transaction (or, marked `-- migrate: without transaction`,
  * statement by statement), recording them in `schema_migrations`. The whole
  * run holds an advisory lock on one reserved connection, so when several instances start at
- * once one migrates while the others wait, then find nothing left to do.
+ * once one migrates while the others wait, then find nothing left to do. The verifier library's
+ * tables (the second factor) come first, by its own migrations (and its own lock, taken before
+ * this one's connection is reserved, so a pool of one connection cannot wait on itself): the
+ * server's 0008 moves the factors it kept before into them.
  *
  * @example await migratePostgres(pool, fileURLToPath(new URL('./migrations', import.meta.url)));
  * @returns the versions applied by this call
  */
 export async function migratePostgres(pool: Pool, dir: string): Promise<number[]> {
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+  await migrateVerifier(await openPostgres({ pool }));
   const conn = await pool.connect();
   // A broken connection must not be an uncaught error; the statement in flight fails instead.
   const ignore = () => {};

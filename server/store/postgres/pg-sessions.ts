@@ -1,3 +1,4 @@
+import { PRUNE_EXPIRED_ENROLMENTS } from '../../../sdk/verifier/store/statements.ts';
 import { listAuditPage } from '../audit-page.ts';
 import type { SessionEndReason, SessionStore } from '../contract.ts';
 import { HOUSEKEEPING_BATCH } from '../housekeeping.ts';
@@ -14,7 +15,6 @@ import {
   PRUNE_EXPIRED_SESSIONS_BATCH,
   PRUNE_IDLE_SESSIONS_BATCH,
   PRUNE_LOGIN_FAILURES_BATCH,
-  PRUNE_PENDING_FACTORS_BATCH,
   PRUNE_SAML_ASSERTIONS,
   PRUNE_SAML_REQUESTS,
   PUT_POLICY,
@@ -109,7 +109,7 @@ export function pgSessions(pool: Pool): SessionStore {
     async pruneExpired(now, sessionIdleMs) {
       const batches: [string, number][] = [
         [PRUNE_CHALLENGES_BATCH, now],
-        [PRUNE_PENDING_FACTORS_BATCH, now],
+        [PRUNE_EXPIRED_ENROLMENTS, now],
         [PRUNE_EXPIRED_SESSIONS_BATCH, now],
         [PRUNE_IDLE_SESSIONS_BATCH, now - sessionIdleMs],
         [PRUNE_LOGIN_FAILURES_BATCH, now],

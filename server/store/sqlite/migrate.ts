@@ -1,15 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { sqliteFlowRunner } from '../../../sdk/verifier/store/sqlite-database.ts';
 
 /**
  * Applies the versioned migrations in `dir` (`0001_name.sql`, `0002_…`) that the database has not
- * seen, in order, each in its own transaction, and records them in `schema_migrations`.
+ * seen, in order, each in its own transaction, and records them in `schema_migrations`. The
+ * verifier library's tables (the second factor) come first, by its own migrations: the server's
+ * 0009 moves the factors it kept before into them.
  *
  * @example migrate(db, new URL('./migrations', import.meta.url).pathname)
  * @returns the versions applied by this call
  */
 export function migrate(db: Database.Database, dir: string): number[] {
+  sqliteFlowRunner(db).migrate();
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const done = new Set(

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { PRUNE_EXPIRED_ENROLMENTS } from '../../../sdk/verifier/store/statements.ts';
 import { listAuditPage } from '../audit-page.ts';
 import type { SessionEndReason, SessionStore } from '../contract.ts';
 import { HOUSEKEEPING_BATCH } from '../housekeeping.ts';
@@ -16,7 +17,6 @@ import {
   PRUNE_EXPIRED_SESSIONS_BATCH,
   PRUNE_IDLE_SESSIONS_BATCH,
   PRUNE_LOGIN_FAILURES_BATCH,
-  PRUNE_PENDING_FACTORS_BATCH,
   PRUNE_SAML_ASSERTIONS,
   PRUNE_SAML_REQUESTS,
   PUT_POLICY,
@@ -55,7 +55,7 @@ export function sqliteSessions(db: Database.Database, write: Write, reads: RunRo
   const insertAudit = statement(db, INSERT_AUDIT);
   const prune = [
     PRUNE_CHALLENGES_BATCH,
-    PRUNE_PENDING_FACTORS_BATCH,
+    PRUNE_EXPIRED_ENROLMENTS,
     PRUNE_EXPIRED_SESSIONS_BATCH,
     PRUNE_IDLE_SESSIONS_BATCH,
     PRUNE_LOGIN_FAILURES_BATCH,

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { sqliteFlowRunner } from '../../../sdk/verifier/store/sqlite-database.ts';
 import type { Store } from '../contract.ts';
 import { createDurableBarrier } from './durable-barrier.ts';
 import { createMemoryRateLimits } from './memory-rate-limits.ts';
@@ -29,7 +30,7 @@ export interface SqliteStoreOptions {
 /**
  * Opens the embedded store: SQLite in WAL mode through better-sqlite3. Writes are group-committed
  * once per event-loop turn (see `write-batch.ts`) with `synchronous=NORMAL`; the writes that must survive a power loss before the server answers
- * (replay guard, recovery-code use, enabling a factor, batch disable) wait on a group-commit
+ * (every change of the second factor, by the verifier's flows, and batch disable) wait on a group-commit
  * flush (fdatasync) of the WAL (see `durable-barrier.ts`), which gives them `synchronous=FULL` durability.
  * Migrations are applied on open; `migrate()` repeats that (idempotent) and makes the files durable.
  * Listings, search and the audit log read on a worker thread (`read-thread.ts`), so no admin
@@ -72,6 +73,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const rateLimits = createMemoryRateLimits();
   const reads = openReadThread(db, options.path);
   const sessions = sqliteSessions(db, write, reads.rows);
+  const flows = sqliteFlowRunner(db);
   let pending: Promise<void> = Promise.resolve();
   const tracked = () => {
     const p = durable();
@@ -100,8 +102,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.close();
     },
     ...sqliteUsers(db, write, reads.rows),
-    ...sqliteFactors(db, write, tracked),
-    ...sqliteCodeLogin(db, write, tracked),
+    ...sqliteFactors(db, flows, write, tracked),
+    ...sqliteCodeLogin(db, flows, write, tracked),
     ...sqliteGuards(db, write),
     ...sqliteSaml(db, write),
     ...sessions,

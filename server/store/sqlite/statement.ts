@@ -29,3 +29,25 @@ export function statement<R = unknown>(db: Database.Database, text: string): Sta
     all: (...values) => prepared.all(...bind(values)) as R[],
   };
 }
+
+/**
+ * Statements of `statements.ts` prepared once each, on first use, for the writes a flow's caller
+ * adds (`runFactorFlow`'s `then`), which come as texts with values.
+ *
+ * @example const run = writeRunner(db); run([{ text: CLEAR_MUST_SETUP_MFA, values: [7] }]);
+ */
+export function writeRunner(
+  db: Database.Database,
+): (writes: { text: string; values: unknown[] }[]) => void {
+  const prepared = new Map<string, Statement<unknown>>();
+  return (writes) => {
+    for (const { text, values } of writes) {
+      let s = prepared.get(text);
+      if (!s) {
+        s = statement(db, text);
+        prepared.set(text, s);
+      }
+      s.run(...values);
+    }
+  };
+}
