@@ -1,7 +1,7 @@
 /**
  * The second factor's rules as pure functions, one text for every path that applies them: the
  * factor's flows (`factor-flows.ts`), which the verifier library and the BMS server both run.
- * `refusal` also answers the server's password counters.
+ * `lockWhenFull` and `refusal` also decide the server's password counters.
  */
 import { type OtpAccount, verifyCode } from '../otp/index.ts';
 
@@ -42,33 +42,50 @@ export interface FailureCounter {
   lockedUntil: number | null;
 }
 
-/** The lockout's settings: wrong codes in a row that lock, and the first lock's length. */
+/**
+ * The lockout's settings: wrong attempts in a row that lock, the first lock's length, and
+ * whether each further lock is longer (1, the default) or all are alike (0).
+ */
 export interface LockoutLimits {
   threshold: number;
   lockMs: number;
+  escalation?: 0 | 1;
 }
 
 /**
- * The counter after one more wrong code: at `threshold` in a row the user is locked from `now`
- * for `lockMs` × (1 + n²), n being the locks since the last success (15 min, 30, 75, 150, …: a
- * ceiling on guessing over time), and the count starts again.
+ * The counter once its count is taken: at `threshold` the counter is locked from `now` for
+ * `lockMs` × (1 + e·n²), n being the locks since the last success and e the escalation (15 min,
+ * 30, 75, 150, …: a ceiling on guessing over time), and the count starts again; below it,
+ * unchanged. For a counter whose attempts are counted before they are checked (a reservation).
  *
- * @example const next = afterWrongCode({ failures: 9, locks: 0, lockedUntil: null }, now, limits);
+ * @example const next = lockWhenFull({ failures: 10, locks: 0, lockedUntil: null }, now, limits);
  */
-export function afterWrongCode(
+export function lockWhenFull(
   counter: FailureCounter,
   now: number,
   limits: LockoutLimits,
 ): FailureCounter & { lockedNow: boolean } {
-  const failures = counter.failures + 1;
-  if (failures < limits.threshold) return { ...counter, failures, lockedNow: false };
+  if (counter.failures < limits.threshold) return { ...counter, lockedNow: false };
+  const escalation = limits.escalation ?? 1;
   return {
     failures: 0,
     locks: counter.locks + 1,
-    lockedUntil: now + limits.lockMs * (1 + counter.locks * counter.locks),
+    lockedUntil: now + limits.lockMs * (1 + escalation * counter.locks * counter.locks),
     lockedNow: true,
   };
 }
+
+/**
+ * The counter after one more wrong code: {@link lockWhenFull} with this one counted.
+ *
+ * @example const next = afterWrongCode({ failures: 9, locks: 0, lockedUntil: null }, now, limits);
+ */
+export const afterWrongCode = (
+  counter: FailureCounter,
+  now: number,
+  limits: LockoutLimits,
+): FailureCounter & { lockedNow: boolean } =>
+  lockWhenFull({ ...counter, failures: counter.failures + 1 }, now, limits);
 
 /** The time left of a running lock, or null when there is none at `now`. */
 export const lockTimeLeft = (lockedUntil: number | null, now: number): number | null =>

@@ -1,3 +1,4 @@
+import type { FailureCounter } from '../../sdk/verifier/rules.ts';
 import type { FactorRow } from '../../sdk/verifier/store/flow.ts';
 /**
  * The rows both SQL adapters read back (the migrations give SQLite and PostgreSQL the same
@@ -95,8 +96,16 @@ export const toFactor = (r: FactorStatusRow): FactorRecord => ({
 /** A `login_failures` row's count and lock. */
 export interface FailureRow {
   count: number;
+  locks: number;
   locked_until: number | null;
 }
+
+/** The lockout rule's view of a name's counter (`lockWhenFull`, sdk/verifier/rules.ts). */
+export const counterOf = (row: FailureRow): FailureCounter => ({
+  failures: row.count,
+  locks: row.locks,
+  lockedUntil: row.locked_until,
+});
 
 /**
  * No row (the name has not failed yet, or was forgotten) means no failures and no lock.

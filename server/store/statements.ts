@@ -43,7 +43,9 @@ function activeFactorOf(id: string): string {
 
 // ---- password failures, counted by the name typed (issue 25) ----
 
-export const LOGIN_FAILURE_STATE = 'SELECT count, locked_until FROM login_failures WHERE key = $1';
+/** A name's counter as the lockout rule reads it (`lockWhenFull`, sdk/verifier/rules.ts). */
+export const LOGIN_FAILURE_STATE =
+  'SELECT count, locks, locked_until FROM login_failures WHERE key = $1';
 /**
  * Takes one attempt of a name's budget before the password is checked (`$1` its key, `$2` now,
  * `$3` the threshold, `$4` when an untouched row may be forgotten): refused, no row changed,
@@ -53,16 +55,9 @@ export const RESERVE_LOGIN_ATTEMPT = `
   INSERT INTO login_failures AS f (key, count, forget_at) VALUES ($1, 1, $4)
   ON CONFLICT (key) DO UPDATE SET count = f.count + 1, forget_at = $4
   WHERE (f.locked_until IS NULL OR f.locked_until <= $2) AND f.count < $3`;
-/**
- * The password lockout: once a name's count reaches `$2` (the threshold) it is locked from `$3`
- * (now) for `$4` × (1 + `$5` × n²), n its locks so far (`$5` escalation 1 or 0), and the count
- * starts again. A row comes back only when this call locked.
- */
-export const LOCK_LOGIN_AT_THRESHOLD = `
-  UPDATE login_failures SET count = 0, locks = locks + 1,
-    locked_until = $3 + $4 * (1 + $5 * locks * locks)
-  WHERE key = $1 AND count >= $2
-  RETURNING locked_until`;
+/** A name's counter as the lockout rule left it: `$2` the count, `$3` the locks, `$4` the lock. */
+export const SET_LOGIN_COUNTER =
+  'UPDATE login_failures SET count = $2, locks = $3, locked_until = $4 WHERE key = $1';
 export const RELEASE_LOGIN_ATTEMPT =
   'UPDATE login_failures SET count = count - 1 WHERE key = $1 AND count > 0';
 /** After a right password: the counter goes, unless a lock set meanwhile (`$2` now) still runs. */

@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCode, generateSecret, type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
+import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
 import { factorFlows } from '../../sdk/verifier/factor-flows.ts';
-import { newRecoveryCodes } from '../../sdk/verifier/recovery-hash.ts';
-import { keyringOf, sealSecret } from '../../sdk/verifier/secret-box.ts';
+import { keyringOf } from '../../sdk/verifier/secret-box.ts';
 import type { NewUser, Store } from '../../server/store/contract.ts';
 import { openPool, query, transaction } from '../../server/store/postgres/pg-connection.ts';
 import { migratePostgres } from '../../server/store/postgres/pg-migrate.ts';
@@ -25,8 +24,9 @@ import {
   createTestDatabase,
   postgresAvailable,
 } from '../support/postgres.ts';
-import { wrongCode } from './code-login-contract.ts';
+import { expectCountedToTheLockOnly, wrongCode } from './code-login-contract.ts';
 import { runStoreContract } from './contract-suite.ts';
+import { oldFactors } from './factor-move.ts';
 
 const available = await postgresAvailable();
 let db: { url: string; drop: () => Promise<void> };
@@ -167,15 +167,7 @@ describe.skipIf(!available)('postgres store across instances', () => {
     const decisions = await Promise.all(
       Array.from({ length: 20 }, (_, i) => attempt(20 + i, wrong)),
     );
-    expect(decisions.filter((d) => d.events.includes('failed'))).toHaveLength(10);
-    expect(decisions.filter((d) => d.events.includes('locked'))).toHaveLength(1);
-    expect(decisions.filter((d) => d.events.length === 0)).toEqual(
-      Array(10).fill({
-        result: { ok: false, reason: 'locked', retryAfter: 15 * MIN },
-        writes: [],
-        events: [],
-      }),
-    );
+    expectCountedToTheLockOnly(decisions);
     // One session, the success's.
     const sessions = await Promise.all(ids.map((_, i) => b.getSession(`att-s${i}`)));
     expect(sessions.filter((x) => x !== null)).toHaveLength(1);
@@ -326,100 +318,11 @@ describe.skipIf(!available)('postgres migration 0008', () => {
         pool,
         'DROP TABLE mfa_verifier_recovery_codes, mfa_verifier_factors, mfa_verifier_migrations',
       );
-      const now = Date.now();
-      const keyring = keyringOf([randomBytes(32)]);
-      const account = (secret: string): OtpAccount => ({
-        type: 'totp',
-        secret,
-        label: 'x',
-        algorithm: 'SHA1',
-        digits: 6,
-        period: 30,
-      });
-      // As the server wrote them: secrets sealed for `factor:<id>`, codes hashed with the user's id.
-      const [a, b, d] = [0, 1, 2].map(() => account(generateSecret()));
-      const aCodes = newRecoveryCodes(1, 3);
-      const lastStep = Math.floor(now / 30_000) - 1;
-      await query(
-        pool,
-        `INSERT INTO users (id, username, name, kind, role, auth_type, created_at)
-         SELECT i, 'u' || i || '@x.test', 'U', 'employee', 'user', 'password', 0
-         FROM generate_series(1, 4) AS i`,
-      );
-      const factor = (values: unknown[]) =>
-        query(
-          pool,
-          `INSERT INTO factors (user_id, status, secret, last_step, created_at, expires_at,
-             enabled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          values,
-        );
-      await factor([1, 'active', sealSecret(keyring, a!.secret, 'factor:1'), lastStep, 0, null, 5]);
-      await factor([2, 'active', sealSecret(keyring, b!.secret, 'factor:2'), lastStep, 0, null, 6]);
-      const pendingSecret = sealSecret(keyring, 'JBSWY3DPEHPK3PXP', 'factor:3');
-      await factor([3, 'pending', pendingSecret, null, 0, now + 600_000, null]);
-      await factor([4, 'active', sealSecret(keyring, d!.secret, 'factor:4'), lastStep, 0, null, 7]);
-      await query(
-        pool,
-        'INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (1, $1, NULL), (1, $2, $4), (1, $3, NULL)',
-        [...aCodes.hashes, now - 1000],
-      );
-      // D: two wrong codes of three counted; B: locked a second time (locks 2), for 10 more minutes.
-      await query(
-        pool,
-        `INSERT INTO failure_counters (user_id, kind, count, locks, locked_until)
-         VALUES (4, 'mfa', 2, 0, NULL), (2, 'mfa', 0, 2, $1)`,
-        [now + 10 * MIN],
-      );
+      const { statements, check } = oldFactors(Date.now());
+      for (const { text, values } of statements) await query(pool, text, values);
 
       await store.migrate();
-      const clock = { now };
-      const flows = factorFlows({
-        keyring,
-        limits: { threshold: 3, lockMs: 15 * MIN },
-        enrolmentTtlMs: 10 * MIN,
-        recoveryCodeCount: 3,
-        now: () => clock.now,
-        secretContext: (id) => `factor:${id}`,
-      });
-      const verify = (id: string, typed: string) => store.runFactorFlow(flows.verify(id, typed));
-      expect(await store.getFactor(1)).toEqual({
-        status: 'active',
-        expiresAt: null,
-        enabledAt: 5,
-        lockedUntil: null,
-        recoveryCodesLeft: 2,
-      });
-      expect(await store.getFactor(3)).toMatchObject({
-        status: 'pending',
-        expiresAt: now + 600_000,
-      });
-      // The same secret's code verifies, after the step accepted before (which stays spent).
-      const at = (steps: number) => generateCode(a!, (lastStep + steps) * 30_000);
-      expect((await verify('1', at(1))).result).toMatchObject({ ok: true });
-      expect((await verify('1', at(0))).result).toMatchObject({ reason: 'replayed' });
-      // The unused recovery code works once; the used one stays used.
-      const [unused, spent] = aCodes.codes;
-      expect((await verify('1', unused!)).result).toEqual({
-        ok: true,
-        usedRecoveryCode: true,
-        recoveryCodesLeft: 1,
-      });
-      expect((await verify('1', unused!)).result).toMatchObject({ reason: 'replayed' });
-      expect((await verify('1', spent!)).result).toMatchObject({ reason: 'replayed' });
-      // D's count goes on: one more wrong code locks.
-      expect((await verify('4', wrongCode(d!, clock.now))).events).toEqual(['failed', 'locked']);
-      // B's lock runs on, refusing even a right code, and the next lasts as the third would.
-      expect(await store.getFactor(2)).toMatchObject({ lockedUntil: now + 10 * MIN });
-      expect((await verify('2', generateCode(b!, now))).result).toEqual({
-        ok: false,
-        reason: 'locked',
-        retryAfter: 10 * MIN,
-      });
-      clock.now += 10 * MIN;
-      const wrong = () => verify('2', wrongCode(b!, clock.now));
-      await wrong();
-      await wrong();
-      expect((await wrong()).result).toEqual({ ok: false, reason: 'locked', retryAfter: 75 * MIN });
+      await check(store);
       const { rows } = await query<{ name: string }>(
         pool,
         `SELECT table_name AS name FROM information_schema.tables

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { generateCode, generateSecret, type OtpAccount, parseKeyUri } from '../../sdk/otp/index.ts';
+import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
 import { factorFlows } from '../../sdk/verifier/factor-flows.ts';
-import { newRecoveryCodes } from '../../sdk/verifier/recovery-hash.ts';
-import { keyringOf, sealSecret } from '../../sdk/verifier/secret-box.ts';
+import { keyringOf } from '../../sdk/verifier/secret-box.ts';
 import { migrate } from '../../server/store/sqlite/migrate.ts';
 import { openSqliteStore, sqliteMigrationsDir } from '../../server/store/sqlite/sqlite-store.ts';
-import { wrongCode } from './code-login-contract.ts';
+import { statement } from '../../server/store/sqlite/statement.ts';
 import { runStoreContract } from './contract-suite.ts';
+import { oldFactors } from './factor-move.ts';
 
 // A file, so what the store commits goes through its WAL and fsync as in production; a write's
 // promise resolves after its commit. The API tests run the in-memory store throughout.
@@ -171,107 +171,13 @@ describe('sqlite migrations', () => {
     old.exec(`DROP TABLE mfa_verifier_recovery_codes; DROP TABLE mfa_verifier_factors;
       DROP TABLE mfa_verifier_migrations`);
 
-    const now = Date.now();
-    const keyring = keyringOf([randomBytes(32)]);
-    const account = (secret: string): OtpAccount => ({
-      type: 'totp',
-      secret,
-      label: 'x',
-      algorithm: 'SHA1',
-      digits: 6,
-      period: 30,
-    });
-    // As the server wrote them: secrets sealed for `factor:<id>`, codes hashed with the user's id.
-    const a = account(generateSecret());
-    const b = account(generateSecret());
-    const d = account(generateSecret());
-    const aCodes = newRecoveryCodes(1, 3);
-    const lastStep = Math.floor(now / 30_000) - 1;
-    old.exec(`INSERT INTO users (id, username, name, kind, role, auth_type, created_at)
-      VALUES (1, 'a@x.test', 'A', 'employee', 'user', 'password', 0),
-             (2, 'b@x.test', 'B', 'employee', 'user', 'password', 0),
-             (3, 'c@x.test', 'C', 'employee', 'user', 'password', 0),
-             (4, 'd@x.test', 'D', 'employee', 'user', 'password', 0)`);
-    const factor = old.prepare(`INSERT INTO factors
-      (user_id, status, secret, last_step, created_at, expires_at, enabled_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    factor.run(1, 'active', sealSecret(keyring, a.secret, 'factor:1'), lastStep, 0, null, 5);
-    factor.run(2, 'active', sealSecret(keyring, b.secret, 'factor:2'), lastStep, 0, null, 6);
-    factor.run(
-      3,
-      'pending',
-      sealSecret(keyring, 'JBSWY3DPEHPK3PXP', 'factor:3'),
-      null,
-      0,
-      now + 600_000,
-      null,
-    );
-    factor.run(4, 'active', sealSecret(keyring, d.secret, 'factor:4'), lastStep, 0, null, 7);
-    const code = old.prepare(
-      'INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, ?)',
-    );
-    code.run(1, aCodes.hashes[0], null);
-    code.run(1, aCodes.hashes[1], now - 1000);
-    code.run(1, aCodes.hashes[2], null);
-    // D: two wrong codes of three counted; B: locked a second time (locks 2), for 10 more minutes.
-    const counter = old.prepare(
-      "INSERT INTO failure_counters (user_id, kind, count, locks, locked_until) VALUES (?, 'mfa', ?, ?, ?)",
-    );
-    counter.run(4, 2, 0, null);
-    counter.run(2, 0, 2, now + 10 * MIN);
+    const { statements, check } = oldFactors(Date.now());
+    for (const { text, values } of statements) statement(old, text).run(...values);
     old.close();
 
     const store = openSqliteStore({ path });
     await store.migrate();
-    const clock = { now };
-    const flows = factorFlows({
-      keyring,
-      limits: { threshold: 3, lockMs: 15 * MIN },
-      enrolmentTtlMs: 10 * MIN,
-      recoveryCodeCount: 3,
-      now: () => clock.now,
-      secretContext: (id) => `factor:${id}`,
-    });
-    const verify = (id: string, typed: string) => store.runFactorFlow(flows.verify(id, typed));
-    expect(await store.getFactor(1)).toEqual({
-      status: 'active',
-      expiresAt: null,
-      enabledAt: 5,
-      lockedUntil: null,
-      recoveryCodesLeft: 2,
-    });
-    expect(await store.getFactor(3)).toMatchObject({ status: 'pending', expiresAt: now + 600_000 });
-    expect(await store.getFactor(5)).toBeNull();
-    // The same secret's code verifies, after the step accepted before (which stays spent).
-    expect((await verify('1', generateCode(a, (lastStep + 1) * 30_000))).result).toMatchObject({
-      ok: true,
-    });
-    expect((await verify('1', generateCode(a, lastStep * 30_000))).result).toMatchObject({
-      reason: 'replayed',
-    });
-    // The unused recovery code works once; the used one stays used.
-    const [unused, spent] = aCodes.codes;
-    expect((await verify('1', unused!)).result).toEqual({
-      ok: true,
-      usedRecoveryCode: true,
-      recoveryCodesLeft: 1,
-    });
-    expect((await verify('1', unused!)).result).toMatchObject({ reason: 'replayed' });
-    expect((await verify('1', spent!)).result).toMatchObject({ reason: 'replayed' });
-    // D's count goes on: one more wrong code locks.
-    expect((await verify('4', wrongCode(d, clock.now))).events).toEqual(['failed', 'locked']);
-    // B's lock runs on, refusing even a right code, and the next lasts as the third would.
-    expect(await store.getFactor(2)).toMatchObject({ lockedUntil: now + 10 * MIN });
-    expect((await verify('2', generateCode(b, now))).result).toEqual({
-      ok: false,
-      reason: 'locked',
-      retryAfter: 10 * MIN,
-    });
-    clock.now += 10 * MIN;
-    const wrong = () => verify('2', wrongCode(b, clock.now));
-    await wrong();
-    await wrong();
-    expect((await wrong()).result).toEqual({ ok: false, reason: 'locked', retryAfter: 75 * MIN });
+    await check(store);
     await store.close();
 
     const db = new Database(path, { readonly: true });

@@ -1,8 +1,9 @@
-import { refusal } from '../../../sdk/verifier/rules.ts';
+import { lockWhenFull, refusal } from '../../../sdk/verifier/rules.ts';
 import type { GuardStore } from '../contract.ts';
 import { rateVerdict } from '../rate-window.ts';
 import {
   type ChallengeContextRow,
+  counterOf,
   type FailureRow,
   toChallengeContext,
   toFailureState,
@@ -12,13 +13,13 @@ import {
   CLEAR_LOGIN_FAILURES,
   CONSUME_CHALLENGE,
   INSERT_CHALLENGE,
-  LOCK_LOGIN_AT_THRESHOLD,
   LOGIN_FAILURE_STATE,
   RELEASE_LOGIN_ATTEMPT,
   RESERVE_CHALLENGE_ATTEMPT,
   RESERVE_LOGIN_ATTEMPT,
+  SET_LOGIN_COUNTER,
 } from '../statements.ts';
-import { type Pool, query } from './pg-connection.ts';
+import { type Pool, query, transaction } from './pg-connection.ts';
 
 /**
  * Password counters, rate limits and login challenges of the PostgreSQL store. Each
@@ -34,15 +35,17 @@ export function pgGuards(pool: Pool): GuardStore {
       const { rows } = await query<FailureRow>(pool, LOGIN_FAILURE_STATE, [key]);
       return refusal(toFailureState(rows[0]).lockedUntil, now);
     },
-    async recordLoginFailure(key, now, { threshold, lockMs, escalation }) {
-      const { rows } = await query<{ locked_until: number }>(pool, LOCK_LOGIN_AT_THRESHOLD, [
-        key,
-        threshold,
-        now,
-        lockMs,
-        escalation,
-      ]);
-      return { lockedUntil: rows[0]?.locked_until ?? null };
+    async recordLoginFailure(key, now, limits) {
+      const lockedUntil = await transaction(pool, async (tx) => {
+        // The row stays locked until commit: two failures never both take the lock.
+        const { rows } = await query<FailureRow>(tx, `${LOGIN_FAILURE_STATE} FOR UPDATE`, [key]);
+        if (!rows[0]) return null;
+        const next = lockWhenFull(counterOf(rows[0]), now, limits);
+        if (!next.lockedNow) return null;
+        await query(tx, SET_LOGIN_COUNTER, [key, next.failures, next.locks, next.lockedUntil]);
+        return next.lockedUntil;
+      });
+      return { lockedUntil };
     },
     async releaseLoginAttempt(key) {
       await query(pool, RELEASE_LOGIN_ATTEMPT, [key]);

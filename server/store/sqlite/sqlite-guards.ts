@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
-import { refusal } from '../../../sdk/verifier/rules.ts';
+import { lockWhenFull, refusal } from '../../../sdk/verifier/rules.ts';
 import type { GuardStore } from '../contract.ts';
 import {
   type ChallengeContextRow,
+  counterOf,
   type FailureRow,
   toChallengeContext,
   toFailureState,
@@ -12,11 +13,11 @@ import {
   CLEAR_LOGIN_FAILURES,
   CONSUME_CHALLENGE,
   INSERT_CHALLENGE,
-  LOCK_LOGIN_AT_THRESHOLD,
   LOGIN_FAILURE_STATE,
   RELEASE_LOGIN_ATTEMPT,
   RESERVE_CHALLENGE_ATTEMPT,
   RESERVE_LOGIN_ATTEMPT,
+  SET_LOGIN_COUNTER,
 } from '../statements.ts';
 import { statement } from './statement.ts';
 import type { Write } from './write-batch.ts';
@@ -32,7 +33,7 @@ export function sqliteGuards(
 ): Omit<GuardStore, 'hitRateLimit'> {
   const loginFailures = statement<FailureRow>(db, LOGIN_FAILURE_STATE);
   const reserveLogin = statement(db, RESERVE_LOGIN_ATTEMPT);
-  const lockLogin = statement<{ locked_until: number }>(db, LOCK_LOGIN_AT_THRESHOLD);
+  const setLoginCounter = statement(db, SET_LOGIN_COUNTER);
   const releaseLogin = statement(db, RELEASE_LOGIN_ATTEMPT);
   const clearLogin = statement(db, CLEAR_LOGIN_FAILURES);
   const insertChallenge = statement(db, INSERT_CHALLENGE);
@@ -47,9 +48,20 @@ export function sqliteGuards(
       }
       return refusal(toFailureState(loginFailures.get(key)).lockedUntil, now);
     },
-    async recordLoginFailure(key, now, { threshold, lockMs, escalation }) {
-      const locked = await write(() => lockLogin.get(key, threshold, now, lockMs, escalation));
-      return { lockedUntil: locked?.locked_until ?? null };
+    async recordLoginFailure(key, now, limits) {
+      // Read, decided and written in one synchronous write: nothing runs in between.
+      const lockedUntil = await write(
+        () => {
+          const row = loginFailures.get(key);
+          if (!row) return null;
+          const next = lockWhenFull(counterOf(row), now, limits);
+          if (!next.lockedNow) return null;
+          setLoginCounter.run(key, next.failures, next.locks, next.lockedUntil);
+          return next.lockedUntil;
+        },
+        { atomic: true },
+      );
+      return { lockedUntil };
     },
     async releaseLoginAttempt(key) {
       await write(() => releaseLogin.run(key));
