@@ -25,7 +25,8 @@ const run = spawnSync(
 if (run.status !== 0) process.exit(run.status ?? 1);
 for (const dialect of ['sqlite', 'postgres']) {
   const migrations = `server/store/${dialect}/migrations`;
-  cpSync(join(root, migrations), join(out, migrations), { recursive: true });
+  // Dereferenced: PostgreSQL's 0008 is a link to SQLite's 0009, and dist/ must stand alone.
+  cpSync(join(root, migrations), join(out, migrations), { recursive: true, dereference: true });
 }
 const readWorker = 'server/store/sqlite/read-worker.js';
 cpSync(join(root, readWorker), join(out, readWorker));

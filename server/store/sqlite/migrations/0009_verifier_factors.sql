@@ -1,3 +1,4 @@
+-- SQLite's 0009 and, by a link to this file, PostgreSQL's 0008: one text both dialects read.
 -- The second factor moves to the verifier library's tables (created by its own migrations just
 -- before this file runs: sdk/verifier/store/migrations.ts), so the server and the library share
 -- one implementation of its rules. Rows keep their sealed secrets (the server seals them for
