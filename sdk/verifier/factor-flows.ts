@@ -86,7 +86,7 @@ const num = (value: number | string | null): number | null =>
   value === null ? null : Number(value);
 
 /** A decision that writes nothing. */
-export const answer = <T>(result: T, events: Decision<T>['events'] = []): Decision<T> => ({
+const answer = <T>(result: T, events: Decision<T>['events'] = []): Decision<T> => ({
   result,
   writes: [],
   events,
