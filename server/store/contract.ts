@@ -270,8 +270,6 @@ export interface SamlStore {
   setSamlIdp(config: SamlIdpConfig | null, now: number): Promise<void>;
   /** Records an AuthnRequest id this server sent, answerable until `expiresAt`. */
   saveSamlRequest(id: string, now: number, expiresAt: number): Promise<void>;
-  /** When the live (unexpired at `now`, unanswered) request `id` was made, or null. */
-  getSamlRequest(id: string, now: number): Promise<{ createdAt: number } | null>;
   /**
    * Ends the request at its answer: true only for a live request; under concurrent calls (any
    * instance) exactly one caller gets true.

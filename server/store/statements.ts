@@ -294,8 +294,6 @@ export const PUT_SAML_IDP = `
 export const DELETE_SAML_IDP = 'DELETE FROM saml_idp WHERE id = 1';
 export const INSERT_SAML_REQUEST =
   'INSERT INTO saml_requests (id, created_at, expires_at) VALUES ($1, $2, $3)';
-export const SAML_REQUEST_CREATED_AT =
-  'SELECT created_at FROM saml_requests WHERE id = $1 AND expires_at > $2';
 /** A request answered once: of concurrent callers (any instance) one deletes the row. */
 export const CONSUME_SAML_REQUEST =
   'DELETE FROM saml_requests WHERE id = $1 AND expires_at > $2 RETURNING id';

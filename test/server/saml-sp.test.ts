@@ -74,7 +74,8 @@ describe('SAML service provider', () => {
       `<saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">${SP_ENTITY_ID}</saml:Issuer>`,
     );
     expect(relayState).toBe('/profile');
-    expect(await h.store.getSamlRequest(id, h.now())).toEqual({ createdAt: h.now() });
+    // Remembered: its answer is taken once.
+    expect(await h.store.consumeSamlRequest(id, h.now())).toBe(true);
     const other = await startSso(browser, 'https://evil.example/');
     expect(other.relayState).toBe('/');
   });
@@ -103,7 +104,7 @@ describe('SAML service provider', () => {
       const events = (await h.store.listAudit({ limit: 5, action: 'sso.succeeded' })).events;
       expect(events.map((e) => [e.actor, e.target])).toEqual([[ERIN, ERIN]]);
       // Its request is answered.
-      expect(await h.store.getSamlRequest(id, h.now())).toBeNull();
+      expect(await h.store.consumeSamlRequest(id, h.now())).toBe(false);
     },
   );
 

@@ -7,7 +7,6 @@ import {
   PUT_SAML_IDP,
   REMEMBER_SAML_ASSERTION,
   SAML_IDP,
-  SAML_REQUEST_CREATED_AT,
 } from '../statements.ts';
 import { type Pool, query } from './pg-connection.ts';
 
@@ -35,13 +34,6 @@ export function pgSaml(pool: Pool): SamlStore {
     },
     async saveSamlRequest(id, now, expiresAt) {
       await query(pool, INSERT_SAML_REQUEST, [id, now, expiresAt]);
-    },
-    async getSamlRequest(id, now) {
-      const { rows } = await query<{ created_at: number }>(pool, SAML_REQUEST_CREATED_AT, [
-        id,
-        now,
-      ]);
-      return rows[0] ? { createdAt: Number(rows[0].created_at) } : null;
     },
     async consumeSamlRequest(id, now) {
       return (await query(pool, CONSUME_SAML_REQUEST, [id, now])).rowCount === 1;

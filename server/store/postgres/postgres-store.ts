@@ -23,7 +23,6 @@ const readOnly = new Set([
   'getPolicy',
   'listAudit',
   'getSamlIdp',
-  'getSamlRequest',
 ]);
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));

@@ -8,7 +8,6 @@ import {
   PUT_SAML_IDP,
   REMEMBER_SAML_ASSERTION,
   SAML_IDP,
-  SAML_REQUEST_CREATED_AT,
 } from '../statements.ts';
 import { statement } from './statement.ts';
 import type { Write } from './write-batch.ts';
@@ -19,7 +18,6 @@ export function sqliteSaml(db: Database.Database, write: Write): SamlStore {
   const putIdp = statement(db, PUT_SAML_IDP);
   const deleteIdp = statement(db, DELETE_SAML_IDP);
   const insertRequest = statement(db, INSERT_SAML_REQUEST);
-  const requestCreatedAt = statement<{ created_at: number }>(db, SAML_REQUEST_CREATED_AT);
   const consumeRequest = statement(db, CONSUME_SAML_REQUEST);
   const rememberAssertion = statement(db, REMEMBER_SAML_ASSERTION);
 
@@ -36,10 +34,6 @@ export function sqliteSaml(db: Database.Database, write: Write): SamlStore {
     },
     async saveSamlRequest(id, now, expiresAt) {
       await write(() => insertRequest.run(id, now, expiresAt));
-    },
-    async getSamlRequest(id, now) {
-      const row = requestCreatedAt.get(id, now);
-      return row ? { createdAt: row.created_at } : null;
     },
     async consumeSamlRequest(id, now) {
       return write(() => consumeRequest.all(id, now).length === 1);
