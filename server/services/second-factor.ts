@@ -58,7 +58,7 @@ export const locked = (retryAfterMs: number) =>
  * a spent recovery code (401 `RECOVERY_CODE_ALREADY_USED`, audited `mfa.recovery_code_reused`):
  * neither is a failure nor counts toward the lock, and the audit tells each from a wrong code.
  */
-export async function refuseReplayedCode(
+async function refuseReplayedCode(
   deps: Deps,
   user: UserRecord,
   actor: Actor,
