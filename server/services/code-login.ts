@@ -5,7 +5,7 @@ import type { ChallengeRecord, FactorRecord, UserRecord } from '../store/contrac
 import { AuditAction, auditEvent, logAudited } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import { openChallenge } from './login.ts';
-import { factorUserId, refuseVerify } from './second-factor.ts';
+import { factorUserId, notEnabled, refuseVerify } from './second-factor.ts';
 import { type UserView, userView } from './user-view.ts';
 
 /** The answer of a code step that let the user in (`POST /api/login/mfa`). */
@@ -84,7 +84,7 @@ async function codeLogin(
   const { user, challenge, factor, code, actor, previousSessionId } = args;
   const { store, clock, config } = deps;
   if (factor?.status !== 'active') {
-    throw new AppError(ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
+    throw notEnabled();
   }
   const now = clock.now();
   const totp = /^\d{6}$/.test(code.replace(/\s+/g, ''));

@@ -4,10 +4,7 @@ import type { UserRecord } from '../store/contract.ts';
 import { endSessionsWrites } from '../store/statements.ts';
 import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
-import { factorUserId, verifySecondFactor } from './second-factor.ts';
-
-const notEnabled = () =>
-  new AppError(ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
+import { factorUserId, notEnabled, verifySecondFactor } from './second-factor.ts';
 
 /**
  * Replaces the user's recovery codes after checking a current code; the user's other sessions end

@@ -10,7 +10,13 @@ import { AuditAction, audit } from './audit.ts';
 import type { Actor, Deps } from './deps.ts';
 import type { SetupKey } from './enrolment.ts';
 import { reservePasswordAttempt } from './password-guard.ts';
-import { factorUserId, keyUriOf, refuseCode, verifySecondFactor } from './second-factor.ts';
+import {
+  factorUserId,
+  keyUriOf,
+  notEnabled,
+  refuseCode,
+  verifySecondFactor,
+} from './second-factor.ts';
 
 /** A started replacement: the new key to scan, and the sealed token that finishes it. */
 export interface Replacement extends SetupKey {
@@ -27,8 +33,6 @@ interface Sealed {
   x: number;
 }
 
-const notMfa = () =>
-  new AppError(ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
 const wrongPassword = () => new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong password.');
 const stale = () =>
   new AppError(
@@ -75,7 +79,7 @@ export async function startReplacement(
 ): Promise<Replacement> {
   const { store, clock, config, keyring, random } = deps;
   const factor = await store.getFactor(user.id);
-  if (factor?.status !== 'active' || factor.enabledAt === null) throw notMfa();
+  if (factor?.status !== 'active' || factor.enabledAt === null) throw notEnabled();
   await checkPassword(deps, user, password, actor);
   await verifySecondFactor(deps, user, code, actor);
   const secret = generateSecret(20, filling(random));
@@ -136,7 +140,7 @@ export async function finishReplacement(
   }
   switch (result.refused) {
     case 'MFA_NOT_ENABLED':
-      throw notMfa();
+      throw notEnabled();
     case 'STALE':
       throw stale();
     case 'LOCKED':

@@ -117,7 +117,8 @@ export function refuseVerify(
   return refuseCode(deps, user, actor, decision.events, result.retryAfter);
 }
 
-const notEnabled = () =>
+/** 409 `MFA_NOT_ENABLED`, for every path that needs an active factor. */
+export const notEnabled = () =>
   new AppError(ErrorCode.MFA_NOT_ENABLED, 'MFA is not enabled for this account.');
 
 /**
