@@ -1,5 +1,5 @@
-import type { Secret } from 'otpauth';
 import { OtpError } from './errors.ts';
+import type { HmacKey } from './hmac.ts';
 import { secretKey } from './secret.ts';
 import { ALGORITHMS, type Algorithm, LIMITS, type OtpAccount } from './types.ts';
 
@@ -67,7 +67,7 @@ export function assertAccount(account: unknown): asserts account is OtpAccount {
 }
 
 /** {@link assertAccount} that also returns the decoded key, so hot paths look it up once. */
-export function checkAccount(account: unknown): Secret {
+export function checkAccount(account: unknown): HmacKey {
   if (typeof account !== 'object' || account === null) {
     throw new OtpError('INVALID_ARGUMENT', 'An account is required.');
   }

@@ -1,7 +1,10 @@
+import fc from 'fast-check';
+import { HOTP, Secret } from 'otpauth';
 import { describe, expect, it } from 'vitest';
+import { accountArbitrary } from './account-arbitrary.ts';
 import { base32Encode } from './base32.ts';
 import { OtpError } from './errors.ts';
-import { generateCode } from './generate-code.ts';
+import { generateCode, timeStep } from './generate-code.ts';
 import type { Algorithm, OtpAccount } from './types.ts';
 
 const ascii = (text: string) => new TextEncoder().encode(text);
@@ -95,5 +98,28 @@ describe('generateCode', () => {
   it('throws an OtpError for an invalid account instead of a crash', () => {
     expect(() => generateCode(account({ type: 'hotp' }))).toThrow(OtpError);
     expect(() => generateCode(account({ digits: 10 }))).toThrow(OtpError);
+  });
+});
+
+describe('generateCode against otpauth, as an independent implementation', () => {
+  it('gives the same code for any account, counter and time', () => {
+    const accounts = accountArbitrary({
+      text: fc.string({ maxLength: 8 }),
+      digits: fc.integer({ min: 6, max: 8 }),
+      period: fc.integer({ min: 1, max: 300 }),
+    });
+    fc.assert(
+      fc.property(accounts, fc.integer({ min: 0, max: 8.64e15 }), (a, at) => {
+        const counter = a.type === 'hotp' ? (a.counter as number) : timeStep(at, a.period);
+        const theirs = HOTP.generate({
+          secret: Secret.fromBase32(a.secret),
+          algorithm: a.algorithm,
+          digits: a.digits,
+          counter,
+        });
+        expect(generateCode(a, at)).toBe(theirs);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 /**
  * sdk/otp — the OTP toolkit the PWA, the server and the SDK share (documented in sdk/otp/README.md).
- * Isomorphic and synchronous: Web Crypto randomness, otpauth for HMAC, no Node built-ins.
+ * Isomorphic and synchronous: Web Crypto randomness, @noble/hashes for HMAC, no Node built-ins.
  */
 
 export {

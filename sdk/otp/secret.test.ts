@@ -68,4 +68,15 @@ describe('forgetSecretKeys', () => {
     forgetSecretKeys();
     expect(secretKey('JBSWY3DPEHPK3PXP')).not.toBe(first);
   });
+  it('wipes the bytes it forgets, so a dropped key does not linger in memory', () => {
+    const key = secretKey('JBSWY3DPEHPK3PXP');
+    key.mac('SHA1', new Uint8Array(8));
+    expect(key.bytes.some((b) => b !== 0)).toBe(true);
+    forgetSecretKeys();
+    expect(key.bytes.every((b) => b === 0)).toBe(true);
+    expect(() => key.mac('SHA1', new Uint8Array(8))).toThrow();
+    expect(secretKey('JBSWY3DPEHPK3PXP').bytes).toEqual(
+      new Uint8Array([72, 101, 108, 108, 111, 33, 222, 173, 190, 239]),
+    );
+  });
 });

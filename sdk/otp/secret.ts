@@ -1,6 +1,6 @@
-import { Secret } from 'otpauth';
 import { base32Decode, base32Encode } from './base32.ts';
 import { OtpError } from './errors.ts';
+import { HmacKey } from './hmac.ts';
 import { LIMITS } from './types.ts';
 
 /** Longer raw input is refused before any regular expression runs over it. */
@@ -89,17 +89,16 @@ export function generateSecret(bytes = 20, random: RandomSource = defaultRandom)
 // Verifiers check many codes against few secrets: decoding once per secret keeps
 // generate/verify close to a bare HMAC. FIFO eviction bounds memory on a busy server.
 const CACHE_LIMIT = 512;
-const keyCache = new Map<string, Secret>();
+const keyCache = new Map<string, HmacKey>();
 
 /**
- * The decoded key of a secret as an otpauth `Secret`, cached by the secret string.
+ * The decoded key of a secret, cached by the secret string (callers must not change its bytes).
  * @throws {OtpError} as {@link normalizeSecret}.
  */
-export function secretKey(secret: string): Secret {
+export function secretKey(secret: string): HmacKey {
   const hit = keyCache.get(secret);
   if (hit !== undefined) return hit;
-  const { bytes } = decodeSecret(secret);
-  const key = new Secret({ buffer: bytes.buffer });
+  const key = new HmacKey(decodeSecret(secret).bytes);
   if (keyCache.size >= CACHE_LIMIT) {
     const oldest = keyCache.keys().next();
     if (!oldest.done) keyCache.delete(oldest.value);
@@ -109,12 +108,13 @@ export function secretKey(secret: string): Secret {
 }
 
 /**
- * Forgets every decoded key that {@link secretKey} cached, so no secret stays reachable from this
- * module (an app that locks calls it when it drops its accounts).
+ * Wipes and forgets every decoded key that {@link secretKey} cached, so no secret stays in this
+ * module's memory (an app that locks calls it when it drops its accounts).
  *
  * @example forgetSecretKeys();
  */
 export function forgetSecretKeys(): void {
+  for (const key of keyCache.values()) key.wipe();
   keyCache.clear();
 }
 
