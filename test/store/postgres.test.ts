@@ -11,10 +11,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCode, parseKeyUri } from '../../sdk/otp/index.ts';
-import { factorFlows } from '../../sdk/verifier/factor-flows.ts';
+import { disableFlow, factorFlows } from '../../sdk/verifier/factor-flows.ts';
 import { keyringOf } from '../../sdk/verifier/secret-box.ts';
+import { decideOnPostgres } from '../../sdk/verifier/store/postgres-database.ts';
 import type { NewUser, Store } from '../../server/store/contract.ts';
-import { openPool, query, transaction } from '../../server/store/postgres/pg-connection.ts';
+import {
+  flowClient,
+  openPool,
+  query,
+  transaction,
+} from '../../server/store/postgres/pg-connection.ts';
 import { migratePostgres } from '../../server/store/postgres/pg-migrate.ts';
 import { openPostgresStore } from '../../server/store/postgres/postgres-store.ts';
 import { StoreUnavailableError } from '../../server/store/store-unavailable.ts';
@@ -188,7 +194,9 @@ describe.skipIf(!available)('postgres store across instances', () => {
           const { rows } = await query<{ pid: number }>(tx, 'SELECT pg_backend_pid() AS pid');
           await killer.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
           if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-          await query(tx, 'SELECT 1');
+          // Odd delays: the next statement is a verifier flow's, as every factor change sends.
+          if (delay % 2 === 0) await query(tx, 'SELECT 1');
+          else await decideOnPostgres(flowClient(tx), disableFlow('nobody'));
         });
         let timer: NodeJS.Timeout | undefined;
         const outcome = await Promise.race([

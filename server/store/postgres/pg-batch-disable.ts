@@ -1,7 +1,7 @@
 import { decideOnPostgres } from '../../../sdk/verifier/store/postgres-database.ts';
 import type { BatchDisableResult, Store } from '../contract.ts';
 import { recordEndedSessions } from '../statements.ts';
-import { type Pool, query, transaction } from './pg-connection.ts';
+import { flowClient, type Pool, query, transaction } from './pg-connection.ts';
 
 /**
  * Batch disable of the PostgreSQL store, in one transaction per chunk (the service sends at most
@@ -29,7 +29,7 @@ export function pgBatchDisable(pool: Pool): Pick<Store, 'disableFactorsForUsers'
         );
         const removedIds: number[] = [];
         for (const { user_id } of active.rows) {
-          if ((await decideOnPostgres(tx, disable(user_id))).result)
+          if ((await decideOnPostgres(flowClient(tx), disable(user_id))).result)
             removedIds.push(Number(user_id));
         }
         if (removedIds.length > 0) {

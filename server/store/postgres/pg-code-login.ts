@@ -9,7 +9,7 @@ import {
   INSERT_AUDIT,
   INSERT_SESSION,
 } from '../statements.ts';
-import { type Pool, query, type Tx, transaction } from './pg-connection.ts';
+import { flowClient, type Pool, query, type Tx, transaction } from './pg-connection.ts';
 
 /**
  * The user's factor row, locked before the challenge is read: the lock every factor flow takes
@@ -50,7 +50,7 @@ export function pgCodeLogin(pool: Pool): Pick<FactorStore, 'attemptCodeLogin'> {
       rows: [state],
     } = await query<ChallengeStateRow>(tx, CHALLENGE_STATE, [a.challengeId]);
     if (!state || !challengeLive(state, a)) return { outcome: 'challenge_ended' };
-    const decision = await decideOnPostgres(tx, a.verify);
+    const decision = await decideOnPostgres(flowClient(tx), a.verify);
     if (decision.result?.ok) await signIn(tx, a);
     else if (countsOnChallenge(decision)) await query(tx, COUNT_CHALLENGE_ATTEMPT, [a.challengeId]);
     return { outcome: 'decided', decision };

@@ -76,6 +76,16 @@ export async function query<R extends object = Record<string, unknown>>(
 }
 
 /**
+ * `tx` as the verifier's flows take a client (`decideOnPostgres`), its statements failing as the
+ * store's own do: a lost connection as `StoreUnavailableError`, not as the driver's bare error.
+ *
+ * @example const decision = await decideOnPostgres(flowClient(tx), flow);
+ */
+export const flowClient = (tx: Tx) => ({
+  query: (text: string, values: unknown[] = []) => query(tx, text, values),
+});
+
+/**
  * Runs `fn` in a transaction (READ COMMITTED unless `serializable`) on one connection, running
  * it again on a serialization failure or deadlock, which PostgreSQL guarantees rolled everything
  * back. Other errors, including a lost connection, are not retried: the commit may have happened.

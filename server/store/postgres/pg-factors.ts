@@ -3,7 +3,7 @@ import { decideOnPostgres } from '../../../sdk/verifier/store/postgres-database.
 import { FACTOR_SNAPSHOT } from '../../../sdk/verifier/store/statements.ts';
 import type { FactorStore } from '../contract.ts';
 import { toFactor } from '../rows.ts';
-import { type Pool, query, transaction } from './pg-connection.ts';
+import { flowClient, type Pool, query, transaction } from './pg-connection.ts';
 
 /**
  * The second factor of the PostgreSQL store: each of the verifier's flows in one transaction
@@ -19,7 +19,7 @@ export function pgFactors(pool: Pool): Pick<FactorStore, 'getFactor' | 'runFacto
     },
     async runFactorFlow(flow, then) {
       return transaction(pool, async (tx) => {
-        const decision = await decideOnPostgres(tx, flow);
+        const decision = await decideOnPostgres(flowClient(tx), flow);
         for (const { text, values } of then?.(decision.result) ?? []) {
           await query(tx, text, values);
         }
