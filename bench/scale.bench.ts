@@ -210,41 +210,65 @@ async function adminProfileReads(client: () => MfaClient) {
   return () => admin.me();
 }
 
-async function measure(store: Store): Promise<[number, number][]> {
-  const out: [number, number][] = [];
-  for (const [, make] of rows) out.push(await timed(make(store)));
-  // The code step over the app, alone, then while an admin searches back to back.
+const QUIET = 'code step, quiet';
+/**
+ * The loads another client runs beside the code step, back to back: the goal's first, then each
+ * half of it alone, to tell which half slows the code step. Each has its row of the table, its
+ * ratio's row and the name its count goes by in the log.
+ */
+const BESIDE = [
+  {
+    what: 'admin searches',
+    row: 'code step while an admin searches',
+    ratio: 'code step p95, searching / quiet (goal ≤ 1.5)',
+  },
+  {
+    what: 'searches on the store',
+    row: 'code step beside the same searches on the store, no HTTP',
+    ratio: 'p95 beside the searches on the store / quiet',
+  },
+  {
+    what: 'admin profile reads',
+    row: 'code step beside an admin reading their profile, no search',
+    ratio: 'p95 beside the profile reads / quiet',
+  },
+] as const;
+/** p50 and p95 in ms of each row of the table, by its name. */
+type Figures = Map<string, [number, number]>;
+
+async function measure(store: Store): Promise<Figures> {
+  const out: Figures = new Map();
+  for (const [name, make] of rows) out.set(name, await timed(make(store)));
+  // The code step over the app, alone, then beside each load of BESIDE.
   const app = benchApp(store);
   try {
-    const step = await codeSteps(store, app.client, 4 * (SAMPLES + 5));
+    // Each code step takes a user of its own: one set for the quiet run and one per load.
+    const step = await codeSteps(store, app.client, (BESIDE.length + 1) * (SAMPLES + 5));
     const search = await adminSearches(store, app.client);
     let n = 0;
-    out.push(await timed(() => step(n++)));
-    // The goal's load first; then each half of it alone, to tell which half slows the code
-    // step: the same searches sent to the store without HTTP, and the admin's HTTP requests
-    // without a search (its profile).
+    out.set(QUIET, await timed(() => step(n++)));
     const profile = await adminProfileReads(app.client);
-    const beside: [string, (i: number) => Promise<unknown>][] = [
-      ['admin searches', search],
-      ['searches on the store', (i) => store.listUsers(substringSearch(i))],
-      [
-        'admin profile reads',
-        async () => {
-          await profile();
-          // The next request comes as an I/O event of its own, as over a socket: SQLite
-          // answers a profile read synchronously, and a loop of promises only would never let
-          // the code step run. (The searches wait on the read thread or the database already.)
-          await new Promise(setImmediate);
-        },
-      ],
-    ];
-    for (const [what, load] of beside) {
+    const loads: Record<(typeof BESIDE)[number]['what'], (i: number) => Promise<unknown>> = {
+      'admin searches': search,
+      // The database's share: the same searches without HTTP.
+      'searches on the store': (i) => store.listUsers(substringSearch(i)),
+      // The event loop's share: the admin's HTTP requests without a search.
+      'admin profile reads': async () => {
+        await profile();
+        // The next request comes as an I/O event of its own, as over a socket: SQLite answers
+        // a profile read synchronously, and a loop of promises only would never let the code
+        // step run. (The searches wait on the read thread or the database already.)
+        await new Promise(setImmediate);
+      },
+    };
+    for (const { what, row } of BESIDE) {
+      const load = loads[what];
       let running = true;
       let ran = 0;
       const admin = (async () => {
         while (running) await load(ran++);
       })();
-      out.push(await timed(() => step(n++)));
+      out.set(row, await timed(() => step(n++)));
       running = false;
       await admin;
       console.log(`  (${ran} ${what} ran beside the code steps)`);
@@ -255,7 +279,7 @@ async function measure(store: Store): Promise<[number, number][]> {
   return out;
 }
 
-async function sqlite(): Promise<{ figures: [number, number][]; bytes: number }> {
+async function sqlite(): Promise<{ figures: Figures; bytes: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-bench-scale-'));
   try {
     const path = join(dir, 'mfa.db');
@@ -285,7 +309,7 @@ async function sqlite(): Promise<{ figures: [number, number][]; bytes: number }>
   }
 }
 
-async function postgres(): Promise<{ figures: [number, number][]; bytes: number }> {
+async function postgres(): Promise<{ figures: Figures; bytes: number }> {
   const db = await createTestDatabase('mfa_bench_scale');
   const dir = mkdtempSync(join(tmpdir(), 'mfa-bench-pg-'));
   try {
@@ -320,35 +344,22 @@ async function postgres(): Promise<{ figures: [number, number][]; bytes: number 
 }
 
 const only = process.env.BENCH_STORES ?? 'sqlite,postgres';
-const none = { figures: [] as [number, number][], bytes: Number.NaN };
+const none = { figures: new Map() as Figures, bytes: Number.NaN };
 const s = only.includes('sqlite') ? await sqlite() : none;
 const p = only.includes('postgres') ? await postgres() : none;
 const f = (x: [number, number] | undefined) =>
   x ? `${x[0].toFixed(2)} / ${x[1].toFixed(2)}` : '–';
 console.log(`\n${USERS} users, ${EVENTS} audit events, ${SAMPLES} samples a row\n`);
 console.log('| at scale, p50 / p95 ms | SQLite | PostgreSQL |\n|---|---:|---:|');
-const names = [
-  ...rows.map(([n]) => n),
-  'code step, quiet',
-  'code step while an admin searches',
-  'code step beside the same searches on the store, no HTTP',
-  'code step beside an admin reading their profile, no search',
-];
-for (const [i, name] of names.entries()) {
-  console.log(`| ${name} | ${f(s.figures[i])} | ${f(p.figures[i])} |`);
+const names = [...rows.map(([n]) => n), QUIET, ...BESIDE.map((b) => b.row)];
+for (const name of names) {
+  console.log(`| ${name} | ${f(s.figures.get(name))} | ${f(p.figures.get(name))} |`);
 }
-const quiet = rows.length;
-const ratio = (x: [number, number][], beside = quiet + 1) =>
-  x.length > 0 ? (x[beside]![1] / x[quiet]![1]).toFixed(2) : '–';
-console.log(
-  `| code step p95, searching / quiet (goal ≤ 1.5) | ${ratio(s.figures)}× | ${ratio(p.figures)}× |`,
-);
-console.log(
-  `| p95 beside the searches on the store / quiet | ${ratio(s.figures, quiet + 2)}× | ${ratio(p.figures, quiet + 2)}× |`,
-);
-console.log(
-  `| p95 beside the profile reads / quiet | ${ratio(s.figures, quiet + 3)}× | ${ratio(p.figures, quiet + 3)}× |`,
-);
+const ratio = (x: Figures, row: string) =>
+  x.size > 0 ? (x.get(row)![1] / x.get(QUIET)![1]).toFixed(2) : '–';
+for (const b of BESIDE) {
+  console.log(`| ${b.ratio} | ${ratio(s.figures, b.row)}× | ${ratio(p.figures, b.row)}× |`);
+}
 console.log(
   `| bytes per user (whole database) | ${Math.round(s.bytes)} | ${Math.round(p.bytes)} |`,
 );
