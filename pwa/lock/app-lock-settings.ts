@@ -3,12 +3,12 @@ import { customElement, state } from 'lit/decorators.js';
 import { MIN_PASSPHRASE, passphraseStrength } from '../backup/passphrase-strength.ts';
 import { tokens } from '../styles/tokens.ts';
 import type { IdleMinutes } from '../vault/vault-db.ts';
-import type { LockResult, LockStatus } from './app-lock.ts';
+import type { LockPolicy, LockResult, LockStatus } from './app-lock.ts';
 import { appLock } from './app-lock-instance.ts';
 import { LOCK_WORDS, waitWords } from './lock-words.ts';
 import { passkeyAvailable } from './passkey.ts';
 
-type Form = 'set' | 'passkey' | 'change' | 'remove';
+type Form = 'set' | 'policy' | 'passkey' | 'change' | 'remove';
 
 const IDLE_CHOICES: readonly [IdleMinutes, string][] = [
   [0, 'Never'],
@@ -16,6 +16,18 @@ const IDLE_CHOICES: readonly [IdleMinutes, string][] = [
   [5, 'After 5 minutes idle'],
   [15, 'After 15 minutes idle'],
 ];
+
+/** What is said once a policy change is stored (and in force). */
+function idleSaid(minutes: IdleMinutes): string {
+  if (minutes === 0) return 'Saved: the app no longer locks when idle.';
+  return `Saved: the app locks after ${minutes} minute${minutes === 1 ? '' : 's'} idle.`;
+}
+
+function hiddenSaid(lockWhenHidden: boolean): string {
+  return lockWhenHidden
+    ? 'Saved: the app locks as soon as it is hidden.'
+    : 'Saved: the app no longer locks when hidden.';
+}
 
 /**
  * Settings › App lock: turn the lock on (passphrase with a strength hint), and once on, lock now,
@@ -116,6 +128,21 @@ export class AppLockSettings extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('[data-testid="lock-done"]')?.focus();
   }
 
+  /**
+   * Stores an idle or hidden choice. It is said only once stored and applied, since until then
+   * the new choice is not in force; focus stays on the control that changed.
+   */
+  private async savePolicy(policy: LockPolicy, said: string): Promise<void> {
+    this.error = null;
+    this.done = '';
+    const result = await appLock.setPolicy(policy);
+    if (!result.ok) {
+      this.error = { form: 'policy', words: LOCK_WORDS[result.code] };
+      return;
+    }
+    this.done = said;
+  }
+
   private newPassphraseProblem(first: string, second: string): string | null {
     const value = this.field(first);
     if (passphraseStrength(value).score === 0) return LOCK_WORDS.WEAK_PASSPHRASE;
@@ -163,18 +190,25 @@ export class AppLockSettings extends LitElement {
 
   private renderOn(status: LockStatus) {
     const policy = status.policy;
-    const setPolicy = (next: Partial<typeof policy>) =>
-      void appLock.setPolicy({ ...policy, ...next });
+    const setPolicy = (next: Partial<LockPolicy>, said: string) =>
+      void this.savePolicy({ ...policy, ...next }, said);
     return html`<p>On: unlock with your passphrase${status.passkey ? ' or your passkey' : ''}. While
         locked, no key, code or account is in memory or on screen.</p>
       <div class="buttons"><button type="button" @click=${() => appLock.lockNow()}>Lock now</button></div>
       <div><label for="lock-idle">Lock automatically</label>
-        <select id="lock-idle" @change=${(e: Event) => setPolicy({ idleMinutes: Number((e.target as HTMLSelectElement).value) as IdleMinutes })}>
+        <select id="lock-idle" @change=${(e: Event) => {
+          const idleMinutes = Number((e.target as HTMLSelectElement).value) as IdleMinutes;
+          setPolicy({ idleMinutes }, idleSaid(idleMinutes));
+        }}>
           ${IDLE_CHOICES.map(([minutes, words]) => html`<option value=${minutes} ?selected=${minutes === policy.idleMinutes}>${words}</option>`)}
         </select></div>
       <label class="check"><input type="checkbox" .checked=${policy.lockWhenHidden}
-          @change=${(e: Event) => setPolicy({ lockWhenHidden: (e.target as HTMLInputElement).checked })} />
+          @change=${(e: Event) => {
+            const lockWhenHidden = (e.target as HTMLInputElement).checked;
+            setPolicy({ lockWhenHidden }, hiddenSaid(lockWhenHidden));
+          }} />
         Lock when the app is hidden (another tab or app, screen off)</label>
+      ${this.errorFor('policy')}
       ${this.renderPasskey(status)}
       <h3>Change passphrase</h3>
       <form @submit=${(e: Event) => {

@@ -171,6 +171,11 @@ describe.skipIf(!browserAvailable)('PWA: app lock', { timeout: 120_000 }, () => 
     await unlock(page, PASS);
     await page.clock.install();
     await page.getByLabel('Lock automatically').selectOption('1');
+    // The idle time counts from when it is stored and in force, which the page says.
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Saved: the app locks after 1 minute idle.' })
+      .waitFor();
     await page.clock.fastForward(30_000);
     expect(await lockScreen(page).count()).toBe(0);
     await page.clock.fastForward(35_000);
@@ -180,7 +185,11 @@ describe.skipIf(!browserAvailable)('PWA: app lock', { timeout: 120_000 }, () => 
     // to the background.
     await unlock(page, PASS);
     await page.getByLabel('Lock when the app is hidden').check();
-    await expect.poll(() => page.getByLabel('Lock when the app is hidden').isChecked()).toBe(true);
+    // The box is ticked at once; the choice is in force only once the page says it is saved.
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Saved: the app locks as soon as it is hidden.' })
+      .waitFor();
     await page.clock.fastForward(1000);
     expect(await lockScreen(page).count()).toBe(0);
     await page.evaluate(() => {
