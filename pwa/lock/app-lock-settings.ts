@@ -19,8 +19,9 @@ const IDLE_CHOICES: readonly [IdleMinutes, string][] = [
 
 /** What is said once a policy change is stored (and in force). */
 function idleSaid(minutes: IdleMinutes): string {
-  if (minutes === 0) return 'Saved: the app no longer locks when idle.';
-  return `Saved: the app locks after ${minutes} minute${minutes === 1 ? '' : 's'} idle.`;
+  const words = IDLE_CHOICES.find(([choice]) => choice === minutes)?.[1];
+  if (minutes === 0 || !words) return 'Saved: the app no longer locks when idle.';
+  return `Saved: the app locks ${words.toLowerCase()}.`;
 }
 
 function hiddenSaid(lockWhenHidden: boolean): string {
