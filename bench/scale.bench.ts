@@ -355,11 +355,11 @@ const names = [...rows.map(([n]) => n), QUIET, ...BESIDE.map((b) => b.row)];
 for (const name of names) {
   console.log(`| ${name} | ${f(s.figures.get(name))} | ${f(p.figures.get(name))} |`);
 }
+// A store that did not run shows a dash, not "–×" or NaN.
 const ratio = (x: Figures, row: string) =>
-  x.size > 0 ? (x.get(row)![1] / x.get(QUIET)![1]).toFixed(2) : '–';
+  x.size > 0 ? `${(x.get(row)![1] / x.get(QUIET)![1]).toFixed(2)}×` : '–';
 for (const b of BESIDE) {
-  console.log(`| ${b.ratio} | ${ratio(s.figures, b.row)}× | ${ratio(p.figures, b.row)}× |`);
+  console.log(`| ${b.ratio} | ${ratio(s.figures, b.row)} | ${ratio(p.figures, b.row)} |`);
 }
-console.log(
-  `| bytes per user (whole database) | ${Math.round(s.bytes)} | ${Math.round(p.bytes)} |`,
-);
+const bytes = (x: number) => (Number.isNaN(x) ? '–' : String(Math.round(x)));
+console.log(`| bytes per user (whole database) | ${bytes(s.bytes)} | ${bytes(p.bytes)} |`);
